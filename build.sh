@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# NeuroDyn's one entry point. Each command does its own set-up (idempotent, quick when already done).
+#   ./build.sh tutorial [--full]   run every tutorial chapter on its defaults (or full quality), writing out/
+#   ./build.sh test                run all tests (Expecto; exit code is the verdict)
+#   ./build.sh bench [NAME]        run the speed benchmarks (all, or one), writing out/bench/NAME.json
+#   ./build.sh setup               only the set-up: apt packages, tools, packages, load scripts, build
+set -euo pipefail
+cd "$(dirname "$0")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+log() { printf '\033[1m[neurodyn]\033[0m %s\n' "$*" >&2; }
+
+# Debian packages the tests and the book need: numpy (interoperability test), chromium (static figures, page checks).
+APT_PACKAGES=(python3-numpy chromium)
+
+apt_setup() {
+    local missing=()
+    for p in "${APT_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if ! command -v apt-get >/dev/null; then
+        log "missing system packages ${missing[*]} and no apt-get: install them by hand"; return 0
+    fi
+    local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    log "installing system packages: ${missing[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+dotnet_setup() {
+    dotnet tool restore >/dev/null
+    if [ ! -f .paket/load/net10.0/main.group.fsx ] || [ paket.lock -nt .paket/load/net10.0/main.group.fsx ]; then
+        log "restoring packages and generating F# load scripts"
+        dotnet paket restore
+        dotnet paket generate-load-scripts --framework net10.0 --type fsx >/dev/null
+        touch .paket/load/net10.0/main.group.fsx
+    fi
+    log "building (Release)"
+    dotnet build NeuroDyn.sln -c Release -nologo -clp:ErrorsOnly -v:q
+}
+
+setup() { apt_setup; dotnet_setup; }
+
+cmd="${1:-help}"; shift || true
+case "$cmd" in
+    setup) setup ;;
+    test)
+        setup
+        dotnet tests/bin/Release/net10.0/NeuroDyn.Tests.dll "$@" ;;
+    tutorial)
+        setup
+        dotnet fsi scripts/tutorial.fsx "$@" ;;
+    bench)
+        setup
+        dotnet run --project bench/NeuroDyn.Bench.fsproj -c Release --no-build -- "$@" ;;
+    *)
+        sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac

@@ -1,0 +1,53 @@
+namespace NeuroDyn.Systems;
+
+/// <summary>The Lorenz-63 system: dx/dt = σ(y − x), dy/dt = x(ρ − z) − y, dz/dt = xy − βz (Lorenz 1963).</summary>
+public sealed record Lorenz63 : IVectorField
+{
+    /// <summary>Prandtl number σ (10 in the classic chaotic setting).</summary>
+    public double Sigma { get; }
+    /// <summary>Rayleigh number ρ (28 in the classic chaotic setting).</summary>
+    public double Rho { get; }
+    /// <summary>Geometric factor β (8/3 in the classic chaotic setting).</summary>
+    public double Beta { get; }
+
+    /// <summary>Lorenz-63 with the given parameters; defaults are the classic σ = 10, ρ = 28, β = 8/3.</summary>
+    public Lorenz63(double sigma = 10.0, double rho = 28.0, double beta = 8.0 / 3.0)
+    {
+        Guard.Finite(sigma, nameof(sigma));
+        Guard.Finite(rho, nameof(rho));
+        Guard.Finite(beta, nameof(beta));
+        (Sigma, Rho, Beta) = (sigma, rho, beta);
+    }
+
+    /// <inheritdoc/>
+    public int Dimension => 3;
+
+    /// <inheritdoc/>
+    public void Evaluate(ReadOnlySpan<double> s, Span<double> d)
+    {
+        double x = s[0], y = s[1], z = s[2];
+        d[0] = Sigma * (y - x);
+        d[1] = x * (Rho - z) - y;
+        d[2] = x * y - Beta * z;
+    }
+
+    /// <inheritdoc/>
+    public void Jacobian(ReadOnlySpan<double> s, Span<double> j)
+    {
+        double x = s[0], y = s[1], z = s[2];
+        j[0] = -Sigma; j[1] = Sigma; j[2] = 0;
+        j[3] = Rho - z; j[4] = -1; j[5] = -x;
+        j[6] = y; j[7] = x; j[8] = -Beta;
+    }
+
+    /// <summary>The three fixed points: the origin and C± = (±√(β(ρ−1)), ±√(β(ρ−1)), ρ−1) (the latter only for ρ &gt; 1).</summary>
+    public double[][] FixedPoints()
+    {
+        if (Rho <= 1) return [[0, 0, 0]];
+        double c = Math.Sqrt(Beta * (Rho - 1));
+        return [[0, 0, 0], [c, c, Rho - 1], [-c, -c, Rho - 1]];
+    }
+
+    /// <summary>Trace of the Jacobian, −(σ + 1 + β): the constant phase-space contraction rate and the sum of the Lyapunov exponents.</summary>
+    public double Divergence => -(Sigma + 1 + Beta);
+}
