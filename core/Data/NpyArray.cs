@@ -1,0 +1,168 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace NeuroDyn.Data;
+
+/// <summary>Element types NeuroDyn reads from and writes to .npy files (little-endian).</summary>
+public enum NpyType
+{
+    /// <summary>'&lt;f8', IEEE double.</summary>
+    Float64,
+    /// <summary>'&lt;f4', IEEE single.</summary>
+    Float32,
+    /// <summary>'&lt;i8', 64-bit signed integer.</summary>
+    Int64,
+    /// <summary>'&lt;i4', 32-bit signed integer.</summary>
+    Int32,
+}
+
+/// <summary>One n-dimensional array as stored in a NumPy .npy file: its shape, element type and values (row-major, held as doubles).</summary>
+public sealed record NpyArray(int[] Shape, NpyType Type, double[] Values)
+{
+    /// <summary>A 0-d (scalar) array.</summary>
+    public static NpyArray Scalar(double value, NpyType type = NpyType.Float64) => new([], type, [value]);
+
+    /// <summary>A 1-d float64 array.</summary>
+    public static NpyArray Vector(double[] values) => new([values.Length], NpyType.Float64, (double[])values.Clone());
+
+    /// <summary>A 2-d float64 array from a rows × columns matrix.</summary>
+    public static NpyArray Matrix(double[,] values)
+    {
+        var flat = new double[values.Length];
+        Buffer.BlockCopy(values, 0, flat, 0, flat.Length * sizeof(double));
+        return new([values.GetLength(0), values.GetLength(1)], NpyType.Float64, flat);
+    }
+
+    /// <summary>The single value of a scalar (or one-element) array.</summary>
+    public double AsScalar() => Values.Length == 1 ? Values[0]
+        : throw new InvalidDataException($"expected a scalar but the array has shape ({string.Join(", ", Shape)}).");
+
+    /// <summary>The values of a 1-d array.</summary>
+    public double[] AsVector() => Shape.Length == 1 ? (double[])Values.Clone()
+        : throw new InvalidDataException($"expected a 1-d array but the array has shape ({string.Join(", ", Shape)}).");
+
+    /// <summary>The values of a 2-d array as rows × columns.</summary>
+    public double[,] AsMatrix()
+    {
+        if (Shape.Length != 2)
+            throw new InvalidDataException($"expected a 2-d array but the array has shape ({string.Join(", ", Shape)}).");
+        var m = new double[Shape[0], Shape[1]];
+        Buffer.BlockCopy(Values, 0, m, 0, Values.Length * sizeof(double));
+        return m;
+    }
+
+    static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
+
+    /// <summary>Serialises the array in .npy format version 1.0 (header padded to a multiple of 64 bytes, as NumPy does).</summary>
+    public byte[] ToNpy()
+    {
+        var (descr, size) = Describe(Type);
+        string shape = Shape.Length switch
+        {
+            0 => "()",
+            1 => $"({Shape[0]},)",
+            _ => "(" + string.Join(", ", Shape) + ")",
+        };
+        string dict = $"{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}";
+        int unpadded = Magic.Length + 2 + 2 + dict.Length + 1;
+        int padding = (64 - unpadded % 64) % 64;
+        string header = dict + new string(' ', padding) + "\n";
+        using var stream = new MemoryStream();
+        stream.Write(Magic);
+        stream.WriteByte(1);
+        stream.WriteByte(0);
+        Span<byte> length = stackalloc byte[2];
+        BinaryPrimitives.WriteUInt16LittleEndian(length, (ushort)header.Length);
+        stream.Write(length);
+        stream.Write(Encoding.ASCII.GetBytes(header));
+        var data = new byte[Values.Length * size];
+        for (int i = 0; i < Values.Length; i++)
+        {
+            var slot = data.AsSpan(i * size, size);
+            switch (Type)
+            {
+                case NpyType.Float64: BinaryPrimitives.WriteDoubleLittleEndian(slot, Values[i]); break;
+                case NpyType.Float32: BinaryPrimitives.WriteSingleLittleEndian(slot, (float)Values[i]); break;
+                case NpyType.Int64: BinaryPrimitives.WriteInt64LittleEndian(slot, checked((long)Values[i])); break;
+                case NpyType.Int32: BinaryPrimitives.WriteInt32LittleEndian(slot, checked((int)Values[i])); break;
+            }
+        }
+        stream.Write(data);
+        return stream.ToArray();
+    }
+
+    /// <summary>Parses a .npy file (versions 1–3; little-endian float64/float32/int64/int32; C or Fortran order).</summary>
+    public static NpyArray FromNpy(byte[] bytes, string name = "array")
+    {
+        if (bytes.Length < 10 || !bytes.AsSpan(0, 6).SequenceEqual(Magic))
+            throw new InvalidDataException($"'{name}' is not a .npy array (bad magic bytes); the file is corrupt or not written by NumPy/NeuroDyn.");
+        int major = bytes[6];
+        int headerLength, headerStart;
+        if (major == 1) { headerLength = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8)); headerStart = 10; }
+        else if (major is 2 or 3) { headerLength = (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8)); headerStart = 12; }
+        else throw new InvalidDataException($"'{name}' uses .npy format version {major}, which is not supported (1–3 are).");
+        if (headerStart + headerLength > bytes.Length)
+            throw new InvalidDataException($"'{name}' is truncated: its header runs past the end of the data.");
+        string header = Encoding.UTF8.GetString(bytes, headerStart, headerLength);
+        var descr = Regex.Match(header, @"'descr':\s*'([^']*)'");
+        var fortran = Regex.Match(header, @"'fortran_order':\s*(True|False)");
+        var shapeMatch = Regex.Match(header, @"'shape':\s*\(([^)]*)\)");
+        if (!descr.Success || !fortran.Success || !shapeMatch.Success)
+            throw new InvalidDataException($"'{name}' has an unreadable .npy header: {header.Trim()}");
+        var type = descr.Groups[1].Value switch
+        {
+            "<f8" => NpyType.Float64,
+            "<f4" => NpyType.Float32,
+            "<i8" => NpyType.Int64,
+            "<i4" => NpyType.Int32,
+            var other => throw new InvalidDataException(
+                $"'{name}' has element type '{other}'; supported are '<f8', '<f4', '<i8', '<i4' (convert with arr.astype('float64')).")
+        };
+        int[] shape = shapeMatch.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        long count = shape.Aggregate(1L, (a, b) => a * b);
+        int size = Describe(type).Size;
+        int dataStart = headerStart + headerLength;
+        if (bytes.Length - dataStart < count * size)
+            throw new InvalidDataException($"'{name}' is truncated: shape ({string.Join(", ", shape)}) needs {count * size} bytes of data, the file has {bytes.Length - dataStart}.");
+        var values = new double[count];
+        for (int i = 0; i < count; i++)
+        {
+            var slot = bytes.AsSpan(dataStart + i * size, size);
+            values[i] = type switch
+            {
+                NpyType.Float64 => BinaryPrimitives.ReadDoubleLittleEndian(slot),
+                NpyType.Float32 => BinaryPrimitives.ReadSingleLittleEndian(slot),
+                NpyType.Int64 => BinaryPrimitives.ReadInt64LittleEndian(slot),
+                _ => BinaryPrimitives.ReadInt32LittleEndian(slot),
+            };
+        }
+        if (fortran.Groups[1].Value == "True" && shape.Length > 1) values = FortranToC(values, shape);
+        return new NpyArray(shape, type, values);
+    }
+
+    static (string Descr, int Size) Describe(NpyType type) => type switch
+    {
+        NpyType.Float64 => ("<f8", 8),
+        NpyType.Float32 => ("<f4", 4),
+        NpyType.Int64 => ("<i8", 8),
+        _ => ("<i4", 4),
+    };
+
+    /// <summary>Reorders column-major values into row-major order.</summary>
+    static double[] FortranToC(double[] values, int[] shape)
+    {
+        var result = new double[values.Length];
+        var index = new int[shape.Length];
+        for (int c = 0; c < values.Length; c++)
+        {
+            int f = 0, stride = 1;
+            for (int d = 0; d < shape.Length; d++) { f += index[d] * stride; stride *= shape[d]; }
+            result[c] = values[f];
+            for (int d = shape.Length - 1; d >= 0 && ++index[d] == shape[d]; d--) index[d] = 0;
+        }
+        return result;
+    }
+}
