@@ -1,0 +1,82 @@
+module NeuroDyn.Tests.DataTests
+
+open System.IO
+open Expecto
+open NeuroDyn.Data
+
+let private sample () =
+    let train = Array2D.init 60 3 (fun i j -> float (i * 3 + j) / 7.0)
+    let other = Array2D.init 55 3 (fun i j -> -float (i + j) / 3.0)
+    LorenzData(train, other, other, [| 1.5; -2.0; 25.0 |], [| 7.9; 9.0; 8.6 |], 0.01, 50)
+
+[<Tests>]
+let tests =
+    testList "data" [
+        test "npz round trip is exact" {
+            let dir = Run.tempFolder "npz"
+            let path = Path.Combine(dir, "d.npz")
+            let data = sample ()
+            data.Save path
+            let back = LorenzData.Load path
+            Expect.equal back.Train data.Train "train"
+            Expect.equal back.Val data.Val "val"
+            Expect.equal back.Mean data.Mean "mean"
+            Expect.equal back.Dt data.Dt "dt"
+            Expect.equal back.SeqLength data.SeqLength "seq_length"
+            Expect.isEmpty (Directory.GetFiles(dir, "*.tmp")) "no temporary file left behind"
+        }
+
+        test "numpy reads what NeuroDyn writes" {
+            let path = Path.Combine(Run.tempFolder "npz", "d.npz")
+            (sample ()).Save path
+            let out =
+                Run.numpy $"import numpy as np; d = np.load('{path}'); print(sorted(d.files)); print(d['train'].shape, d['train'].dtype, d['train'][2,1]); print(int(d['seq_length']), float(d['dt']), d['std'][2])"
+            Expect.stringContains out "['dt', 'mean', 'seq_length', 'std', 'test', 'train', 'val']" "keys"
+            Expect.stringContains out $"(60, 3) float64 {7.0 / 7.0}" "train shape, dtype and one value"
+            Expect.stringContains out "50 0.01 8.6" "scalars and std"
+        }
+
+        test "NeuroDyn reads what numpy writes (savez_compressed, float32, Fortran order)" {
+            let path = Path.Combine(Run.tempFolder "npz", "np.npz")
+            Run.numpy
+                ($"import numpy as np; t = np.arange(12.0).reshape(4,3); "
+                 + $"np.savez_compressed('{path}', train=np.asfortranarray(t), val=t.astype(np.float32), test=t, "
+                 + "mean=np.zeros(3), std=np.ones(3), dt=np.float64(0.5), seq_length=np.int64(2))")
+            |> ignore
+            let back = LorenzData.Load path
+            Expect.equal back.Train (Array2D.init 4 3 (fun i j -> float (i * 3 + j))) "Fortran-ordered array read in C order"
+            Expect.equal back.Val back.Test "float32 values widened exactly"
+            Expect.equal back.SeqLength 2 "int64 scalar"
+        }
+
+        test "missing, corrupt and incomplete files give clear errors" {
+            let dir = Run.tempFolder "npz"
+            Throws.withMessage<FileNotFoundException> [ "none.npz"; "chapter 00" ] (fun () -> LorenzData.Load(Path.Combine(dir, "none.npz")) |> ignore)
+            let corrupt = Path.Combine(dir, "corrupt.npz")
+            File.WriteAllText(corrupt, "this is not a zip file")
+            Throws.withMessage<InvalidDataException> [ "not a readable .npz archive" ] (fun () -> LorenzData.Load corrupt |> ignore)
+            let partial = Path.Combine(dir, "partial.npz")
+            Npz.Write(partial, readOnlyDict [ "train", NpyArray.Matrix(Array2D.zeroCreate 3 3) ])
+            Throws.withMessage<InvalidDataException> [ "has no array 'val'" ] (fun () -> LorenzData.Load partial |> ignore)
+        }
+
+        test "truncated npy data is reported, not read as garbage" {
+            let bytes = (NpyArray.Vector [| 1.0; 2.0; 3.0 |]).ToNpy()
+            Throws.withMessage<InvalidDataException> [ "truncated" ] (fun () -> NpyArray.FromNpy(bytes.[.. bytes.Length - 9]) |> ignore)
+        }
+
+        test "z-score uses the given statistics and inverts exactly" {
+            let x = Array2D.init 100 2 (fun i j -> float i * (if j = 0 then 1.0 else -3.0) + 5.0)
+            let z = ZScore.Fit x
+            let n = z.Apply x
+            let mean j = Seq.average (seq { for i in 0 .. 99 -> n.[i, j] })
+            let var j = Seq.average (seq { for i in 0 .. 99 -> n.[i, j] ** 2.0 })
+            // sums of 100 O(1) terms: rounding error ~1e-14
+            Expect.floatClose { absolute = 1e-12; relative = 0.0 } (mean 0) 0.0 "zero mean"
+            Expect.floatClose { absolute = 1e-12; relative = 0.0 } (var 1) 1.0 "unit variance"
+            let back = z.Invert n
+            for i in 0 .. 99 do
+                for j in 0 .. 1 do
+                    Expect.floatClose { absolute = 1e-12; relative = 1e-13 } back.[i, j] x.[i, j] "inverse"
+        }
+    ]
