@@ -10,9 +10,9 @@ let private printer =
         summary = fun config summary -> async {
             do! standard.summary config summary
             let failed = summary.failed.Length + summary.errored.Length
-            printfn "%d passed, %d failed, %d skipped" summary.passed.Length failed summary.ignored.Length } }
+            printfn "\n%d passed, %d failed, %d skipped" summary.passed.Length failed summary.ignored.Length } }
 
 /// Runs every [<Tests>] value in this assembly; the exit code is the verdict (non-zero when any test fails).
 [<EntryPoint>]
 let main argv =
-    runTestsInAssemblyWithCLIArgs [ CLIArguments.Summary; CLIArguments.Printer printer ] argv
+    runTestsInAssemblyWithCLIArgs [ CLIArguments.Summary; CLIArguments.NoSpinner; CLIArguments.Printer printer ] argv
