@@ -15,4 +15,4 @@ let private printer =
 /// Runs every [<Tests>] value in this assembly; the exit code is the verdict (non-zero when any test fails).
 [<EntryPoint>]
 let main argv =
-    runTestsInAssemblyWithCLIArgs [ CLIArguments.Summary; CLIArguments.NoSpinner; CLIArguments.Printer printer ] argv
+    runTestsInAssemblyWithCLIArgs [ CLIArguments.Summary; CLIArguments.No_Spinner; CLIArguments.Printer printer ] argv
