@@ -50,7 +50,15 @@ case "$cmd" in
         dotnet tests/bin/Release/net10.0/NeuroDyn.Tests.dll "$@" ;;
     tutorial)
         setup
-        dotnet fsi scripts/tutorial.fsx "$@" ;;
+        chapters=(scripts/[0-9][0-9]_*.fsx)
+        start=$SECONDS
+        for i in "${!chapters[@]}"; do
+            chapter="${chapters[$i]}"; began=$SECONDS
+            log "[$((i + 1))/${#chapters[@]}] $(basename "$chapter" .fsx)"
+            dotnet fsi "$chapter" "$@"
+            log "[$((i + 1))/${#chapters[@]}] $(basename "$chapter" .fsx) done in $((SECONDS - began)) s"
+        done
+        log "tutorial finished in $((SECONDS - start)) s; open out/*.html in a browser" ;;
     bench)
         setup
         dotnet run --project bench/NeuroDyn.Bench.fsproj -c Release --no-build -- "$@" ;;

@@ -1,0 +1,60 @@
+/// Every tutorial chapter run end to end in quick mode, checking what it wrote: a broken chapter fails the suite.
+module NeuroDyn.Tests.ChapterTests
+
+open System
+open System.IO
+open System.Text.Json
+open Expecto
+
+/// Runs scripts/NAME.fsx --quick with outputs in a fresh folder; returns the folder and the parsed JSON result.
+let runChapter (name: string) (extra: string list) =
+    let dir = Run.tempFolder name
+    let script = Path.Combine(Run.root, "scripts", name + ".fsx")
+    let result =
+        Run.program "dotnet" ([ "fsi"; script; "--quick"; "--out"; dir; "--data"; Path.Combine(dir, "lorenz_data.npz") ] @ extra)
+            Run.root (TimeSpan.FromMinutes 5.0)
+    if result.ExitCode <> 0 then failtestf "%s exited with %d:\n%s" name result.ExitCode result.Output
+    let json = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, name + ".json"))).RootElement
+    dir, json, result
+
+/// Checks that the chapter's HTML page exists, embeds plotly.js (renders offline) and holds at least n charts.
+let expectPage (dir: string) (name: string) (charts: int) =
+    let html = File.ReadAllText(Path.Combine(dir, name + ".html"))
+    Expect.stringContains html "Plotly.newPlot" "the page draws charts"
+    Expect.isFalse (html.Contains "cdn.plot.ly") "plotly.js is embedded, not fetched from a CDN"
+    let drawn = (html.Length - html.Replace("Plotly.newPlot", "").Length) / "Plotly.newPlot".Length
+    Expect.isGreaterThanOrEqual drawn charts $"at least {charts} charts"
+
+[<Tests>]
+let tests =
+    testSequenced <| testList "chapters" [
+        test "00 Lorenz: data set, sensitivity, page and JSON" {
+            let dir, json, _ = runChapter "00_lorenz" []
+            expectPage dir "00_lorenz" 4
+            // quick mode: 20 time units at dt 0.01 = 2000 samples, split 70/15/15 in time order
+            Expect.equal (json.GetProperty("n_train").GetInt32()) 1400 "n_train"
+            Expect.equal (json.GetProperty("n_val").GetInt32()) 300 "n_val"
+            Expect.equal (json.GetProperty("n_test").GetInt32()) 300 "n_test"
+            Expect.equal (json.GetProperty("seq_length").GetInt32()) 50 "seq_length"
+            let solver = json.GetProperty "solver"
+            Expect.equal (solver.GetProperty("rtol").GetDouble()) 1e-10 "rtol"
+            Expect.isGreaterThan (solver.GetProperty("nfev").GetInt64()) 0L "nfev counted"
+            // one pair of trajectories over ~20 time units: the fit scatters around the exponent 0.906
+            let rate = json.GetProperty("divergence_rate").GetDouble()
+            Expect.isTrue (rate > 0.6 && rate < 1.3) $"divergence rate {rate} near the largest Lyapunov exponent 0.906"
+            let npz = Path.Combine(dir, "lorenz_data.npz")
+            let out = Run.numpy $"import numpy as np; d = np.load('{npz}'); print(d['train'].shape, abs(d['train'].mean(axis=0)).max() < 1e-12, abs(d['train'].std(axis=0) - 1).max() < 1e-12)"
+            Expect.stringContains out "(1400, 3) True True" "numpy sees z-scored training data"
+        }
+
+        test "00 Lorenz: overrides reach the model and typos are refused" {
+            let _, json, _ = runChapter "00_lorenz" [ "--rho"; "99.96"; "--seed"; "3" ]
+            Expect.equal (json.GetProperty("parameters").GetProperty("rho").GetDouble()) 99.96 "rho override"
+            let dir = Run.tempFolder "typo"
+            let result =
+                Run.program "dotnet" [ "fsi"; Path.Combine(Run.root, "scripts", "00_lorenz.fsx"); "--quick"; "--rh0"; "3"; "--out"; dir ]
+                    Run.root (TimeSpan.FromMinutes 2.0)
+            Expect.notEqual result.ExitCode 0 "an unknown option fails"
+            Expect.stringContains result.Output "unknown option(s) --rh0" "and says which"
+        }
+    ]
