@@ -31,12 +31,12 @@ let quick = args.Flag "quick"
 let outDir = Output.fromRoot (args.Text("out", "out"))
 let dataPath = Output.fromRoot (args.Text("data", "data/processed/lorenz_data.npz"))
 let options =
-    { LorenzDataOptions() with
-        Sigma = args.Float("sigma", 10.0)
-        Rho = args.Float("rho", 28.0)
-        Beta = args.Float("beta", 8.0 / 3.0)
-        Seed = args.Int("seed", 0)
-        Duration = args.Float("duration", (if quick then 20.0 else 200.0)) }
+    LorenzDataOptions(
+        Sigma = args.Float("sigma", 10.0),
+        Rho = args.Float("rho", 28.0),
+        Beta = args.Float("beta", 8.0 / 3.0),
+        Seed = args.Int("seed", 0),
+        Duration = args.Float("duration", (if quick then 20.0 else 200.0)))
 args.Check()
 let page = Page.Page("Chapter 00 — Lorenz-63", __SOURCE_DIRECTORY__ + "/00_lorenz.fsx")
 
@@ -53,8 +53,8 @@ let solution = build.Solution
 printfn "solved %d samples with %A in %.3f s (%d function evaluations, %d steps)"
     solution.Times.Length options.Method build.Seconds solution.FunctionEvaluations solution.AcceptedSteps
 
-page.Chart(Plots.attractor3d "The Lorenz attractor" [ "Lorenz-63", build.States ])
-page.Chart(Plots.timeSeries "x, y, z over time" build.Times [ "x"; "y"; "z" ] [ "Lorenz-63", build.States ])
+page.Chart(Plots.attractor3d "The Lorenz attractor" [ ("Lorenz-63", build.States) ])
+page.Chart(Plots.timeSeries "x, y, z over time" build.Times [ "x"; "y"; "z" ] [ ("Lorenz-63", build.States) ])
 
 (**
 ## Sensitivity to initial conditions
@@ -81,7 +81,7 @@ let distance =
 /// (beyond that the separation saturates at the attractor's size).
 let divergenceRate =
     let last = distance |> Array.tryFindIndex (fun d -> d >= 1.0) |> Option.defaultValue distance.Length
-    let _, slope = MathNet.Numerics.Fit.Line(sensitivityTimes.[.. last - 1], distance.[.. last - 1] |> Array.map log)
+    let struct (_, slope) = MathNet.Numerics.Fit.Line(sensitivityTimes.[.. last - 1], distance.[.. last - 1] |> Array.map log)
     slope
 printfn "fitted divergence rate: %.3f per time unit (largest Lyapunov exponent ≈ 0.906)" divergenceRate
 

@@ -8,6 +8,7 @@ open System.Text
 open System.Text.RegularExpressions
 open System.Runtime.CompilerServices
 open Plotly.NET
+open Markdig
 open NeuroDyn.IO
 
 let private plotlyJs =
@@ -18,7 +19,7 @@ let private plotlyJs =
         reader.ReadToEnd()
 
 let private markdown =
-    Markdig.MarkdownPipelineBuilder().UseAdvancedExtensions().Build()
+    MarkdownPipelineBuilder().UseAdvancedExtensions().Build()
 
 /// Prose blocks `(** ... *)` of a script with the line each starts on.
 let private proseBlocks (scriptPath: string) =
