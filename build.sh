@@ -10,8 +10,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 log() { printf '\033[1m[neurodyn]\033[0m %s\n' "$*" >&2; }
 
-# Debian packages the tests and the book need: numpy (interoperability test), chromium (static figures, page checks).
-APT_PACKAGES=(python3-numpy chromium)
+# Debian packages the tests and the book need: numpy (interoperability test), chromium (static figures, page checks), KaTeX (maths in the pages).
+APT_PACKAGES=(python3-numpy chromium libjs-katex)
 
 apt_setup() {
     local missing=()

@@ -2,15 +2,15 @@
 # Chapter 00 — Recurrent networks as dynamical systems, and the Lorenz-63 benchmark
 
 A recurrent neural network carries a hidden state h from one moment to the next. Written in continuous
-time, τ dh/dt = F(h, x), it *is* a dynamical system: a vector field on its state space, with fixed points,
+time, $\tau\,\dot h = F(h, x)$, it *is* a dynamical system: a vector field on its state space, with fixed points,
 limit cycles and possibly chaotic attractors. Training such a network to imitate a physical system means
 asking its vector field to reproduce the physical one — not only one step ahead, but as a whole geometry.
 
 Our benchmark is the Lorenz-63 system (Lorenz 1963), a three-variable caricature of convection:
 
-    dx/dt = σ (y − x)
-    dy/dt = x (ρ − z) − y
-    dz/dt = x y − β z
+$$
+\dot x = \sigma (y - x), \qquad \dot y = x(\rho - z) - y, \qquad \dot z = x y - \beta z
+$$
 
 with σ = 10, ρ = 28, β = 8/3. Its trajectories settle on the famous butterfly-shaped strange attractor;
 nearby trajectories separate exponentially fast, at a rate given by the largest Lyapunov exponent

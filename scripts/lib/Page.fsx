@@ -1,10 +1,10 @@
 /// A chapter's HTML page: the literate prose of the script with the charts placed where the script makes them.
-/// plotly.js is embedded once per page, so the page renders with no network.
+/// `Save` writes the standalone page (plotly.js embedded, so it renders with no network) and the chapter's page
+/// of the book under out/book/ (shared local plotly.js and KaTeX, navigation between chapters).
 module Page
 
 open System
 open System.IO
-open System.Text
 open System.Text.RegularExpressions
 open System.Runtime.CompilerServices
 open Plotly.NET
@@ -18,8 +18,25 @@ let private plotlyJs =
         use reader = new StreamReader(assembly.GetManifestResourceStream name)
         reader.ReadToEnd()
 
-let private markdown =
-    MarkdownPipelineBuilder().UseAdvancedExtensions().Build()
+/// Debian's KaTeX (package libjs-katex, installed by ./build.sh); maths stays as TeX source where it is missing.
+let private katexSource = "/usr/share/javascript/katex"
+
+/// Copies KaTeX (script, style, auto-render, fonts) into `assets/katex` below a folder, once.
+let private installKatex (folder: string) =
+    let target = Path.Combine(folder, "assets", "katex")
+    if Directory.Exists katexSource && not (File.Exists(Path.Combine(target, "katex.min.js"))) then
+        Directory.CreateDirectory(Path.Combine(target, "fonts")) |> ignore
+        for file in [ "katex.min.js"; "katex.min.css"; "contrib/auto-render.js" ] do
+            File.Copy(Path.Combine(katexSource, file), Path.Combine(target, Path.GetFileName file), true)
+        for font in Directory.GetFiles(Path.Combine(katexSource, "fonts"), "*.woff2") do
+            File.Copy(font, Path.Combine(target, "fonts", Path.GetFileName font), true)
+    Directory.Exists target
+
+let private katexHead (prefix: string) =
+    $"""<link rel="stylesheet" href="{prefix}assets/katex/katex.min.css"><script defer src="{prefix}assets/katex/katex.min.js"></script>
+<script defer src="{prefix}assets/katex/auto-render.js" onload="renderMathInElement(document.body,{{delimiters:[{{left:'\\[',right:'\\]',display:true}},{{left:'\\(',right:'\\)',display:false}}]}})"></script>"""
+
+let private markdown = MarkdownPipelineBuilder().UseAdvancedExtensions().Build()
 
 /// Prose blocks `(** ... *)` of a script with the line each starts on.
 let private proseBlocks (scriptPath: string) =
@@ -32,9 +49,24 @@ let private style = """
 body{font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;max-width:980px;margin:2em auto;padding:0 1em;line-height:1.55;color:#222}
 pre,code{background:#f5f5f5;border-radius:3px} pre{padding:.6em;overflow:auto} code{padding:0 .2em}
 table{border-collapse:collapse} td,th{border:1px solid #ccc;padding:.2em .6em;text-align:right}
-.chart{margin:1em 0} .figure-caption{color:#555;font-size:.9em}"""
+.chart{margin:1em 0} nav{border-bottom:1px solid #ddd;padding-bottom:.5em;margin-bottom:1em} nav a{margin-right:1em}"""
 
-/// Collects the charts and tables of one chapter; `Save` interleaves them with the script's prose by line number.
+/// Title of a book page, read back from its <title> element.
+let private titleOf (path: string) =
+    let m = Regex.Match(File.ReadAllText path, "<title>(.*?)</title>")
+    if m.Success then Net.WebUtility.HtmlDecode m.Groups.[1].Value else Path.GetFileNameWithoutExtension path
+
+/// Writes out/book/index.html listing every chapter page present, in chapter order.
+let private writeBookIndex (book: string) =
+    let chapters = Directory.GetFiles(book, "[0-9][0-9]_*.html") |> Array.sort
+    let items = chapters |> Array.map (fun p -> $"<li><a href=\"{Path.GetFileName p}\">{Net.WebUtility.HtmlEncode(titleOf p)}</a></li>")
+    AtomicFile.WriteAllText(Path.Combine(book, "index.html"),
+        $"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>NeuroDyn — the tutorial</title><style>{style}</style></head><body>
+<h1>NeuroDyn — recurrent networks as dynamical systems</h1>
+<p>The chapters of the tutorial, as last run. Each page holds the chapter's prose, its interactive charts and its results.</p>
+<ol>{String.Join("", items)}</ol></body></html>""")
+
+/// Collects the charts, tables and computed text of one chapter in script order.
 type Page(title: string, scriptPath: string) =
     let items = ResizeArray<int * string>()
     let mutable count = 0
@@ -45,29 +77,39 @@ type Page(title: string, scriptPath: string) =
         let html = chart |> Chart.withSize (900, 560) |> GenericChart.toChartHTML
         items.Add((defaultArg line Int32.MaxValue, $"<div class=\"chart\">{html}</div>"))
 
-    /// Adds a table of rows (first row is the header).
+    /// Adds a table of rows (the first row is the header).
     member _.Table(rows: string list list, [<CallerLineNumber>] ?line: int) =
         let cell tag (s: string) = $"<{tag}>{Net.WebUtility.HtmlEncode s}</{tag}>"
         let body =
             rows |> List.mapi (fun i r -> "<tr>" + String.Join("", r |> List.map (cell (if i = 0 then "th" else "td"))) + "</tr>")
         items.Add((defaultArg line Int32.MaxValue, "<table>" + String.Join("", body) + "</table>"))
 
-    /// Adds a paragraph of computed text (markdown), e.g. a result sentence.
+    /// Adds computed text (markdown), e.g. a sentence stating a result of this run.
     member _.Text(text: string, [<CallerLineNumber>] ?line: int) =
-        items.Add((defaultArg line Int32.MaxValue, Markdig.Markdown.ToHtml(text, markdown)))
+        items.Add((defaultArg line Int32.MaxValue, Markdown.ToHtml(text, markdown)))
 
     /// Number of charts added so far.
     member _.ChartCount = count
 
-    /// Writes the page atomically: prose blocks and added items in script order, plotly.js inline.
+    /// Writes the standalone page at `path` and its book page at `<folder of path>/book/<name>.html`, atomically.
     member _.Save(path: string) =
-        let prose = proseBlocks scriptPath |> List.map (fun (line, md) -> line, Markdig.Markdown.ToHtml(md, markdown))
-        let body =
-            Seq.append prose items |> Seq.sortBy fst |> Seq.map snd |> fun parts -> String.Join("\n", parts)
-        let html =
+        let prose = proseBlocks scriptPath |> List.map (fun (line, md) -> line, Markdown.ToHtml(md, markdown))
+        let body = Seq.append prose items |> Seq.sortBy fst |> Seq.map snd |> fun parts -> String.Join("\n", parts)
+        let folder = Path.GetDirectoryName(Path.GetFullPath path)
+        let book = Path.Combine(folder, "book")
+        Directory.CreateDirectory book |> ignore
+        let page (head: string) (nav: string) =
             $"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>{Net.WebUtility.HtmlEncode title}</title>
-<style>{style}</style><script>{plotlyJs.Force()}</script></head><body>
+<style>{style}</style>{head}</head><body>{nav}
 {body}
 </body></html>"""
-        AtomicFile.WriteAllText(path, html)
-        printfn "wrote %s (%d charts)" path count
+        let standaloneMath = if installKatex folder then katexHead "" else ""
+        AtomicFile.WriteAllText(path, page ($"<script>{plotlyJs.Force()}</script>" + standaloneMath) "")
+        let bookMath = if installKatex book then katexHead "" else ""
+        let plotlyFile = Path.Combine(book, "assets", "plotly.min.js")
+        if not (File.Exists plotlyFile) then AtomicFile.WriteAllText(plotlyFile, plotlyJs.Force())
+        let nav = """<nav><a href="index.html">NeuroDyn tutorial</a></nav>"""
+        AtomicFile.WriteAllText(Path.Combine(book, Path.GetFileName path),
+            page ("""<script src="assets/plotly.min.js"></script>""" + bookMath) nav)
+        writeBookIndex book
+        printfn "wrote %s and its book page (%d charts)" path count

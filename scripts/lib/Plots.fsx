@@ -13,7 +13,11 @@ let trajectory3d (name: string) (states: float[,]) =
 
 /// One or more 3-D trajectories on shared axes, with a title.
 let attractor3d (title: string) (traces: (string * float[,]) list) =
-    traces |> List.map (fun (n, s) -> trajectory3d n s) |> Chart.combine |> Chart.withTitle title
+    traces
+    |> List.map (fun (n, s) -> trajectory3d n s)
+    |> Chart.combine
+    |> Chart.withScene (Scene.init (AspectMode = StyleParam.AspectMode.Cube))
+    |> Chart.withTitle title
 
 /// Each column of a series against time, one row of subplots per column.
 let timeSeries (title: string) (times: float[]) (names: string list) (series: (string * float[,]) list) =
