@@ -23,8 +23,9 @@ let expectPage (dir: string) (name: string) (charts: int) =
     Expect.stringContains html "Plotly.newPlot" "the page draws charts"
     Expect.isFalse (Text.RegularExpressions.Regex.IsMatch(html, "<script[^>]*src=\"https?:")) "no script is fetched from the network"
     Expect.stringContains html "plotly.js v" "plotly.js is embedded"
-    let drawn = (html.Length - html.Replace("Plotly.newPlot", "").Length) / "Plotly.newPlot".Length
-    Expect.isGreaterThanOrEqual drawn charts $"at least {charts} charts"
+    Expect.isGreaterThanOrEqual (Browser.count "Plotly.newPlot" html) charts $"at least {charts} charts"
+    Browser.expectRendered (Path.Combine(dir, name + ".html")) charts true
+    Browser.expectRendered (Path.Combine(dir, "book", name + ".html")) charts true
 
 [<Tests>]
 let tests =
