@@ -52,17 +52,15 @@ internal sealed class ButcherTableau
         return last - first;
     }
 
-    /// <summary>Writes y + h·Σⱼ wⱼ kⱼ into <paramref name="result"/>, skipping zero weights.</summary>
+    /// <summary>Writes y + h·Σⱼ wⱼ kⱼ into <paramref name="result"/> (kⱼ is row j of <paramref name="k"/>).</summary>
     public static void Combine(ReadOnlySpan<double> y, double h, ReadOnlySpan<double> weights, ReadOnlySpan<double> k, Span<double> result)
     {
         int n = y.Length;
-        y.CopyTo(result);
-        for (int j = 0; j < weights.Length; j++)
+        for (int i = 0; i < n; i++)
         {
-            double w = h * weights[j];
-            if (w == 0) continue;
-            var kj = k.Slice(j * n, n);
-            for (int i = 0; i < n; i++) result[i] += w * kj[i];
+            double sum = 0;
+            for (int j = 0; j < weights.Length; j++) sum += weights[j] * k[j * n + i];
+            result[i] = y[i] + h * sum;
         }
     }
 }
