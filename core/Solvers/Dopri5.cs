@@ -20,8 +20,7 @@ internal sealed class Dopri5 : EmbeddedPair
             [19372.0 / 6561, -25360.0 / 2187, 64448.0 / 6561, -212.0 / 729],
             [9017.0 / 3168, -355.0 / 33, 46732.0 / 5247, 49.0 / 176, -5103.0 / 18656],
         ],
-        b: [35.0 / 384, 0.0, 500.0 / 1113, 125.0 / 192, -2187.0 / 6784, 11.0 / 84],
-        order: 5);
+        b: [35.0 / 384, 0.0, 500.0 / 1113, 125.0 / 192, -2187.0 / 6784, 11.0 / 84]);
 
     /// <summary>Error weights e = b − b̂ over the six stages and f(y₊).</summary>
     private static readonly double[] E =
