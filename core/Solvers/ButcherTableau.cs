@@ -13,20 +13,18 @@ internal sealed class ButcherTableau
     public double[][] A { get; }
     /// <summary>Weights bᵢ of the stages in the step.</summary>
     public double[] B { get; }
-    /// <summary>Order of the step formula.</summary>
-    public int Order { get; }
     /// <summary>Number of stages s.</summary>
     public int Stages => B.Length;
 
     /// <summary>A tableau, checked for consistency (Σⱼ aᵢⱼ = cᵢ and Σ bᵢ = 1) to catch mistyped coefficients.</summary>
-    public ButcherTableau(double[] c, double[][] a, double[] b, int order)
+    public ButcherTableau(double[] c, double[][] a, double[] b)
     {
         if (a.Length < b.Length || c.Length != a.Length)
             throw new ArgumentException("A Butcher tableau needs one row of A and one node per stage.");
         for (int i = 0; i < a.Length; i++)
             CheckSum(a[i], c[i], $"row {i} of A");
         CheckSum(b, 1.0, "the weights b");
-        (C, A, B, Order) = (c, a, b, order);
+        (C, A, B) = (c, a, b);
     }
 
     private static void CheckSum(double[] coefficients, double expected, string what)
@@ -52,17 +50,15 @@ internal sealed class ButcherTableau
         return last - first;
     }
 
-    /// <summary>Writes y + h·Σⱼ wⱼ kⱼ into <paramref name="result"/>, skipping zero weights.</summary>
+    /// <summary>Writes y + h·Σⱼ wⱼ kⱼ into <paramref name="result"/> (kⱼ is row j of <paramref name="k"/>).</summary>
     public static void Combine(ReadOnlySpan<double> y, double h, ReadOnlySpan<double> weights, ReadOnlySpan<double> k, Span<double> result)
     {
         int n = y.Length;
-        y.CopyTo(result);
-        for (int j = 0; j < weights.Length; j++)
+        for (int i = 0; i < n; i++)
         {
-            double w = h * weights[j];
-            if (w == 0) continue;
-            var kj = k.Slice(j * n, n);
-            for (int i = 0; i < n; i++) result[i] += w * kj[i];
+            double sum = 0;
+            for (int j = 0; j < weights.Length; j++) sum += weights[j] * k[j * n + i];
+            result[i] = y[i] + h * sum;
         }
     }
 }

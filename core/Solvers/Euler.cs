@@ -4,5 +4,5 @@ namespace NeuroDyn.Solvers;
 internal static class Euler
 {
     /// <summary>The one-stage tableau.</summary>
-    public static readonly ButcherTableau Tableau = new(c: [0.0], a: [[]], b: [1.0], order: 1);
+    public static readonly ButcherTableau Tableau = new(c: [0.0], a: [[]], b: [1.0]);
 }

@@ -7,6 +7,5 @@ internal static class Rk4
     public static readonly ButcherTableau Tableau = new(
         c: [0.0, 0.5, 0.5, 1.0],
         a: [[], [0.5], [0.0, 0.5], [0.0, 0.0, 1.0]],
-        b: [1.0 / 6, 1.0 / 3, 1.0 / 3, 1.0 / 6],
-        order: 4);
+        b: [1.0 / 6, 1.0 / 3, 1.0 / 3, 1.0 / 6]);
 }
