@@ -10,14 +10,19 @@ public sealed record CorrelationDimensionOptions
     /// <summary>Number of log-spaced radii (default 40).</summary>
     public int RadiusCount { get; init; } = 40;
     /// <summary>Fit range [min, max] of radii given by hand; null chooses it automatically (see <see cref="Dimensions.Correlation"/>).</summary>
-    public (double Min, double Max)? ScalingRegion { get; init; }
+    public RadiusRange? ScalingRegion { get; init; }
     /// <summary>Width of the automatically chosen scaling region, as a ratio max/min of radii (default 10, one decade).</summary>
     public double ScalingRatio { get; init; } = 10;
-    /// <summary>Radii with fewer pairs than this inside are too noisy for the automatic fit (default 100).</summary>
-    public int MinPairs { get; init; } = 100;
+    /// <summary>Radii with fewer pairs than this inside are too noisy for the automatic fit (default 1000, a 3 % counting error).</summary>
+    public int MinPairs { get; init; } = 1000;
     /// <summary>Radii with C(r) above this are near saturation and excluded from the automatic fit (default 0.1).</summary>
     public double MaxCorrelationSum { get; init; } = 0.1;
 }
+
+/// <summary>A range of radii [Min, Max].</summary>
+/// <param name="Min">Smallest radius.</param>
+/// <param name="Max">Largest radius.</param>
+public sealed record RadiusRange(double Min, double Max);
 
 /// <summary>A correlation dimension estimate with the correlation sum it was fitted to.</summary>
 /// <param name="Dimension">Slope of log C(r) against log r over the scaling region.</param>
@@ -73,13 +78,13 @@ public static class Dimensions
         int rows = states.GetLength(0), n = states.GetLength(1);
         int points = Math.Min(rows, o.MaxPoints);
         var index = Enumerable.Range(0, points).Select(i => (int)((long)i * rows / points)).ToArray();
+        var flat = StateMatrix.Flatten(states);
         var distances = new List<double>(points * (points - 1) / 2);
         for (int a = 0; a < points; a++)
             for (int b = a + 1; b < points; b++)
             {
                 if (index[b] - index[a] <= o.TheilerWindow) continue;
-                double s = 0;
-                for (int d = 0; d < n; d++) { double e = states[index[a], d] - states[index[b], d]; s += e * e; }
+                double s = StateMatrix.SquaredDistance(flat, index[a], index[b], n);
                 if (s > 0) distances.Add(Math.Sqrt(s));
             }
         if (distances.Count < 10 * o.RadiusCount)
@@ -104,7 +109,7 @@ public static class Dimensions
         var radii = logR.Select(Math.Exp).ToArray();
 
         var logC = sums.Select(c => c > 0 ? Math.Log(c) : double.NegativeInfinity).ToArray();
-        var fit = o.ScalingRegion is var (min, max) ? GivenRegion(radii, logR, logC, min, max) : StraightestRegion(logR, logC, sums, pairs, o);
+        var fit = o.ScalingRegion is { } given ? GivenRegion(radii, logR, logC, given.Min, given.Max) : StraightestRegion(logR, logC, sums, pairs, o);
         return new CorrelationDimensionResult(fit.Slope, radii, sums, radii[fit.Start], radii[fit.End], fit.Start, fit.End, points, pairs);
     }
 

@@ -144,22 +144,26 @@ public static class FixedPoints
     /// <summary>A point reached from <see cref="Hits"/> starts, with its speed q and a note on it.</summary>
     private sealed record Candidate(double[] X, double Q, int Hits, string? Note);
 
-    /// <summary>Newton's method J dx = −f from the candidate while q decreases; skipped (with a note) when J is singular.</summary>
+    /// <summary>
+    /// Newton's method J dx = −f from the candidate while q decreases; where J is (nearly) singular, σ_min/σ_max below the
+    /// tolerance, it stops and notes why: the point may be non-isolated and its location is only as good as q says.
+    /// </summary>
     private static Candidate NewtonRefine(IVectorField field, Candidate candidate, double singularTolerance)
     {
-        var x0 = candidate.X;
-        var j0 = Matrix.Build.DenseOfArray(field.Jacobian(x0));
-        var singular = j0.Svd(computeVectors: false).S;
-        double ratio = singular.Maximum() > 0 ? singular.Minimum() / singular.Maximum() : 0;
-        if (ratio < singularTolerance)
-            return candidate with { Note = $"The Jacobian is singular here (σ_min/σ_max = {ratio:G3}), so the point may be non-isolated and Newton refinement was skipped; the location is the minimiser of q found by Levenberg–Marquardt." };
-
-        var x = Vector.Build.DenseOfArray(x0);
-        var f = Vector.Build.DenseOfArray(field.Evaluate(x0));
+        var x = Vector.Build.DenseOfArray(candidate.X);
+        var f = Vector.Build.DenseOfArray(field.Evaluate(candidate.X));
         double q = 0.5 * f.DotProduct(f);
         for (int it = 0; it < 20 && q > 0; it++)
         {
             var jacobian = Matrix.Build.DenseOfArray(field.Jacobian(x.AsArray()));
+            var singular = jacobian.Svd(computeVectors: false).S;
+            double ratio = singular.Maximum() > 0 ? singular.Minimum() / singular.Maximum() : 0;
+            if (ratio < singularTolerance)
+                return candidate with
+                {
+                    X = x.ToArray(), Q = q,
+                    Note = $"The Jacobian is singular here (σ_min/σ_max = {ratio:G3}), so Newton refinement stopped and the point may be non-isolated; its location is only as accurate as q = {q:G3} allows.",
+                };
             var trial = x - jacobian.LU().Solve(f);
             var fTrial = Vector.Build.DenseOfArray(field.Evaluate(trial.ToArray()));
             double qTrial = 0.5 * fTrial.DotProduct(fTrial);

@@ -8,11 +8,11 @@ public sealed record RosensteinOptions
     /// <summary>Nearest neighbours must be at least this many samples apart in time; null uses the mean period 1/f̄ of the first coordinate's power spectrum, as Rosenstein et al. do.</summary>
     public int? TheilerWindow { get; init; }
     /// <summary>Number of steps i over which neighbours are followed: the length of the divergence curve (default 300).</summary>
-    public int MaxSteps { get; init; } = 300;
-    /// <summary>First step of the fitted range (default 0).</summary>
-    public int FitStart { get; init; }
-    /// <summary>Last step of the fitted range (default 100); choose it inside the linear rise of the curve, before it saturates.</summary>
-    public int FitEnd { get; init; } = 100;
+    public int MaxSteps { get; init; } = 400;
+    /// <summary>First step of the fitted range (default 100), after the initial steep part where neighbour separations turn into the most unstable direction.</summary>
+    public int FitStart { get; init; } = 100;
+    /// <summary>Last step of the fitted range (default 300), before the curve saturates at the attractor's size. The defaults suit Lorenz-63 sampled at dt = 0.01; look at the returned curve and set the range on its linear rise.</summary>
+    public int FitEnd { get; init; } = 300;
     /// <summary>Largest number of reference points, evenly spaced in time (default 2000); their neighbours are sought among all points.</summary>
     public int MaxReferencePoints { get; init; } = 2000;
 }
@@ -60,17 +60,18 @@ public static class LargestLyapunov
             throw new ArgumentException($"{rows} states are too few for {o.MaxSteps} steps of divergence and a Theiler window of {window}; give at least {o.MaxSteps + 2 * (window + 1) + 10}, preferably thousands.", nameof(states));
 
         int references = Math.Min(usable, o.MaxReferencePoints);
+        var flat = StateMatrix.Flatten(states);
         var sums = new double[o.MaxSteps];
         var counts = new int[o.MaxSteps];
         for (int r = 0; r < references; r++)
         {
             int j = (int)((long)r * usable / references);
-            int neighbour = NearestNeighbour(states, j, usable, window);
+            int neighbour = NearestNeighbour(flat, n, j, usable, window);
             if (neighbour < 0) continue;
             for (int i = 0; i < o.MaxSteps; i++)
             {
-                double d = Distance(states, j + i, neighbour + i, n);
-                if (d > 0) { sums[i] += Math.Log(d); counts[i]++; }
+                double squared = StateMatrix.SquaredDistance(flat, j + i, neighbour + i, n);
+                if (squared > 0) { sums[i] += 0.5 * Math.Log(squared); counts[i]++; }
             }
         }
         if (counts.Any(c => c == 0))
@@ -83,25 +84,17 @@ public static class LargestLyapunov
     }
 
     /// <summary>The index ĵ &lt; <paramref name="usable"/> with |j − ĵ| &gt; window nearest to state j and at a non-zero distance, or −1 if none.</summary>
-    private static int NearestNeighbour(double[,] states, int j, int usable, int window)
+    private static int NearestNeighbour(double[] flat, int n, int j, int usable, int window)
     {
-        int n = states.GetLength(1), best = -1;
+        int best = -1;
         double bestSquared = double.PositiveInfinity;
         for (int c = 0; c < usable; c++)
         {
             if (Math.Abs(c - j) <= window) continue;
-            double s = 0;
-            for (int d = 0; d < n && s < bestSquared; d++) { double e = states[j, d] - states[c, d]; s += e * e; }
+            double s = StateMatrix.SquaredDistance(flat, j, c, n);
             if (s < bestSquared && s > 0) { bestSquared = s; best = c; }
         }
         return best;
-    }
-
-    private static double Distance(double[,] states, int a, int b, int n)
-    {
-        double s = 0;
-        for (int d = 0; d < n; d++) { double e = states[a, d] - states[b, d]; s += e * e; }
-        return Math.Sqrt(s);
     }
 
     /// <summary>Mean period in samples, 1/f̄ with f̄ the power-weighted mean frequency of the periodogram (Rosenstein et al. 1993).</summary>

@@ -36,6 +36,24 @@ internal static class StateMatrix
         return (mean, std);
     }
 
+    /// <summary>The matrix as one row-major array (entry [i·n + j]), for fast row access in distance loops.</summary>
+    public static double[] Flatten(double[,] states)
+    {
+        var flat = new double[states.Length];
+        Buffer.BlockCopy(states, 0, flat, 0, states.Length * sizeof(double));
+        return flat;
+    }
+
+    /// <summary>Squared Euclidean distance between rows a and b of a flattened matrix with n columns.</summary>
+    public static double SquaredDistance(double[] flat, int a, int b, int n)
+    {
+        var x = flat.AsSpan(a * n, n);
+        var y = flat.AsSpan(b * n, n);
+        double s = 0;
+        for (int d = 0; d < x.Length; d++) { double e = x[d] - y[d]; s += e * e; }
+        return s;
+    }
+
     /// <summary>Column j as a new array.</summary>
     public static double[] Column(double[,] states, int j)
     {
