@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using NeuroDyn.Analysis;
+using NeuroDyn.Systems;
+
+namespace NeuroDyn.Bench;
+
+/// <summary>Lorenz-63 Lyapunov spectrum by RK4 + QR every step (10⁴ transient + 10⁵ steps at dt 0.01), and a fixed-point search from 256 starts.</summary>
+public sealed class LyapunovBenchmark : IBenchmark
+{
+    /// <inheritdoc/>
+    public string Name => "lyapunov";
+
+    /// <summary>Figures of one run: the spectrum, its median wall time, and the fixed-point search.</summary>
+    public sealed record Figures(
+        int Steps, int Transient, double Dt, double Seconds, double CpuSeconds, double[] Exponents, double ExponentSum, int Repeats,
+        int FixedPointStarts, double FixedPointSeconds, double FixedPointCpuSeconds, int FixedPointsFound, double NumpyReferenceSeconds, double SpeedupOverNumpy);
+
+    /// <inheritdoc/>
+    public object Run()
+    {
+        var lorenz = new Lorenz63();
+        var options = new LyapunovOptions { Dt = 0.01, Steps = 100_000, TransientSteps = 10_000, RenormEvery = 1 };
+        double[] x0 = [1.0, 1.0, 1.0];
+        const int repeats = 7;
+
+        LyapunovSpectrum.Compute(lorenz, x0, options with { Steps = 20_000 });   // warm-up (JIT, tiering)
+        LyapunovSpectrumResult? result = null;
+        var (seconds, cpuSeconds) = Median(repeats, () => result = LyapunovSpectrum.Compute(lorenz, x0, options));
+        Console.WriteLine($"Lyapunov spectrum: {string.Join(", ", result!.Exponents.Select(v => v.ToString("F4")))} in {seconds * 1e3:F2} ms wall, {cpuSeconds * 1e3:F2} ms CPU (medians of {repeats})");
+
+        var starts = Trajectories.SampleRk4(lorenz, x0, 0.01, 256, transientSteps: 1000);
+        FixedPoints.Find(lorenz, starts);   // warm-up
+        FixedPointResult? found = null;
+        var (fpSeconds, fpCpuSeconds) = Median(repeats, () => found = FixedPoints.Find(lorenz, starts));
+        Console.WriteLine($"Fixed points from {starts.GetLength(0)} starts: {found!.FixedPoints.Count} found in {fpSeconds * 1e3:F2} ms wall, {fpCpuSeconds * 1e3:F2} ms CPU (medians of {repeats})");
+
+        const double numpySeconds = 0.73;   // the same computation in numpy on this machine
+        return new Figures(options.Steps, options.TransientSteps, options.Dt, seconds, cpuSeconds, result.Exponents, result.Sum, repeats,
+            starts.GetLength(0), fpSeconds, fpCpuSeconds, found.FixedPoints.Count, numpySeconds, numpySeconds / seconds);
+    }
+
+    /// <summary>Median wall time and median process CPU time (less disturbed by other processes on a shared machine) of repeated runs.</summary>
+    private static (double Wall, double Cpu) Median(int repeats, Action run)
+    {
+        var wall = new double[repeats];
+        var cpu = new double[repeats];
+        var process = Process.GetCurrentProcess();
+        for (int r = 0; r < repeats; r++)
+        {
+            process.Refresh();
+            var cpuBefore = process.TotalProcessorTime;
+            var clock = Stopwatch.StartNew();
+            run();
+            wall[r] = clock.Elapsed.TotalSeconds;
+            process.Refresh();
+            cpu[r] = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
+        }
+        Array.Sort(wall);
+        Array.Sort(cpu);
+        return (wall[repeats / 2], cpu[repeats / 2]);
+    }
+}

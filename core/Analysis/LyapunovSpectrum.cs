@@ -1,0 +1,176 @@
+using NeuroDyn.Systems;
+
+namespace NeuroDyn.Analysis;
+
+/// <summary>Settings of <see cref="LyapunovSpectrum.Compute"/>; the defaults suit Lorenz-63.</summary>
+public sealed record LyapunovOptions
+{
+    /// <summary>RK4 step dt (default 0.01).</summary>
+    public double Dt { get; init; } = 0.01;
+    /// <summary>Steps over which the exponents are averaged (default 10⁵, i.e. 1000 time units at dt 0.01).</summary>
+    public int Steps { get; init; } = 100_000;
+    /// <summary>Steps of the state alone before the tangent vectors start, to land on the attractor (default 10⁴).</summary>
+    public int TransientSteps { get; init; } = 10_000;
+    /// <summary>Re-orthonormalise the tangent vectors every this many steps (default 1).</summary>
+    public int RenormEvery { get; init; } = 1;
+    /// <summary>Number k ≤ n of leading exponents to compute; null for all n.</summary>
+    public int? Count { get; init; }
+    /// <summary>Largest number of points kept of the running estimate (default 300).</summary>
+    public int HistoryPoints { get; init; } = 300;
+}
+
+/// <summary>A Lyapunov spectrum and how its estimate converged.</summary>
+/// <param name="Exponents">λ₁ ≥ … ≥ λ_k, per unit time.</param>
+/// <param name="Times">Averaging times (after the transient) of the running estimate.</param>
+/// <param name="RunningEstimate">Row i holds the exponents as estimated up to Times[i] (for convergence plots).</param>
+/// <param name="FinalState">State at the end of the run.</param>
+public sealed record LyapunovSpectrumResult(double[] Exponents, double[] Times, double[,] RunningEstimate, double[] FinalState)
+{
+    /// <summary>Σλᵢ; for all n exponents it equals the time-averaged divergence of f (−(σ+1+β) for Lorenz-63).</summary>
+    public double Sum => Exponents.Sum();
+}
+
+/// <summary>
+/// Lyapunov spectrum by the QR method (Benettin, Galgani, Giorgilli &amp; Strelcyn 1980, Meccanica 15:9–30;
+/// Shimada &amp; Nagashima 1979, Prog. Theor. Phys. 61:1605): the state x and k tangent vectors Q evolve together,
+/// dx/dt = f(x), dQ/dt = J(x)·Q, under RK4; every few steps Q = Q'R by modified Gram–Schmidt and
+/// λᵢ = (1/T) Σ log|R_ii|.
+/// </summary>
+public static class LyapunovSpectrum
+{
+    /// <summary>The k leading Lyapunov exponents of <paramref name="field"/> along the orbit of <paramref name="initialState"/>.</summary>
+    public static LyapunovSpectrumResult Compute(IVectorField field, double[] initialState, LyapunovOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        ArgumentNullException.ThrowIfNull(initialState);
+        var o = options ?? new LyapunovOptions();
+        int n = field.Dimension;
+        int k = o.Count ?? n;
+        Guard.Dimension(field, initialState, nameof(initialState));
+        Guard.Positive(o.Dt, nameof(o.Dt));
+        if (o.Steps < 1) throw new ArgumentOutOfRangeException(nameof(options), o.Steps, "Steps must be at least 1.");
+        if (o.TransientSteps < 0) throw new ArgumentOutOfRangeException(nameof(options), o.TransientSteps, "TransientSteps must be 0 or more.");
+        if (o.RenormEvery < 1) throw new ArgumentOutOfRangeException(nameof(options), o.RenormEvery, "RenormEvery must be at least 1.");
+        if (k < 1 || k > n) throw new ArgumentOutOfRangeException(nameof(options), k, $"Count must be between 1 and the dimension {n}.");
+        if (o.HistoryPoints < 1) throw new ArgumentOutOfRangeException(nameof(options), o.HistoryPoints, "HistoryPoints must be at least 1.");
+
+        var state = (double[])initialState.Clone();
+        var flow = new FieldFlow(field);
+        var work = new double[Rk4.WorkspaceLength(n + n * k)];
+        for (int s = 0; s < o.TransientSteps; s++) Rk4.Step(ref flow, state, o.Dt, work);
+        Trajectories.CheckFinite(state, o.TransientSteps, o.Dt);
+
+        // y = [x; q_1; …; q_k], the tangent vectors stored one after another, starting as the first k unit vectors.
+        var y = new double[n + n * k];
+        state.CopyTo(y, 0);
+        for (int j = 0; j < k; j++) y[n + j * n + j] = 1.0;
+        var tangent = new TangentFlow(field, k);
+
+        int renorms = (o.Steps + o.RenormEvery - 1) / o.RenormEvery;
+        int stride = (renorms + o.HistoryPoints - 1) / o.HistoryPoints;
+        var times = new List<double>(o.HistoryPoints + 1);
+        var history = new List<double[]>(o.HistoryPoints + 1);
+        var growth = new LogAccumulator(k);
+        int renormCount = 0;
+        for (int s = 1; s <= o.Steps; s++)
+        {
+            Rk4.Step(ref tangent, y, o.Dt, work);
+            if (s % o.RenormEvery != 0 && s != o.Steps) continue;
+            if (!Orthonormalise(y.AsSpan(n), n, k, growth.Factors))
+                throw new InvalidOperationException(
+                    $"The tangent vectors are no longer finite at step {o.TransientSteps + s} (t = {(o.TransientSteps + s) * o.Dt}); the orbit diverged or Dt = {o.Dt} is too large. Reduce Dt, renormalise more often, or check the initial state.");
+            growth.Rescale();
+            renormCount++;
+            if (renormCount % stride == 0 || s == o.Steps)
+            {
+                double t = s * o.Dt;
+                times.Add(t);
+                history.Add(growth.Logs().Select(v => v / t).ToArray());
+            }
+        }
+
+        double total = o.Steps * o.Dt;
+        var running = new double[history.Count, k];
+        for (int i = 0; i < history.Count; i++)
+            for (int j = 0; j < k; j++) running[i, j] = history[i][j];
+        return new LyapunovSpectrumResult(growth.Logs().Select(v => v / total).ToArray(), times.ToArray(), running, y[..n]);
+    }
+
+    /// <summary>
+    /// Modified Gram–Schmidt on the k columns q_j (each length n, stored consecutively) in place, multiplying
+    /// <paramref name="factors"/>[j] by |R_jj|; false if a norm is not a finite positive number.
+    /// </summary>
+    internal static bool Orthonormalise(Span<double> q, int n, int k, Span<double> factors)
+    {
+        for (int j = 0; j < k; j++)
+        {
+            var qj = q.Slice(j * n, n);
+            for (int i = 0; i < j; i++)
+            {
+                var qi = q.Slice(i * n, n);
+                double r = 0;
+                for (int d = 0; d < n; d++) r += qi[d] * qj[d];
+                for (int d = 0; d < n; d++) qj[d] -= r * qi[d];
+            }
+            double norm2 = 0;
+            for (int d = 0; d < n; d++) norm2 += qj[d] * qj[d];
+            double norm = Math.Sqrt(norm2);
+            if (!(norm > 0) || !double.IsFinite(norm)) return false;
+            double inv = 1.0 / norm;
+            for (int d = 0; d < n; d++) qj[d] *= inv;
+            factors[j] *= norm;
+        }
+        return true;
+    }
+
+    /// <summary>Σ log|R_jj| kept as log-sum plus a running product, so that a logarithm is taken only every few hundred renormalisations.</summary>
+    private sealed class LogAccumulator(int k)
+    {
+        private readonly double[] logSums = new double[k];
+
+        /// <summary>Products of the norms since the last move into the log-sums (multiplied in by <see cref="Orthonormalise"/>).</summary>
+        public double[] Factors { get; } = Enumerable.Repeat(1.0, k).ToArray();
+
+        /// <summary>Moves a product into its log-sum once it leaves [1e-100, 1e100], long before it could under- or overflow.</summary>
+        public void Rescale()
+        {
+            for (int j = 0; j < Factors.Length; j++)
+                if (Factors[j] > 1e100 || Factors[j] < 1e-100) Fold(j);
+        }
+
+        /// <summary>The current Σ log|R_jj| for every j.</summary>
+        public double[] Logs()
+        {
+            for (int j = 0; j < Factors.Length; j++) Fold(j);
+            return (double[])logSums.Clone();
+        }
+
+        private void Fold(int j)
+        {
+            logSums[j] += Math.Log(Factors[j]);
+            Factors[j] = 1.0;
+        }
+    }
+
+    /// <summary>The state and its k tangent vectors as one flat system: d/dt [x; q_1…q_k] = [f(x); J(x)q_1 … J(x)q_k].</summary>
+    private readonly struct TangentFlow(IVectorField vectorField, int k) : IFlatDerivative
+    {
+        private readonly double[] jacobian = new double[vectorField.Dimension * vectorField.Dimension];
+
+        /// <inheritdoc/>
+        public void Evaluate(ReadOnlySpan<double> y, Span<double> dy)
+        {
+            int n = vectorField.Dimension, end = n * (1 + k);
+            vectorField.Evaluate(y[..n], dy[..n]);
+            vectorField.Jacobian(y[..n], jacobian);
+            var jac = jacobian;
+            for (int offset = n; offset < end; offset += n)     // tangent vector q_j occupies [offset, offset + n)
+                for (int r = 0; r < n; r++)
+                {
+                    double acc = 0;
+                    for (int c = 0; c < n; c++) acc += jac[r * n + c] * y[offset + c];
+                    dy[offset + r] = acc;
+                }
+        }
+    }
+}
