@@ -168,6 +168,20 @@ let tests =
             Expect.equal calls 0 "no work done"
         }
 
+        test "an adjoint solve that fails backwards raises an exception from backward(), not a crash" {
+            TorchRuntime.Initialize() |> ignore
+            let theta = torch.ones(1L, dtype = f64).requires_grad_(true)
+            let mutable poisoned = false
+            // the field turns NaN after the forward solve, so the backward adaptive solve must underflow
+            let f = Func<Tensor, Tensor, Tensor>(fun _ y -> if poisoned then y * nan else -theta * y)
+            let options = TorchOdeOptions(Method = OdeMethod.Dopri5, MinStep = 1e-6)
+            let solution = TorchOde.OdeintAdjoint(f, torch.ones(2L, dtype = f64), [| 0.0; 1.0 |], [| theta |], options)
+            poisoned <- true
+            raises<exn> (fun () -> solution.sum().backward()) |> ignore
+            Expect.isTrue (BackwardGuard.LastFailure :? OdeIntegrationException) "the original failure is kept"
+            Expect.stringContains BackwardGuard.LastFailure.Message "underflow" "and says what happened"
+        }
+
         test "bad input gets a clear error" {
             TorchRuntime.Initialize() |> ignore
             let y0 = torch.ones(2L, dtype = f64)

@@ -58,7 +58,11 @@ internal sealed class CtRnnRecurrence : autograd.MultiTensorFunction<CtRnnRecurr
     }
 
     /// <inheritdoc/>
-    public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> gradOutputs)
+    public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> gradOutputs) =>
+        BackwardGuard.Run(Name, 3, () => Gradients(ctx, gradOutputs[0]));
+
+    /// <summary>[null, ∂L/∂h0, ∂L/∂z, ∂L/∂W_rec] by running the recorded steps in reverse.</summary>
+    static List<Tensor> Gradients(autograd.AutogradContext ctx, Tensor gradOutput)
     {
         var settings = (Settings)ctx.get_data("settings");
         var saved = ctx.get_saved_variables();
@@ -67,7 +71,7 @@ internal sealed class CtRnnRecurrence : autograd.MultiTensorFunction<CtRnnRecurr
         int stageCount = tableau.Stages;
         double c = settings.Step / settings.Tau;
         int samples = (saved.Count - 1) / (2 * stageCount * settings.StepsPerSample);
-        var g = gradOutputs[0];
+        var g = gradOutput;
         var gradWeight = torch.zeros_like(weight);
         var gradDrive = torch.zeros(new long[] { samples, g.shape[0], g.shape[1] }, dtype: g.dtype, device: g.device);
         var gradInput = new Tensor[stageCount];

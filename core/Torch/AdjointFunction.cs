@@ -26,8 +26,13 @@ internal sealed class AdjointFunction : autograd.MultiTensorFunction<AdjointFunc
     public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> gradOutputs)
     {
         var problem = (AdjointProblem)ctx.get_data("problem");
+        return BackwardGuard.Run(Name, problem.Parameters.Length + 1, () => Gradients(ctx, problem, gradOutputs[0]));
+    }
+
+    /// <summary>[null, ∂L/∂y0, ∂L/∂θ...] from the augmented system solved from the last output time to the first.</summary>
+    static List<Tensor> Gradients(autograd.AutogradContext ctx, AdjointProblem problem, Tensor gradSolution)
+    {
         var solution = ctx.get_saved_variables()[0];
-        var gradSolution = gradOutputs[0];
         var times = problem.Times;
         var parameters = problem.Parameters;
         int last = times.Length - 1;
@@ -41,7 +46,17 @@ internal sealed class AdjointFunction : autograd.MultiTensorFunction<AdjointFunc
         for (int i = last; i > 0; i--)
         {
             var augmented = torch.cat([y.reshape(-1), a.reshape(-1), .. g.Select(p => p.reshape(-1))]);
-            var end = TorchOde.Solve(Field, augmented, [-times[i], -times[i - 1]], problem.Options)[1];
+            Tensor end;
+            try
+            {
+                end = TorchOde.Solve(Field, augmented, [-times[i], -times[i - 1]], problem.Options)[1];
+            }
+            catch (OdeIntegrationException e)
+            {
+                throw new OdeIntegrationException(
+                    $"the adjoint solve backwards from t = {times[i]} to t = {times[i - 1]} failed at t = {-e.Time} (the solver ran in reversed time s = −t): {e.Message}",
+                    -e.Time, e.Steps);
+            }
             y = solution[i - 1];
             a = end.narrow(0, n, n).view(shape) + gradSolution[i - 1];
             long offset = 2 * n;
@@ -74,9 +89,12 @@ internal sealed class AdjointFunction : autograd.MultiTensorFunction<AdjointFunc
         }
         var pieces = new Tensor[parameters.Length + 2];
         pieces[0] = dy.reshape(-1);
-        pieces[1] = (vjp[0] ?? torch.zeros_like(y)).reshape(-1);
+        pieces[1] = OrZeros(vjp[0], y).reshape(-1);
         for (int j = 0; j < parameters.Length; j++)
-            pieces[j + 2] = (vjp[j + 1] ?? torch.zeros_like(parameters[j])).reshape(-1);
+            pieces[j + 2] = OrZeros(vjp[j + 1], parameters[j]).reshape(-1);
         return torch.cat(pieces);
     }
+
+    /// <summary>The gradient, or zeros shaped like <paramref name="like"/> where autograd reports none (f does not depend on it).</summary>
+    static Tensor OrZeros(Tensor? gradient, Tensor like) => gradient is null || gradient.IsInvalid ? torch.zeros_like(like) : gradient;
 }
