@@ -1,0 +1,177 @@
+using NeuroDyn.Systems;
+using NeuroDyn.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace NeuroDyn.Models;
+
+/// <summary>A continuous-time RNN trained as a neural ODE: τ dh/dt = −h + tanh(W_rec h + W_in x(t) + b), readout y = W_out h + b_out
+/// (Funahashi &amp; Nakamura 1993; as a neural ODE, Chen et al. 2018). Maps windows [B, L, D] to next-state predictions [B, D].</summary>
+/// <remarks>
+/// Zero-order hold: the window's samples x_0 … x_{L−1} drive the network in turn, x(t) = x_k for t in [kΔ, (k+1)Δ), starting
+/// from h(0) = 0; the prediction of x_L is the readout of h(LΔ). Fixed-step solvers without the adjoint run a fused recurrence
+/// with a hand-written backward pass (<see cref="CtRnnRecurrence"/>); Dopri5, or <see cref="CtRnnOptions.Adjoint"/>, integrate each
+/// sample interval with <see cref="TorchOde"/>, restarting at the input's jumps.
+/// </remarks>
+public sealed class CtRnn : nn.Module<Tensor, Tensor>, ISequenceModel
+{
+    readonly Parameter w_rec, w_in, b, w_out, b_out;
+
+    /// <summary>The options the network was built with.</summary>
+    public CtRnnOptions Options { get; }
+
+    /// <summary>A CT-RNN with weights and biases drawn uniformly from ±1/√fan_in (PyTorch's nn.Linear rule) by a generator seeded with <paramref name="seed"/>.</summary>
+    /// <param name="options">Sizes, time scales and solver.</param>
+    /// <param name="seed">Seed of the initialisation; the same seed gives the same network.</param>
+    /// <param name="device">Device of the parameters (default CPU).</param>
+    /// <param name="dtype">Floating-point type of the parameters (default float64).</param>
+    public CtRnn(CtRnnOptions options, long seed, Device? device = null, ScalarType dtype = ScalarType.Float64) : base(nameof(CtRnn))
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Validate(options);
+        if (!torch.is_floating_point(torch.empty(0, dtype)))
+            throw new ArgumentException($"dtype {dtype} is not a floating-point type; use Float64 or Float32.", nameof(dtype));
+        Options = options;
+        int n = options.Hidden;
+        using var generator = new Generator((ulong)seed);
+        Parameter Uniform(long[] shape, int fanIn)
+        {
+            double bound = 1.0 / Math.Sqrt(fanIn);
+            var values = torch.rand(shape, dtype: ScalarType.Float64, generator: generator).mul_(2 * bound).sub_(bound);
+            return new Parameter(values.to(dtype, device ?? torch.CPU));
+        }
+        w_rec = Uniform([n, n], n);
+        w_in = Uniform([n, options.InputSize], options.InputSize);
+        b = Uniform([n], options.InputSize);
+        w_out = Uniform([options.OutputSize, n], n);
+        b_out = Uniform([options.OutputSize], n);
+        RegisterComponents();
+    }
+
+    /// <summary>Recurrent weights W_rec [n, n].</summary>
+    public Tensor RecurrentWeight => w_rec;
+    /// <summary>Input weights W_in [n, D].</summary>
+    public Tensor InputWeight => w_in;
+    /// <summary>Hidden bias b [n].</summary>
+    public Tensor Bias => b;
+    /// <summary>Readout weights W_out [D_out, n].</summary>
+    public Tensor OutputWeight => w_out;
+    /// <summary>Readout bias b_out [D_out].</summary>
+    public Tensor OutputBias => b_out;
+
+    /// <inheritdoc/>
+    public nn.Module Module => this;
+
+    /// <inheritdoc/>
+    public int ParameterCount => (int)parameters().Sum(p => p.numel());
+
+    /// <summary>Next-state predictions [B, D_out] from windows [B, L, D]: the readout of h(LΔ) after driving h(0) = 0 with the window.</summary>
+    public override Tensor forward(Tensor windows)
+    {
+        CheckWindows(windows);
+        return Readout(Integrate(ZeroState(windows.shape[0]), Drive(windows.transpose(0, 1))));
+    }
+
+    /// <inheritdoc/>
+    public Tensor PredictNext(Tensor windows) => forward(windows);
+
+    /// <summary>Warm up on windows [B, L, D], then feed each prediction back as the next sample's input (held for Δ): predictions [B, steps, D].</summary>
+    /// <remarks>Differentiable; wrap in torch.no_grad() when only the values are wanted.</remarks>
+    public Tensor Rollout(Tensor windows, int steps)
+    {
+        CheckWindows(windows);
+        if (steps <= 0) throw new ArgumentOutOfRangeException(nameof(steps), steps, "steps must be >= 1.");
+        if (Options.InputSize != Options.OutputSize)
+            throw new InvalidOperationException($"closed-loop rollout feeds outputs back as inputs, but OutputSize = {Options.OutputSize} differs from InputSize = {Options.InputSize}.");
+        var h = Integrate(ZeroState(windows.shape[0]), Drive(windows.transpose(0, 1)));
+        var y = Readout(h);
+        var predictions = new List<Tensor>(steps) { y };
+        for (int s = 1; s < steps; s++)
+        {
+            h = Integrate(h, Drive(y.unsqueeze(0)));
+            y = Readout(h);
+            predictions.Add(y);
+        }
+        return torch.stack(predictions, dim: 1);
+    }
+
+    /// <summary>Readout y = h W_outᵀ + b_out for hidden states [..., n].</summary>
+    public Tensor Readout(Tensor hidden) => torch.nn.functional.linear(hidden, w_out, b_out);
+
+    /// <summary>The closed-loop field on hidden states [..., n]: dh/dt = (−h + tanh(W_rec h + W_in (W_out h + b_out) + b)) / τ.</summary>
+    public Tensor ClosedLoopDerivative(Tensor hidden)
+    {
+        var drive = torch.nn.functional.linear(Readout(hidden), w_in, b);
+        return torch.tanh(torch.nn.functional.linear(hidden, w_rec) + drive).sub(hidden).div(Options.Tau);
+    }
+
+    /// <summary>The closed-loop dynamics as a plain-double <see cref="IVectorField"/> with analytic Jacobian (weights copied now).</summary>
+    /// <remarks>The discrete model feeds its prediction back once per sample interval Δ (zero-order hold); this continuous field is its Δ → 0 idealisation.</remarks>
+    public CtRnnVectorField AsVectorField()
+    {
+        using var noGrad = torch.no_grad();
+        static double[] Copy(Tensor t) => t.detach().to(ScalarType.Float64, torch.CPU).contiguous().data<double>().ToArray();
+        return new CtRnnVectorField(Copy(w_rec), Copy(w_in), Copy(b), Copy(w_out), Copy(b_out), Options.Tau);
+    }
+
+    /// <summary>Hidden state after driving <paramref name="h0"/> [B, n] with drive [L, B, n] = W_in x_k + b, one sample interval per row.</summary>
+    Tensor Integrate(Tensor h0, Tensor drive)
+    {
+        var o = Options;
+        double step = o.SampleInterval / o.StepsPerSample;
+        var fixedTableau = o.Solver switch
+        {
+            OdeMethod.Euler => Euler.Tableau,
+            OdeMethod.Midpoint => Midpoint.Tableau,
+            OdeMethod.Rk4 => Rk4.Tableau,
+            _ => null,
+        };
+        if (fixedTableau is not null && !o.Adjoint)
+            return CtRnnRecurrence.Integrate(new CtRnnRecurrence.Settings(fixedTableau, step, o.Tau, o.StepsPerSample), h0, drive, w_rec);
+
+        var solver = new TorchOdeOptions { Method = o.Solver, Step = step, Rtol = o.Rtol, Atol = o.Atol };
+        double[] interval = [0.0, o.SampleInterval];
+        var h = h0;
+        for (long k = 0; k < drive.shape[0]; k++)
+        {
+            var zk = drive[k];
+            Tensor Field(Tensor t, Tensor y) => torch.tanh(zk.addmm(y, w_rec.t())).sub(y).div(o.Tau);
+            var differentiable = new[] { (Tensor)w_rec, zk }.Where(p => p.requires_grad).ToArray();
+            h = o.Adjoint && torch.is_grad_enabled() && differentiable.Length > 0
+                ? TorchOde.OdeintAdjoint(Field, h, interval, differentiable, solver)[1]
+                : TorchOde.Odeint(Field, h, interval, solver)[1];
+        }
+        return h;
+    }
+
+    /// <summary>W_in x + b for inputs [L, B, D]: [L, B, n], one matrix product for all samples.</summary>
+    Tensor Drive(Tensor inputs) => torch.nn.functional.linear(inputs, w_in, b).contiguous();
+
+    Tensor ZeroState(long batch) => torch.zeros([batch, Options.Hidden], dtype: w_rec.dtype, device: w_rec.device);
+
+    void CheckWindows(Tensor windows)
+    {
+        ArgumentNullException.ThrowIfNull(windows);
+        if (windows.dim() != 3 || windows.shape[2] != Options.InputSize || windows.shape[1] == 0 || windows.shape[0] == 0)
+            throw new ArgumentException($"windows must have shape [batch, length, {Options.InputSize}] with batch, length >= 1, but have shape [{string.Join(", ", windows.shape)}].", nameof(windows));
+        if (windows.dtype != w_rec.dtype || windows.device.type != w_rec.device.type)
+            throw new ArgumentException($"windows are {windows.dtype} on {windows.device} but the network is {w_rec.dtype} on {w_rec.device}; convert them with .to(...).", nameof(windows));
+        using var noGrad = torch.no_grad();
+        if (!torch.isfinite(windows).all().item<bool>())
+            throw new ArgumentException("windows contain NaN or infinite entries; clean or re-normalise the data.", nameof(windows));
+    }
+
+    static void Validate(CtRnnOptions o)
+    {
+        if (o.Hidden <= 0) throw new ArgumentOutOfRangeException(nameof(o.Hidden), o.Hidden, "Hidden (number of units) must be >= 1.");
+        if (o.InputSize <= 0) throw new ArgumentOutOfRangeException(nameof(o.InputSize), o.InputSize, "InputSize must be >= 1.");
+        if (o.OutputSize <= 0) throw new ArgumentOutOfRangeException(nameof(o.OutputSize), o.OutputSize, "OutputSize must be >= 1.");
+        Guard.Positive(o.Tau, nameof(o.Tau));
+        Guard.Positive(o.SampleInterval, nameof(o.SampleInterval));
+        if (o.StepsPerSample <= 0) throw new ArgumentOutOfRangeException(nameof(o.StepsPerSample), o.StepsPerSample, "StepsPerSample must be >= 1.");
+        if (!Enum.IsDefined(o.Solver)) throw new ArgumentOutOfRangeException(nameof(o.Solver), o.Solver, "unknown solver.");
+        if (o.Solver == OdeMethod.Dopri5 && (!(o.Rtol > 0) || !(o.Atol > 0)))
+            throw new ArgumentOutOfRangeException(nameof(o.Rtol), $"Rtol = {o.Rtol}, Atol = {o.Atol}: Dopri5 needs both > 0.");
+    }
+}

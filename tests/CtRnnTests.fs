@@ -1,0 +1,169 @@
+module NeuroDyn.Tests.CtRnnTests
+
+open System
+open Expecto
+open TorchSharp
+open NeuroDyn.Torch
+open NeuroDyn.Models
+
+type private Tensor = torch.Tensor
+
+let private f64 = torch.ScalarType.Float64
+
+let private raises<'E when 'E :> exn> (action: unit -> unit) : 'E =
+    try
+        action ()
+        failtestf "expected %s, but nothing was thrown" typeof<'E>.Name
+    with
+    | :? 'E as e -> e
+
+/// Deterministic windows [batch, length, 3] of order one, like z-scored Lorenz data.
+let private windows batch length =
+    torch.sin(torch.arange(float (batch * length * 3), dtype = f64) * 0.37).reshape(int64 batch, int64 length, 3L) * 1.5
+
+let private maxDiff (a: Tensor) (b: Tensor) = (a - b).abs().max().item<double>()
+
+/// The CT-RNN field for one held input: dh/dt = (−h + tanh(h W_recᵀ + x W_inᵀ + b)) / τ.
+let private heldField (model: CtRnn) (x: Tensor) =
+    let drive = torch.nn.functional.linear(x, model.InputWeight, model.Bias)
+    Func<Tensor, Tensor, Tensor>(fun _ h -> (torch.tanh(torch.nn.functional.linear(h, model.RecurrentWeight) + drive) - h) / model.Options.Tau)
+
+/// Prediction by TorchOde.Odeint over each sample interval in turn (zero-order hold), independent of the model's fast path.
+let private predictWithOdeint (model: CtRnn) (w: Tensor) =
+    let o = model.Options
+    let solver = TorchOdeOptions(Method = o.Solver, Step = Nullable(o.SampleInterval / float o.StepsPerSample))
+    let mutable h = torch.zeros([| w.shape[0]; int64 o.Hidden |], dtype = f64)
+    for k in 0L .. w.shape[1] - 1L do
+        h <- TorchOde.Odeint(heldField model (w.select(1, k)), h, [| 0.0; o.SampleInterval |], solver).[1]
+    model.Readout(h)
+
+let private gradientsOf (model: CtRnn) (loss: Tensor) =
+    model.zero_grad()
+    loss.backward()
+    [ for p in model.parameters() -> p.grad.clone() ]
+
+let private target (w: Tensor) = torch.cos(w.sum(1))
+
+[<Tests>]
+let tests =
+    testList "ctrnn" [
+        test "shapes of predictions, rollouts and the parameter count" {
+            TorchRuntime.Initialize() |> ignore
+            let model = new CtRnn(CtRnnOptions(Hidden = 8), seed = 1L)
+            let w = windows 4 7
+            Expect.sequenceEqual (model.PredictNext(w).shape) [| 4L; 3L |] "PredictNext [B, D]"
+            use _ = torch.no_grad()
+            Expect.sequenceEqual (model.Rollout(w, 5).shape) [| 4L; 5L; 3L |] "Rollout [B, steps, D]"
+            Expect.equal model.ParameterCount (8 * 8 + 8 * 3 + 8 + 3 * 8 + 3) "W_rec, W_in, b, W_out, b_out"
+        }
+
+        test "the same seed gives the same network, another seed another" {
+            TorchRuntime.Initialize() |> ignore
+            let options = CtRnnOptions(Hidden = 6)
+            let weights (m: CtRnn) = [ for p in m.parameters() -> p.detach().clone() ]
+            let a, b, c = weights (new CtRnn(options, 42L)), weights (new CtRnn(options, 42L)), weights (new CtRnn(options, 43L))
+            for x, y in List.zip a b do Expect.isTrue (x.allclose(y, 0.0, 0.0)) "seed 42 twice"
+            Expect.isFalse (List.forall2 (fun (x: Tensor) y -> x.allclose(y, 0.0, 0.0)) a c) "seeds 42 and 43 differ"
+            Expect.equal (a[0].dtype) f64 "float64 by default"
+        }
+
+        test "euler PredictNext equals the explicit recurrence h += (Δ/m)/τ (−h + tanh(W_rec h + W_in x_k + b))" {
+            TorchRuntime.Initialize() |> ignore
+            let options = CtRnnOptions(Hidden = 10, Tau = 0.5, SampleInterval = 0.1, StepsPerSample = 2, Solver = OdeMethod.Euler)
+            let model = new CtRnn(options, 3L)
+            let w = windows 3 6
+            use _ = torch.no_grad()
+            let mutable h = torch.zeros([| 3L; 10L |], dtype = f64)
+            for k in 0L .. 5L do
+                let x = w.select(1, k)
+                for _ in 1 .. 2 do
+                    let u = h.matmul(model.RecurrentWeight.t()) + x.matmul(model.InputWeight.t()) + model.Bias
+                    h <- h + (0.05 / 0.5) * (torch.tanh(u) - h)
+            let expected = h.matmul(model.OutputWeight.t()) + model.OutputBias
+            // the same float64 operations in another association order: rounding differences ~1e-16 per step
+            Expect.isLessThan (maxDiff (model.PredictNext(w)) expected) 1e-13 "hand recurrence"
+        }
+
+        test "the fused recurrence matches TorchOde.Odeint for euler, midpoint and rk4" {
+            TorchRuntime.Initialize() |> ignore
+            let w = windows 3 8
+            for solver in [ OdeMethod.Euler; OdeMethod.Midpoint; OdeMethod.Rk4 ] do
+                let model = new CtRnn(CtRnnOptions(Hidden = 12, StepsPerSample = 3, Solver = solver, Tau = 0.7), 5L)
+                use _ = torch.no_grad()
+                // identical tableau and steps, so only rounding differs (float64)
+                Expect.isLessThan (maxDiff (model.PredictNext(w)) (predictWithOdeint model w)) 1e-12 $"{solver} values"
+        }
+
+        test "hand-written backward equals backprop through TorchOde.Odeint" {
+            TorchRuntime.Initialize() |> ignore
+            let w = windows 3 6
+            for solver in [ OdeMethod.Euler; OdeMethod.Midpoint; OdeMethod.Rk4 ] do
+                let model = new CtRnn(CtRnnOptions(Hidden = 9, StepsPerSample = 2, Solver = solver), 11L)
+                let fast = gradientsOf model ((model.PredictNext(w) - target w).square().mean())
+                let reference = gradientsOf model ((predictWithOdeint model w - target w).square().mean())
+                for g, r in List.zip fast reference do
+                    // both are the exact gradient of the same discrete map: rounding only
+                    Expect.isLessThan (maxDiff g r) 1e-12 $"{solver} gradient"
+        }
+
+        test "adjoint and dopri5 training paths agree with the fused rk4 path" {
+            TorchRuntime.Initialize() |> ignore
+            let w = windows 2 5
+            let loss (m: CtRnn) = (m.PredictNext(w) - target w).square().mean()
+            let fused = new CtRnn(CtRnnOptions(Hidden = 7, StepsPerSample = 10, Solver = OdeMethod.Rk4), 9L)
+            let adjoint = new CtRnn(CtRnnOptions(Hidden = 7, StepsPerSample = 10, Solver = OdeMethod.Rk4, Adjoint = true), 9L)
+            let dopri = new CtRnn(CtRnnOptions(Hidden = 7, Solver = OdeMethod.Dopri5, Rtol = 1e-10, Atol = 1e-12), 9L)
+            let reference = gradientsOf fused (loss fused)
+            // rk4 at h = 0.01 and dopri5 at rtol 1e-10 both sit within ~1e-10 of the exact flow; the adjoint's backward rk4 solve likewise
+            for g, r in List.zip (gradientsOf adjoint (loss adjoint)) reference do Expect.isLessThan (maxDiff g r) 1e-8 "adjoint gradient"
+            for g, r in List.zip (gradientsOf dopri (loss dopri)) reference do Expect.isLessThan (maxDiff g r) 1e-8 "dopri5 gradient"
+        }
+
+        test "the closed-loop field's analytic Jacobian equals autograd's" {
+            TorchRuntime.Initialize() |> ignore
+            let model = new CtRnn(CtRnnOptions(Hidden = 16, Tau = 0.8), 21L)
+            let analytic = model.AsVectorField()
+            let numeric = TorchVectorField(16, Func<Tensor, Tensor>(model.ClosedLoopDerivative))
+            let rng = Random(5)
+            for _ in 1 .. 3 do
+                let h = Array.init 16 (fun _ -> rng.NextDouble() * 2.0 - 1.0)
+                let fa, fn = Array.zeroCreate 16, Array.zeroCreate 16
+                analytic.Evaluate(ReadOnlySpan h, Span fa)
+                numeric.Evaluate(ReadOnlySpan h, Span fn)
+                let ja, jn = Array.zeroCreate 256, Array.zeroCreate 256
+                analytic.Jacobian(ReadOnlySpan h, Span ja)
+                numeric.Jacobian(ReadOnlySpan h, Span jn)
+                // M = W_rec + W_in W_out is folded in advance in the analytic field: sums in another order, entries O(1), so ~1e-15
+                for i in 0 .. 15 do Expect.floatClose { absolute = 1e-12; relative = 0.0 } fa[i] fn[i] "field"
+                for i in 0 .. 255 do Expect.floatClose { absolute = 1e-12; relative = 0.0 } ja[i] jn[i] "Jacobian"
+        }
+
+        test "Rollout feeds each prediction back as the next sample" {
+            TorchRuntime.Initialize() |> ignore
+            let model = new CtRnn(CtRnnOptions(Hidden = 10, Solver = OdeMethod.Rk4), 4L)
+            let w = windows 2 6
+            use _ = torch.no_grad()
+            let rollout = model.Rollout(w, 3)
+            // h(0) = 0 restarts each prediction, so feeding the predictions in a longer window must reproduce the rollout
+            let mutable extended = w
+            for s in 0L .. 2L do
+                let manual = model.PredictNext(extended)
+                Expect.isLessThan (maxDiff (rollout.select(1, s)) manual) 1e-13 $"rollout step {s}"
+                extended <- torch.cat([| extended; manual.unsqueeze(1) |], 1L)
+        }
+
+        test "bad options and inputs get clear errors" {
+            TorchRuntime.Initialize() |> ignore
+            let tau = raises<ArgumentOutOfRangeException> (fun () -> new CtRnn(CtRnnOptions(Tau = 0.0), 1L) |> ignore)
+            Expect.stringContains tau.Message "Tau" "tau <= 0"
+            let hidden = raises<ArgumentOutOfRangeException> (fun () -> new CtRnn(CtRnnOptions(Hidden = 0), 1L) |> ignore)
+            Expect.stringContains hidden.Message "Hidden" "hidden <= 0"
+            let model = new CtRnn(CtRnnOptions(Hidden = 4), 1L)
+            let bad = windows 1 3
+            bad[0L, 1L, 2L] <- torch.tensor(nan, dtype = f64)
+            let nan = raises<ArgumentException> (fun () -> model.PredictNext(bad) |> ignore)
+            Expect.stringContains nan.Message "NaN" "NaN input"
+            let shape = raises<ArgumentException> (fun () -> model.PredictNext(torch.zeros([| 2L; 3L |], dtype = f64)) |> ignore)
+            Expect.stringContains shape.Message "[batch, length, 3]" "wrong shape"
+        }
+    ]
