@@ -43,6 +43,8 @@ public static class Checkpoint
         Converters = { new JsonStringEnumConverter() },
     };
 
+    static readonly JsonSerializerOptions CompactJson = new(Json) { WriteIndented = false };
+
     /// <summary>The history file that accompanies a checkpoint: same name, extension .history.json.</summary>
     public static string HistoryPath(string checkpointPath) => Path.ChangeExtension(checkpointPath, ".history.json");
 
@@ -69,7 +71,7 @@ public static class Checkpoint
         SafeTensors.Write(path, tensors, new Dictionary<string, string>
         {
             [FormatKey] = Format,
-            [StateKey] = JsonSerializer.Serialize(withSteps, Json),
+            [StateKey] = JsonSerializer.Serialize(withSteps, CompactJson),
         });
     }
 

@@ -37,7 +37,12 @@ public static class Trainer
         if (options.Threads is int threads) torch.set_num_threads(threads);
         try
         {
-            using var run = new Run(model, train, validation, options);
+            var (dtype, device) = Evaluate.TensorTypeOf(model.Module);
+            using var trainWindows = Windows(train, options, dtype, device);
+            using var validationWindows = Windows(validation, options, dtype, device);
+            if (validationWindows.Dimension != trainWindows.Dimension)
+                throw new ArgumentException($"The validation series has {validationWindows.Dimension} components but the training series {trainWindows.Dimension}.", nameof(validation));
+            using var run = new Run(model, trainWindows, validationWindows, options);
             return run.Execute(progress, cancellationToken);
         }
         finally
@@ -45,6 +50,12 @@ public static class Trainer
             if (options.Threads is not null) torch.set_num_threads(previousThreads);
         }
     }
+
+    /// <summary>The windows the objective needs: next state (one-step) or next K states (rollout).</summary>
+    static WindowBatches Windows(double[,] series, TrainingOptions options, ScalarType dtype, Device device) =>
+        options.Objective is RolloutObjective r
+            ? WindowBatches.MultiStep(series, options.SeqLength, r.Steps, dtype, device)
+            : WindowBatches.OneStep(series, options.SeqLength, dtype, device);
 
     static void Validate(TrainingOptions o)
     {
@@ -92,7 +103,7 @@ public static class Trainer
         _ => throw new ArgumentOutOfRangeException(nameof(options), options.Schedule, "Unknown learning-rate schedule."),
     };
 
-    /// <summary>The state of one call of Fit: data, optimizer, best weights, counters.</summary>
+    /// <summary>The state of one call of Fit: optimizer, best weights, counters (the windows belong to the caller).</summary>
     sealed class Run : IDisposable
     {
         readonly ISequenceModel model;
@@ -107,20 +118,14 @@ public static class Trainer
         TrainingState state;
         int writtenEpoch;
 
-        public Run(ISequenceModel model, double[,] train, double[,] validation, TrainingOptions options)
+        public Run(ISequenceModel model, WindowBatches trainWindows, WindowBatches validationWindows, TrainingOptions options)
         {
             this.model = model;
             module = model.Module;
             this.options = options;
-            var (dtype, device) = Evaluate.TensorTypeOf(module);
+            this.trainWindows = trainWindows;
+            this.validationWindows = validationWindows;
             rolloutSteps = options.Objective.TargetSteps;
-            bool oneStep = options.Objective is OneStepObjective;
-            trainWindows = oneStep ? WindowBatches.OneStep(train, options.SeqLength, dtype, device)
-                : WindowBatches.MultiStep(train, options.SeqLength, rolloutSteps, dtype, device);
-            validationWindows = oneStep ? WindowBatches.OneStep(validation, options.SeqLength, dtype, device)
-                : WindowBatches.MultiStep(validation, options.SeqLength, rolloutSteps, dtype, device);
-            if (validationWindows.Dimension != trainWindows.Dimension)
-                throw new ArgumentException($"The validation series has {validationWindows.Dimension} components but the training series {trainWindows.Dimension}.", nameof(validation));
             var named = module.named_parameters().Where(p => p.parameter.requires_grad).ToList();
             if (named.Count == 0) throw new ArgumentException($"{module.GetType().Name} has no trainable parameters.", nameof(model));
             parameters = named.Select(p => p.parameter).ToList();
@@ -130,9 +135,17 @@ public static class Trainer
             best = module.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone().DetachFromDisposeScope());
             var settings = new RunSettings(options.Seed, options.BatchSize, options.SeqLength, options.Objective.ToString(),
                 options.MaxBatchesPerEpoch, trainWindows.Count, trainWindows.Dimension);
-            state = options.Resume
-                ? Checkpoint.Restore(options.CheckpointPath!, module, best, adamState, settings)
-                : new TrainingState { Run = settings };
+            try
+            {
+                state = options.Resume
+                    ? Checkpoint.Restore(options.CheckpointPath!, module, best, adamState, settings)
+                    : new TrainingState { Run = settings };
+            }
+            catch
+            {
+                Dispose();
+                throw;
+            }
         }
 
         public TrainingResult Execute(IProgress<EpochReport>? progress, CancellationToken cancellation)
@@ -148,7 +161,8 @@ public static class Trainer
                 double lr = LearningRateAt(options, epoch, state.PlateauReductions);
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
                 int steps = options.Objective is RolloutObjective r ? r.StepsAt(epoch) : 1;
-                var trainLoss = TrainEpoch(epoch, steps, lr, progress, clock, firstEpoch, cancellation);
+                var trainLoss = TrainEpoch(epoch, steps, lr, progress, clock, cancellation);
+                double batchesPerSecond = trainWindows.BatchCount(options.BatchSize, options.MaxBatchesPerEpoch) / Math.Max(epochClock.Elapsed.TotalSeconds, 1e-9);
                 if (trainLoss is null)
                 {
                     stop = StopReason.Cancelled;
@@ -180,7 +194,7 @@ public static class Trainer
                 var remaining = elapsed / (epoch - firstEpoch + 1) * (options.Epochs - epoch);
                 progress?.Report(new EpochReport(epoch, options.Epochs, trainWindows.BatchCount(options.BatchSize, options.MaxBatchesPerEpoch),
                     trainWindows.BatchCount(options.BatchSize, options.MaxBatchesPerEpoch), trainLoss.Value, validationLoss, lr,
-                    BatchesPerSecond(epoch, epochClock.Elapsed), elapsed, remaining, EpochDone: true, IsBest: improved));
+                    batchesPerSecond, elapsed, remaining, EpochDone: true, IsBest: improved));
 
                 (stop, message) = StopAfter(epoch, firstEpoch, cancellation);
                 if (options.CheckpointPath is not null && (stop is not null || epoch % options.CheckpointEvery == 0))
@@ -195,7 +209,7 @@ public static class Trainer
         }
 
         /// <summary>One epoch of shuffled batches; returns the mean training loss, or null if cancelled part-way.</summary>
-        double? TrainEpoch(int epoch, int steps, double lr, IProgress<EpochReport>? progress, Stopwatch clock, int firstEpoch, CancellationToken cancellation)
+        double? TrainEpoch(int epoch, int steps, double lr, IProgress<EpochReport>? progress, Stopwatch clock, CancellationToken cancellation)
         {
             module.train();
             var plan = trainWindows.ShuffledBatches(options.BatchSize, options.Seed, epoch, options.MaxBatchesPerEpoch);
@@ -234,9 +248,6 @@ public static class Trainer
             }
             return lossSum / windows;
         }
-
-        double BatchesPerSecond(int epoch, TimeSpan epochTime) =>
-            trainWindows.BatchCount(options.BatchSize, options.MaxBatchesPerEpoch) / Math.Max(epochTime.TotalSeconds, 1e-9);
 
         (StopReason?, string) StopAfter(int epoch, int firstEpoch, CancellationToken cancellation)
         {
@@ -295,8 +306,6 @@ public static class Trainer
 
         public void Dispose()
         {
-            trainWindows.Dispose();
-            validationWindows.Dispose();
             optimizer.Dispose();
             foreach (var t in best.Values) t.Dispose();
         }

@@ -29,6 +29,9 @@ public sealed record OneStepObjective : TrainingObjective
 {
     /// <inheritdoc/>
     public override int TargetSteps => 1;
+
+    /// <summary>"OneStep".</summary>
+    public override string ToString() => "OneStep";
 }
 
 /// <summary>Closed-loop objective: L = mean over k = 1..K of (x̂_{t+k} − x_{t+k})², the model fed its own predictions.</summary>
@@ -38,6 +41,9 @@ public sealed record RolloutObjective(int Steps, int CurriculumEpochs = 0) : Tra
 {
     /// <inheritdoc/>
     public override int TargetSteps => Steps;
+
+    /// <summary>"Rollout(K, curriculum C)".</summary>
+    public override string ToString() => $"Rollout({Steps}, curriculum {CurriculumEpochs})";
 
     /// <summary>Rollout length used in 1-based epoch <paramref name="epoch"/>: 1 + (K − 1)(e − 1)/(C − 1) rounded down, K after the curriculum.</summary>
     public int StepsAt(int epoch) =>
