@@ -34,6 +34,18 @@ type LinearAR(dim: int, seed: int) =
             torch.stack(states, 1L)
         member _.ParameterCount = dim * dim + dim
 
+/// Wraps a model and cancels a token at its n-th one-step prediction, to interrupt training part-way through an epoch.
+type CancelAtCall(inner: ISequenceModel, n: int, cancel: CancellationTokenSource) =
+    let mutable calls = 0
+    interface ISequenceModel with
+        member _.Module = inner.Module
+        member _.PredictNext(windows) =
+            calls <- calls + 1
+            if calls = n then cancel.Cancel()
+            inner.PredictNext windows
+        member _.Rollout(windows, steps) = inner.Rollout(windows, steps)
+        member _.ParameterCount = inner.ParameterCount
+
 /// Rotation of the plane by angle a: the exact one-step map of the series below.
 let rotation (a: float) = array2D [ [ cos a; -sin a ]; [ sin a; cos a ] ]
 
@@ -225,6 +237,24 @@ let tests =
                 Expect.equal first.EpochsRun 6 "stopped after epoch 6, where the rate was just reduced; the checkpoint is written at the stop though CheckpointEvery = 4"
                 let resumed = LinearAR(2, 0)
                 Trainer.Fit(resumed, train, validation, configure path true) |> ignore
+                expectSameBits (weights whole) (weights resumed) "final weights"
+            }
+            test "a run cancelled in the middle of an epoch discards that epoch and resumes to the same weights" {
+                let folder = tempFolder ()
+                let run (path: string) (model: ISequenceModel) resume cancellation =
+                    Trainer.Fit(model, train, validation, Options.Of(checkpoint = path, restoreBest = false, maxBatches = 10, resume = resume),
+                                cancellationToken = cancellation)
+                let whole = LinearAR(2, 9)
+                run (Path.Combine(folder, "whole.ckpt")) whole false CancellationToken.None |> ignore
+                let path = Path.Combine(folder, "parts.ckpt")
+                use cancel = new CancellationTokenSource()
+                // each epoch makes 10 training predictions, then the validation pass; call 25 falls in epoch 3 after two validations
+                let first = run path (CancelAtCall(LinearAR(2, 9), 25, cancel)) false cancel.Token
+                Expect.equal first.StopReason StopReason.Cancelled "cancelled"
+                Expect.equal first.EpochsRun 2 "the unfinished third epoch is not in the history"
+                Expect.stringContains first.Message "epoch 3" "says where it stopped"
+                let resumed = LinearAR(2, 1)
+                run path resumed true CancellationToken.None |> ignore
                 expectSameBits (weights whole) (weights resumed) "final weights"
             }
             test "early stopping ends the run patience epochs after the best one and restores the best weights" {
