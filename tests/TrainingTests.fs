@@ -343,6 +343,17 @@ let tests =
                 Expect.stringContains lines.[2] "eta 00:00" "ends with the estimate"
             }
         ]
+        test "ConsoleProgress draws a bar within the epoch on a terminal and thins epoch lines with every" {
+            use writer = new StringWriter()
+            let progress = ConsoleProgress(writer, showBar = true, every = 5) :> IProgress<EpochReport>
+            let report epoch batch isDone =
+                EpochReport(epoch, 10, batch, 20, 0.5, (if isDone then 0.25 else nan), 1e-3, 100.0, TimeSpan.FromSeconds 3.0, TimeSpan.FromSeconds 27.0, isDone, false)
+            progress.Report(report 1 10 false)
+            Expect.stringContains (writer.ToString()) ("\r  [" + String('#', 15) + String('.', 15) + "] 10/20") "half-full bar redrawn in place"
+            for epoch in 1 .. 10 do progress.Report(report epoch 20 true)
+            let lines = writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries) |> Array.map (fun l -> l.Substring(l.LastIndexOf '\r' + 1)) // what a terminal shows
+            Expect.sequenceEqual (lines |> Array.map (fun l -> l.Substring(0, 10))) [ "epoch  1/1"; "epoch  5/1"; "epoch 10/1" ] "first, every 5th and last epoch"
+        }
         testList "evaluation" [
             test "one-step MSE of the identity map on the rotation is 2(1 − cos ω dt) per state, i.e. (1 − cos ω dt) per component" {
                 let model = LinearAR(2, 0)

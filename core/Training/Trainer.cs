@@ -155,6 +155,7 @@ public static class Trainer
             writtenEpoch = state.CompletedEpochs;
             StopReason? stop = state.CompletedEpochs >= options.Epochs ? StopReason.Completed : null;
             string message = stop is null ? "" : $"The checkpoint already holds all {options.Epochs} epochs.";
+            int batchesPerEpoch = trainWindows.BatchCount(options.BatchSize, options.MaxBatchesPerEpoch);
             for (int epoch = firstEpoch; stop is null; epoch++)
             {
                 var epochClock = Stopwatch.StartNew();
@@ -162,7 +163,7 @@ public static class Trainer
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
                 int steps = options.Objective is RolloutObjective r ? r.StepsAt(epoch) : 1;
                 var trainLoss = TrainEpoch(epoch, steps, lr, progress, clock, cancellation);
-                double batchesPerSecond = trainWindows.BatchCount(options.BatchSize, options.MaxBatchesPerEpoch) / Math.Max(epochClock.Elapsed.TotalSeconds, 1e-9);
+                double batchesPerSecond = batchesPerEpoch / Math.Max(epochClock.Elapsed.TotalSeconds, 1e-9);
                 if (trainLoss is null)
                 {
                     stop = StopReason.Cancelled;
@@ -192,8 +193,7 @@ public static class Trainer
                 };
                 var elapsed = clock.Elapsed;
                 var remaining = elapsed / (epoch - firstEpoch + 1) * (options.Epochs - epoch);
-                progress?.Report(new EpochReport(epoch, options.Epochs, trainWindows.BatchCount(options.BatchSize, options.MaxBatchesPerEpoch),
-                    trainWindows.BatchCount(options.BatchSize, options.MaxBatchesPerEpoch), trainLoss.Value, validationLoss, lr,
+                progress?.Report(new EpochReport(epoch, options.Epochs, batchesPerEpoch, batchesPerEpoch, trainLoss.Value, validationLoss, lr,
                     batchesPerSecond, elapsed, remaining, EpochDone: true, IsBest: improved));
 
                 (stop, message) = StopAfter(epoch, firstEpoch, cancellation);

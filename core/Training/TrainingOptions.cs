@@ -96,7 +96,7 @@ public sealed record TrainingOptions
     public int? MaxBatchesPerEpoch { get; init; }
     /// <summary>Stop cleanly (with a checkpoint) after this many epochs of this call, as an interrupted run would; null = run to the end.</summary>
     public int? StopAfterEpochs { get; init; }
-    /// <summary>Intra-op threads of libtorch for the run (torch.set_num_threads); null = leave as is. Results are bit-reproducible for a fixed thread count.</summary>
+    /// <summary>Intra-op threads of libtorch during the call (torch.set_num_threads, process-wide, restored afterwards); null = leave as is. Results are bit-reproducible for a fixed thread count.</summary>
     public int? Threads { get; init; }
     /// <summary>A batch loss above this multiple of the first batch loss counts as divergence.</summary>
     public double DivergenceFactor { get; init; } = 1e6;
