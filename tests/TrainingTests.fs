@@ -83,10 +83,12 @@ let weights (model: ISequenceModel) =
     model.Module.state_dict() |> Seq.map (fun kv -> kv.Key, values kv.Value) |> Seq.toList
 let bits (xs: float[]) = xs |> Array.map BitConverter.DoubleToInt64Bits
 
-let tempFolder () =
-    let folder = Path.Combine(Path.GetTempPath(), "neurodyn-training-tests", Guid.NewGuid().ToString("N"))
-    Directory.CreateDirectory folder |> ignore
-    folder
+/// A fresh folder for a test's files, deleted with everything in it when disposed.
+type TempFolder() =
+    let path = Directory.CreateTempSubdirectory("neurodyn-training-").FullName
+    member _.Path = path
+    interface IDisposable with
+        member _.Dispose() = Directory.Delete(path, true)
 
 /// Options of the small runs in these tests: 6 epochs, batches of 32 windows of 5 states, Adam at 5e-2, one thread.
 type Options =
@@ -203,7 +205,8 @@ let tests =
                 Expect.notEqual (run 6 |> List.map (snd >> bits)) (run 5 |> List.map (snd >> bits)) "seed 6 shuffles differently"
             }
             test "a run stopped after 2 epochs and resumed ends with exactly the weights of an uninterrupted run" {
-                let folder = tempFolder ()
+                use temp = new TempFolder()
+                let folder = temp.Path
                 let run (path: string) (model: LinearAR) stopAfter resume =
                     Trainer.Fit(model, train, validation,
                                 Options.Of(checkpoint = path, restoreBest = false, maxBatches = 12, ?stopAfter = stopAfter, resume = resume))
@@ -222,7 +225,8 @@ let tests =
                 Expect.equal (history.RootElement.GetProperty("history").GetArrayLength()) 6 "history JSON beside the checkpoint has all epochs"
             }
             test "a run cancelled at an epoch boundary resumes to the same weights (plateau schedule, rollout curriculum)" {
-                let folder = tempFolder ()
+                use temp = new TempFolder()
+                let folder = temp.Path
                 let configure (path: string) resume =
                     Options.Of(checkpoint = path, restoreBest = false, schedule = LearningRateSchedule.Plateau, plateauPatience = 0,
                                objective = TrainingObjective.Rollout(4, 3), maxBatches = 6, learningRate = 1.0, epochs = 8, checkpointEvery = 4, resume = resume)
@@ -240,7 +244,8 @@ let tests =
                 expectSameBits (weights whole) (weights resumed) "final weights"
             }
             test "a run cancelled in the middle of an epoch discards that epoch and resumes to the same weights" {
-                let folder = tempFolder ()
+                use temp = new TempFolder()
+                let folder = temp.Path
                 let run (path: string) (model: ISequenceModel) resume cancellation =
                     Trainer.Fit(model, train, validation, Options.Of(checkpoint = path, restoreBest = false, maxBatches = 10, resume = resume),
                                 cancellationToken = cancellation)
@@ -267,7 +272,8 @@ let tests =
                 Expect.equal (Evaluate.OneStepMse(model, validation, 5, 512)) result.BestValidationLoss "best weights in the model"
             }
             test "a diverging run stops with a clear message and keeps the last good checkpoint" {
-                let folder = tempFolder ()
+                use temp = new TempFolder()
+                let folder = temp.Path
                 let path = Path.Combine(folder, "run.ckpt")
                 let model = LinearAR(2, 6)
                 Trainer.Fit(model, train, validation, Options.Of(checkpoint = path, stopAfter = 2)) |> ignore
@@ -286,7 +292,8 @@ let tests =
                 Expect.isTrue (weights model |> List.forall (snd >> Array.forall Double.IsFinite)) "model holds finite (best) weights"
             }
             test "a corrupt, foreign or missing checkpoint gives an error naming the file and what to do" {
-                let folder = tempFolder ()
+                use temp = new TempFolder()
+                let folder = temp.Path
                 let path = Path.Combine(folder, "run.ckpt")
                 Trainer.Fit(LinearAR(2, 7), train, validation, Options.Of(checkpoint = path, epochs = 1)) |> ignore
                 let bytes = File.ReadAllBytes path
@@ -297,7 +304,7 @@ let tests =
                     for w in words do Expect.stringContains e.Message w "says what is wrong and what to do"
                 let truncated = Path.Combine(folder, "truncated.ckpt")
                 File.WriteAllBytes(truncated, bytes.[.. bytes.Length - 9])
-                expectError truncated [ "corrupt"; "Delete it" ]
+                expectError truncated [ "corrupt"; "Delete it"; "Trainer.Fit" ]
                 let flipped = Path.Combine(folder, "flipped.ckpt")
                 let copy = Array.copy bytes
                 copy.[copy.Length - 3] <- copy.[copy.Length - 3] ^^^ 0x10uy
@@ -316,7 +323,8 @@ let tests =
                 Expect.stringContains e.Message "BatchSize = 32" "shows the checkpoint's settings"
             }
             test "a failed write leaves the old file intact and no temporary file behind" {
-                let folder = tempFolder ()
+                use temp = new TempFolder()
+                let folder = temp.Path
                 let path = Path.Combine(folder, "weights.safetensors")
                 File.WriteAllText(path, "old content")
                 let e = throwing<IOException> (fun () ->
@@ -427,7 +435,8 @@ let tests =
         ]
         testList "weights files" [
             test "safetensors: header format as specified and an exact round trip" {
-                let folder = tempFolder ()
+                use temp = new TempFolder()
+                let folder = temp.Path
                 let path = Path.Combine(folder, "t.safetensors")
                 let a = torch.arange(6.0, dtype = torch.float64).reshape(2L, 3L)
                 let b = torch.tensor([| 1.5f; -2.0f; 3.25f; 0.0f |])
@@ -454,7 +463,8 @@ let tests =
                 Expect.equal (content.Tensors.["c"].item<int64>()) 42L "c round trip"
             }
             test "model weights round trip through safetensors, TorchSharp format and a checkpoint's best weights" {
-                let folder = tempFolder ()
+                use temp = new TempFolder()
+                let folder = temp.Path
                 let source = LinearAR(2, 11)
                 let st = Path.Combine(folder, "model.safetensors")
                 ModelFiles.SaveSafeTensors((source :> ISequenceModel).Module, st)
@@ -470,6 +480,12 @@ let tests =
                 expectSameBits (weights source) (weights fromTs) "TorchSharp format"
                 let e = throwing<CheckpointException> (fun () -> ModelFiles.LoadSafeTensors((LinearAR(3, 0) :> ISequenceModel).Module, st)) "wrong size"
                 Expect.stringContains e.Message "shape [2, 2]" "says which shape the file has"
+                let garbage = Path.Combine(folder, "garbage.dat")
+                File.WriteAllBytes(garbage, Array.init 100 byte)
+                let e = throwing<CheckpointException> (fun () -> ModelFiles.LoadTorchSharp((LinearAR(2, 0) :> ISequenceModel).Module, garbage)) "garbage"
+                Expect.stringContains e.Message garbage "names the corrupt TorchSharp file"
+                let e = throwing<CheckpointException> (fun () -> ModelFiles.LoadSafeTensors((LinearAR(2, 0) :> ISequenceModel).Module, Path.Combine(folder, "none.safetensors"))) "missing"
+                Expect.stringContains e.Message "ModelFiles.SaveSafeTensors" "says which call writes it"
                 let ckpt = Path.Combine(folder, "run.ckpt")
                 let trained = LinearAR(2, 14)
                 Trainer.Fit(trained, train, validation, Options.Of(checkpoint = ckpt, epochs = 2)) |> ignore

@@ -114,7 +114,7 @@ public static class Checkpoint
 
     static SafeTensorsContent ReadCheckpoint(string path)
     {
-        var content = ModelFiles.ReadChecked(path, "checkpoint");
+        var content = ModelFiles.ReadChecked(path, "checkpoint", "Trainer.Fit (TrainingOptions.CheckpointPath)");
         if (!content.Metadata.TryGetValue(FormatKey, out var format) || format != Format || !content.Metadata.ContainsKey(StateKey))
         {
             content.Dispose();

@@ -21,7 +21,7 @@ public static class ModelFiles
     public static void LoadSafeTensors(nn.Module module, string path)
     {
         ArgumentNullException.ThrowIfNull(module);
-        using var content = ReadChecked(path, "weights");
+        using var content = ReadChecked(path, "weights", "ModelFiles.SaveSafeTensors");
         CopyInto(module, content.Tensors, path);
     }
 
@@ -55,15 +55,15 @@ public static class ModelFiles
         }
     }
 
-    /// <summary>Reads a safetensors file, turning a missing or malformed file into a <see cref="CheckpointException"/> that says what to do.</summary>
-    internal static SafeTensorsContent ReadChecked(string path, string what)
+    /// <summary>Reads a safetensors file, turning a missing or malformed file into a <see cref="CheckpointException"/> that names the file and the call that writes it.</summary>
+    internal static SafeTensorsContent ReadChecked(string path, string what, string writer)
     {
         if (!File.Exists(path))
-            throw new CheckpointException($"No {what} file at '{path}'. Check the path (or, to start afresh, run without Resume).");
+            throw new CheckpointException($"No {what} file at '{path}'. Check the path, or write the file first with {writer}.");
         try { return SafeTensors.Read(path); }
         catch (InvalidDataException e)
         {
-            throw new CheckpointException($"The {what} file '{path}' is corrupt: {e.Message} Delete it (or restore a backup) and train again.", e);
+            throw new CheckpointException($"The {what} file '{path}' is corrupt: {e.Message} Delete it (or restore a backup) and write it again with {writer}.", e);
         }
     }
 
