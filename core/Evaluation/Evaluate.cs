@@ -1,0 +1,267 @@
+using NeuroDyn.Data;
+using NeuroDyn.Models;
+using NeuroDyn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NeuroDyn.Evaluation;
+
+/// <summary>Forecast measures of a sequence model on normalised (z-scored) data: one-step and rollout MSE, valid prediction time, free runs.</summary>
+public static class Evaluate
+{
+    /// <summary>Fewest start points accepted for a valid-prediction-time estimate, so that median and 10th/90th percentiles mean something.</summary>
+    public const int MinimumStarts = 20;
+
+    /// <summary>One-step test MSE: mean over all windows and components of (x̂_{t+1} − x_{t+1})².</summary>
+    public static double OneStepMse(ISequenceModel model, double[,] series, int seqLength, int batchSize = 512)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        TorchRuntime.Initialize();
+        var (dtype, device) = TensorTypeOf(model.Module);
+        using var windows = WindowBatches.OneStep(series, seqLength, dtype, device);
+        return Mse(model, windows, 1, batchSize);
+    }
+
+    /// <summary>Closed-loop MSE: mean over all windows, the next <paramref name="steps"/> states and components of (x̂ − x)², the model fed its own predictions.</summary>
+    public static double RolloutMse(ISequenceModel model, double[,] series, int seqLength, int steps, int batchSize = 512)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        TorchRuntime.Initialize();
+        var (dtype, device) = TensorTypeOf(model.Module);
+        using var windows = WindowBatches.MultiStep(series, seqLength, steps, dtype, device);
+        return Mse(model, windows, steps, batchSize);
+    }
+
+    /// <summary>Mean squared error over every window of <paramref name="windows"/>, one-step or over the first <paramref name="steps"/> rollout states, without gradients.</summary>
+    internal static double Mse(ISequenceModel model, WindowBatches windows, int steps, int batchSize)
+    {
+        var module = model.Module;
+        bool wasTraining = module.training;
+        module.eval();
+        try
+        {
+            using var noGrad = torch.no_grad();
+            double sum = 0;
+            long count = 0;
+            foreach (var starts in windows.OrderedBatches(batchSize))
+            {
+                using var scope = torch.NewDisposeScope();
+                var batch = windows.Batch(starts);
+                var error = Prediction(model, batch, steps, windows.OneStepTargets) - Targets(batch, steps, windows.OneStepTargets);
+                sum += error.square().sum().item<double>();
+                count += error.numel();
+            }
+            return sum / count;
+        }
+        finally
+        {
+            module.train(wasTraining);
+        }
+    }
+
+    /// <summary>The model's output for a batch: the next state, or a rollout of <paramref name="steps"/> states.</summary>
+    internal static Tensor Prediction(ISequenceModel model, WindowBatch batch, int steps, bool oneStep) =>
+        oneStep ? model.PredictNext(batch.Windows) : model.Rollout(batch.Windows, steps);
+
+    /// <summary>The targets matching <see cref="Prediction"/>: all of them (one-step) or the first <paramref name="steps"/>.</summary>
+    internal static Tensor Targets(WindowBatch batch, int steps, bool oneStep) =>
+        oneStep ? batch.Targets : batch.Targets.narrow(1, 0, steps);
+
+    /// <summary>
+    /// Valid prediction time (Pathak et al. 2018; Vlachas et al. 2020) of closed-loop forecasts from <paramref name="starts"/> random start points:
+    /// each forecast warms up on L true states, then runs <paramref name="horizonSteps"/> steps on its own output. The error
+    /// e(t) = sqrt(Σ_i (x̂_i − x_i)² / Σ_i σ_i²), σ_i the standard deviation of component i of <paramref name="series"/>;
+    /// the VPT is the first t at which e(t) &gt; <paramref name="threshold"/>, in Lyapunov times t·λ.
+    /// </summary>
+    public static VptResult ValidPredictionTime(ISequenceModel model, double[,] series, int seqLength, int starts, int horizonSteps, double dt,
+        double lyapunovExponent = 0.9056, double threshold = 0.4, int seed = 0)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(series);
+        TorchRuntime.Initialize();
+        var startIndices = ForecastStarts(series.GetLength(0), seqLength, horizonSteps, starts, seed);
+        var (dtype, device) = TensorTypeOf(model.Module);
+        using var windows = WindowBatches.MultiStep(series, seqLength, horizonSteps, dtype, device);
+        var predicted = new double[startIndices.Length][,];
+        var module = model.Module;
+        bool wasTraining = module.training;
+        module.eval();
+        try
+        {
+            using var noGrad = torch.no_grad();
+            using var scope = torch.NewDisposeScope();
+            var batch = windows.Batch(startIndices);
+            var rollout = model.Rollout(batch.Windows, horizonSteps);
+            CheckRolloutShape(rollout, startIndices.Length, horizonSteps, windows.Dimension);
+            var values = rollout.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
+            int block = horizonSteps * windows.Dimension;
+            for (int n = 0; n < startIndices.Length; n++)
+            {
+                predicted[n] = new double[horizonSteps, windows.Dimension];
+                Buffer.BlockCopy(values, n * block * sizeof(double), predicted[n], 0, block * sizeof(double));
+            }
+        }
+        finally
+        {
+            module.train(wasTraining);
+        }
+        return ValidPredictionTime(series, seqLength, startIndices, predicted, dt, lyapunovExponent, threshold);
+    }
+
+    /// <summary>
+    /// Valid prediction time from forecasts made elsewhere (any model, torch or not): <paramref name="predicted"/>[n] row k is the
+    /// forecast of series[starts[n] + L + k] made after warming up on series[starts[n] .. starts[n] + L − 1]. Same measure as the model overload.
+    /// </summary>
+    public static VptResult ValidPredictionTime(double[,] series, int seqLength, IReadOnlyList<int> starts, IReadOnlyList<double[,]> predicted, double dt,
+        double lyapunovExponent = 0.9056, double threshold = 0.4)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        ArgumentNullException.ThrowIfNull(starts);
+        ArgumentNullException.ThrowIfNull(predicted);
+        NeuroDyn.Systems.Guard.Positive(dt, nameof(dt));
+        NeuroDyn.Systems.Guard.Positive(lyapunovExponent, nameof(lyapunovExponent));
+        NeuroDyn.Systems.Guard.Positive(threshold, nameof(threshold));
+        if (starts.Count < MinimumStarts)
+            throw new ArgumentException($"{starts.Count} start points given; use at least {MinimumStarts} so the median and 10th/90th percentiles mean something.", nameof(starts));
+        if (predicted.Count != starts.Count)
+            throw new ArgumentException($"{predicted.Count} forecasts for {starts.Count} start points; give one forecast per start.", nameof(predicted));
+        int length = series.GetLength(0), dimension = series.GetLength(1);
+        int horizon = predicted[0].GetLength(0);
+        var sigma = ComponentStd(series);
+        var curves = new double[starts.Count][];
+        var perStart = new double[starts.Count];
+        int censored = 0;
+        for (int n = 0; n < starts.Count; n++)
+        {
+            var forecast = predicted[n];
+            if (forecast.GetLength(0) != horizon || forecast.GetLength(1) != dimension)
+                throw new ArgumentException($"Forecast {n} is {forecast.GetLength(0)}×{forecast.GetLength(1)} but forecast 0 is {horizon}×{dimension} (the series' dimension); all must be horizon × dimension.", nameof(predicted));
+            int first = starts[n] + seqLength;
+            if (starts[n] < 0 || first + horizon > length)
+                throw new ArgumentOutOfRangeException(nameof(starts), starts[n], $"Start {starts[n]} with window {seqLength} and horizon {horizon} runs past the series of {length} states.");
+            curves[n] = NormalisedError(forecast, series, first, sigma);
+            int crossing = Array.FindIndex(curves[n], e => !(e <= threshold));
+            if (crossing < 0) censored++;
+            perStart[n] = (crossing < 0 ? horizon : crossing + 1) * dt * lyapunovExponent;
+        }
+        var times = Enumerable.Range(1, horizon).Select(k => k * dt * lyapunovExponent).ToArray();
+        return new VptResult(Percentile(perStart, 0.5), Percentile(perStart, 0.1), Percentile(perStart, 0.9), starts.Count,
+            perStart, censored, starts.ToArray(), times, curves, threshold, lyapunovExponent);
+    }
+
+    /// <summary>e_k = sqrt(Σ_i (x̂_{k,i} − x_{first+k,i})² / Σ_i σ_i²) for every row k of the forecast, against the series from row <paramref name="first"/>.</summary>
+    public static double[] NormalisedError(double[,] forecast, double[,] series, int first, IReadOnlyList<double> sigma)
+    {
+        ArgumentNullException.ThrowIfNull(forecast);
+        ArgumentNullException.ThrowIfNull(series);
+        int horizon = forecast.GetLength(0), dimension = forecast.GetLength(1);
+        double variance = sigma.Sum(s => s * s);
+        if (!(variance > 0)) throw new ArgumentException("The series has zero variance in every component; the normalised error is undefined.", nameof(sigma));
+        var error = new double[horizon];
+        for (int k = 0; k < horizon; k++)
+        {
+            double sum = 0;
+            for (int i = 0; i < dimension; i++)
+            {
+                double d = forecast[k, i] - series[first + k, i];
+                sum += d * d;
+            }
+            error[k] = Math.Sqrt(sum / variance);
+        }
+        return error;
+    }
+
+    /// <summary>Population standard deviation of each column of a series (time × dim).</summary>
+    public static double[] ComponentStd(double[,] series)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        int length = series.GetLength(0), dimension = series.GetLength(1);
+        var std = new double[dimension];
+        for (int i = 0; i < dimension; i++)
+        {
+            double mean = 0;
+            for (int t = 0; t < length; t++) mean += series[t, i];
+            mean /= length;
+            double sum = 0;
+            for (int t = 0; t < length; t++) sum += (series[t, i] - mean) * (series[t, i] - mean);
+            std[i] = Math.Sqrt(sum / length);
+        }
+        return std;
+    }
+
+    /// <summary><paramref name="count"/> distinct forecast start indices, sorted, drawn with a seeded generator from 0 .. T − L − H (so warm-up and horizon fit).</summary>
+    public static int[] ForecastStarts(int seriesLength, int seqLength, int horizonSteps, int count, int seed = 0)
+    {
+        if (seqLength < 1) throw new ArgumentOutOfRangeException(nameof(seqLength), seqLength, "The warm-up window needs at least 1 state.");
+        if (horizonSteps < 1) throw new ArgumentOutOfRangeException(nameof(horizonSteps), horizonSteps, "The forecast horizon needs at least 1 step.");
+        if (count < MinimumStarts)
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"Use at least {MinimumStarts} start points so the median and 10th/90th percentiles mean something.");
+        int positions = seriesLength - seqLength - horizonSteps + 1;
+        if (positions < count)
+            throw new ArgumentException($"The series of {seriesLength} states has only {Math.Max(positions, 0)} start points for a window of {seqLength} and a horizon of {horizonSteps}, fewer than the {count} asked; use fewer starts, a shorter horizon or a longer series.", nameof(count));
+        var all = Enumerable.Range(0, positions).ToArray();
+        new Random(seed).Shuffle(all);
+        var chosen = all[..count];
+        Array.Sort(chosen);
+        return chosen;
+    }
+
+    /// <summary>A long closed-loop run: warm up on <paramref name="warmup"/> (L × D), then <paramref name="steps"/> predicted states (steps × D).</summary>
+    public static double[,] FreeRun(ISequenceModel model, double[,] warmup, int steps)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(warmup);
+        if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), steps, "A free run needs at least 1 step.");
+        if (warmup.GetLength(0) < 1) throw new ArgumentException("The warm-up window is empty; give at least one state.", nameof(warmup));
+        NeuroDyn.Systems.Guard.Finite(System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref warmup[0, 0], warmup.Length), nameof(warmup));
+        TorchRuntime.Initialize();
+        var (dtype, device) = TensorTypeOf(model.Module);
+        int dimension = warmup.GetLength(1);
+        var module = model.Module;
+        bool wasTraining = module.training;
+        module.eval();
+        try
+        {
+            using var noGrad = torch.no_grad();
+            using var scope = torch.NewDisposeScope();
+            var window = torch.tensor(warmup, dtype, device).unsqueeze(0);
+            var rollout = model.Rollout(window, steps);
+            CheckRolloutShape(rollout, 1, steps, dimension);
+            var values = rollout.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
+            var result = new double[steps, dimension];
+            Buffer.BlockCopy(values, 0, result, 0, values.Length * sizeof(double));
+            return result;
+        }
+        finally
+        {
+            module.train(wasTraining);
+        }
+    }
+
+    /// <summary>Linear-interpolation percentile (numpy's default): position p(n − 1) in the sorted values.</summary>
+    public static double Percentile(IReadOnlyList<double> values, double p)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Count == 0) throw new ArgumentException("No values to take a percentile of.", nameof(values));
+        if (!(p >= 0 && p <= 1)) throw new ArgumentOutOfRangeException(nameof(p), p, "The percentile must be a fraction in [0, 1].");
+        var sorted = values.Order().ToArray();
+        double position = p * (sorted.Length - 1);
+        int below = (int)Math.Floor(position);
+        int above = Math.Min(below + 1, sorted.Length - 1);
+        return sorted[below] + (position - below) * (sorted[above] - sorted[below]);
+    }
+
+    /// <summary>Element type and device of a module's first parameter (float64 on the CPU for a module without parameters).</summary>
+    public static (ScalarType DType, Device Device) TensorTypeOf(nn.Module module)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        var first = module.parameters().FirstOrDefault();
+        return first is null ? (ScalarType.Float64, torch.CPU) : (first.dtype, first.device);
+    }
+
+    static void CheckRolloutShape(Tensor rollout, int batch, int steps, int dimension)
+    {
+        if (!rollout.shape.SequenceEqual(new long[] { batch, steps, dimension }))
+            throw new InvalidOperationException($"The model's Rollout returned shape [{string.Join(", ", rollout.shape)}]; ISequenceModel.Rollout must return [B, steps, D] = [{batch}, {steps}, {dimension}].");
+    }
+}

@@ -1,0 +1,497 @@
+module NeuroDyn.Tests.TrainingTests
+
+open System
+open System.IO
+open System.Text.Json
+open System.Threading
+open Expecto
+open TorchSharp
+open NeuroDyn.Torch
+open NeuroDyn.Models
+open NeuroDyn.Data
+open NeuroDyn.Training
+open NeuroDyn.Evaluation
+
+/// Linear autoregressive test model x̂_{t+1} = W x_t + b on the last state of the window; weights drawn from a seeded generator.
+type LinearAR(dim: int, seed: int) =
+    let linear = torch.nn.Linear(int64 dim, int64 dim, hasBias = true, dtype = torch.float64)
+    do
+        use _ = torch.no_grad()
+        let rng = Random(seed)
+        let w = Array.init (dim * dim) (fun _ -> 0.2 * (rng.NextDouble() - 0.5))
+        linear.weight.copy_(torch.tensor(w, dtype = torch.float64).reshape(int64 dim, int64 dim)) |> ignore
+        linear.bias.zero_() |> ignore
+    member _.Linear = linear
+    interface ISequenceModel with
+        member _.Module = linear :> torch.nn.Module
+        member _.PredictNext(windows) = linear.forward(windows.select(1, -1L))
+        member _.Rollout(windows, steps) =
+            let mutable x = windows.select(1, -1L)
+            let states = ResizeArray()
+            for _ in 1 .. steps do
+                x <- linear.forward(x)
+                states.Add x
+            torch.stack(states, 1L)
+        member _.ParameterCount = dim * dim + dim
+
+/// Wraps a model and cancels a token at its n-th one-step prediction, to interrupt training part-way through an epoch.
+type CancelAtCall(inner: ISequenceModel, n: int, cancel: CancellationTokenSource) =
+    let mutable calls = 0
+    interface ISequenceModel with
+        member _.Module = inner.Module
+        member _.PredictNext(windows) =
+            calls <- calls + 1
+            if calls = n then cancel.Cancel()
+            inner.PredictNext windows
+        member _.Rollout(windows, steps) = inner.Rollout(windows, steps)
+        member _.ParameterCount = inner.ParameterCount
+
+/// Rotation of the plane by angle a: the exact one-step map of the series below.
+let rotation (a: float) = array2D [ [ cos a; -sin a ]; [ sin a; cos a ] ]
+
+/// x_t = √2 (cos ω t dt, sin ω t dt): each component has mean ≈ 0 and std ≈ 1 over whole periods, like z-scored data.
+let rotationSeries (omegaDt: float) (length: int) (phase: int) =
+    Array2D.init length 2 (fun t i ->
+        let angle = omegaDt * float (t + phase)
+        sqrt 2.0 * (if i = 0 then cos angle else sin angle))
+
+/// A forecaster that continues the rotation exactly and adds an error e0 exp(λ t) along (1, 0) at time t = (k+1) dt of the forecast.
+type GrowingErrorOracle(omegaDt: float, e0: float, lambda: float, dt: float) =
+    let identity = torch.nn.Identity()
+    interface ISequenceModel with
+        member _.Module = identity :> torch.nn.Module
+        member _.PredictNext(windows) =
+            let r = torch.tensor(rotation omegaDt, dtype = torch.float64)
+            windows.select(1, -1L).matmul(r.t())
+        member _.Rollout(windows, steps) =
+            let r = torch.tensor(rotation omegaDt, dtype = torch.float64)
+            let direction = torch.tensor([| 1.0; 0.0 |], dtype = torch.float64)
+            let mutable x = windows.select(1, -1L)
+            let states = ResizeArray()
+            for k in 1 .. steps do
+                x <- x.matmul(r.t())
+                states.Add(x + direction * (e0 * exp (lambda * float k * dt)))
+            torch.stack(states, 1L)
+        member _.ParameterCount = 0
+
+let omegaDt = 0.1
+let train = rotationSeries omegaDt 630 0
+let validation = rotationSeries omegaDt 315 630
+
+let values (t: torch.Tensor) = t.detach().cpu().contiguous().data<float>().ToArray()
+let weights (model: ISequenceModel) =
+    model.Module.state_dict() |> Seq.map (fun kv -> kv.Key, values kv.Value) |> Seq.toList
+let bits (xs: float[]) = xs |> Array.map BitConverter.DoubleToInt64Bits
+
+/// A fresh folder for a test's files, deleted with everything in it when disposed.
+type TempFolder() =
+    let path = Directory.CreateTempSubdirectory("neurodyn-training-").FullName
+    member _.Path = path
+    interface IDisposable with
+        member _.Dispose() = Directory.Delete(path, true)
+
+/// Options of the small runs in these tests: 6 epochs, batches of 32 windows of 5 states, Adam at 5e-2, one thread.
+type Options =
+    static member Of(?epochs, ?learningRate, ?seed, ?checkpoint, ?resume, ?stopAfter, ?restoreBest, ?maxBatches,
+                     ?schedule, ?plateauPatience, ?objective, ?checkpointEvery, ?patience, ?batchSize) =
+        TrainingOptions(
+            Epochs = defaultArg epochs 6, BatchSize = defaultArg batchSize 32, SeqLength = 5,
+            LearningRate = defaultArg learningRate 5e-2, Threads = Nullable 1, Seed = defaultArg seed 0,
+            EarlyStoppingPatience = Option.toNullable patience, Schedule = defaultArg schedule LearningRateSchedule.Cosine,
+            CheckpointPath = Option.toObj checkpoint, Resume = defaultArg resume false, StopAfterEpochs = Option.toNullable stopAfter,
+            RestoreBestWeights = defaultArg restoreBest true, MaxBatchesPerEpoch = Option.toNullable maxBatches,
+            PlateauPatience = defaultArg plateauPatience 5, Objective = defaultArg objective TrainingObjective.OneStep,
+            CheckpointEvery = defaultArg checkpointEvery 1)
+
+let expectSameBits (a: (string * float[]) list) (b: (string * float[]) list) what =
+    Expect.equal (List.map fst a) (List.map fst b) $"{what}: same tensor names"
+    for (name, x), (_, y) in List.zip a b do
+        Expect.sequenceEqual (bits x) (bits y) $"{what}: {name} identical bit for bit"
+
+/// Runs f and returns the exception of type 'e it throws; fails the test if it throws nothing.
+let throwing<'e when 'e :> exn> (f: unit -> unit) (what: string) : 'e =
+    try
+        f ()
+        failtestf "%s: expected %s, but nothing was thrown" what typeof<'e>.Name
+    with :? 'e as e -> e
+
+/// Sets the test model's matrix W (no gradient recorded).
+let setWeight (model: LinearAR) (w: torch.Tensor) =
+    use _ = torch.no_grad()
+    model.Linear.weight.copy_(w) |> ignore
+
+let sha256 (path: string) = Convert.ToHexString(Security.Cryptography.SHA256.HashData(File.ReadAllBytes path))
+
+[<Tests>]
+let tests =
+    TorchRuntime.Initialize() |> ignore
+    testList "training" [
+        testList "window batches" [
+            test "windows and targets are the slices of the series that follow each other" {
+                // entries 10 t + i identify time and component exactly in float64
+                let series = Array2D.init 12 3 (fun t i -> float (10 * t + i))
+                use one = WindowBatches.OneStep(series, 4)
+                Expect.equal one.Count (12 - 4 - 1 + 1) "T − L − K + 1 windows"
+                use batch = one.Batch([| 0; 7 |])
+                Expect.sequenceEqual batch.Windows.shape [| 2L; 4L; 3L |] "windows [B, L, D]"
+                Expect.sequenceEqual batch.Targets.shape [| 2L; 3L |] "one-step targets [B, D]"
+                let w = values batch.Windows
+                Expect.sequenceEqual w.[0..11] [| for t in 0 .. 3 do for i in 0 .. 2 -> float (10 * t + i) |] "window 0 = x[0..3]"
+                Expect.sequenceEqual w.[12..] [| for t in 7 .. 10 do for i in 0 .. 2 -> float (10 * t + i) |] "window 7 = x[7..10]"
+                Expect.sequenceEqual (values batch.Targets) [| 40.0; 41.0; 42.0; 110.0; 111.0; 112.0 |] "targets x[4], x[11]"
+                use multi = WindowBatches.MultiStep(series, 4, 3, torch.float32)
+                Expect.equal multi.Count (12 - 4 - 3 + 1) "T − L − K + 1 windows"
+                use mb = multi.Batch([| 5 |])
+                Expect.sequenceEqual mb.Targets.shape [| 1L; 3L; 3L |] "multi-step targets [B, K, D]"
+                Expect.equal mb.Targets.dtype torch.float32 "dtype argument honoured"
+                Expect.sequenceEqual (mb.Targets.to_type(torch.float64) |> values) [| for t in 9 .. 11 do for i in 0 .. 2 -> float (10 * t + i) |] "targets x[9..11]"
+            }
+            test "the shuffle is a permutation fixed by seed and epoch, and the batch cap holds" {
+                let series = Array2D.init 110 2 (fun t i -> float (t + i))
+                use windows = WindowBatches.OneStep(series, 10)
+                let a = windows.ShuffledBatches(16, 3, 1)
+                Expect.sequenceEqual (Array.concat a |> Array.sort) [| 0 .. 99 |] "every window exactly once"
+                Expect.equal (a |> Array.map Array.length) [| 16; 16; 16; 16; 16; 16; 4 |] "full batches and a smaller last one"
+                Expect.equal (windows.ShuffledBatches(16, 3, 1)) a "same seed and epoch, same order"
+                Expect.notEqual (windows.ShuffledBatches(16, 3, 2)) a "the next epoch is shuffled differently"
+                Expect.notEqual (windows.ShuffledBatches(16, 4, 1)) a "another seed is shuffled differently"
+                let capped = windows.ShuffledBatches(16, 3, 1, 2)
+                Expect.equal capped a.[0..1] "the cap keeps the first batches of the same order"
+            }
+            test "bad series and window lengths are rejected with a message that says what to do" {
+                let short = Array2D.zeroCreate 5 2
+                let e = throwing<ArgumentException> (fun () -> WindowBatches.MultiStep(short, 4, 2) |> ignore) "too short"
+                Expect.stringContains (string e.Message) "needs at least 6" "names the length needed"
+                let withNan = Array2D.init 20 2 (fun t i -> if t = 13 && i = 1 then nan else 0.0)
+                let e = throwing<ArgumentException> (fun () -> WindowBatches.OneStep(withNan, 4) |> ignore) "NaN"
+                Expect.stringContains e.Message "time index 13, component 1" "names where"
+                let withInf = Array2D.init 20 2 (fun t _ -> if t = 2 then infinity else 0.0)
+                Expect.throwsT<ArgumentException> (fun () -> WindowBatches.OneStep(withInf, 4) |> ignore) "Inf"
+                Expect.throwsT<ArgumentOutOfRangeException> (fun () -> WindowBatches.OneStep(withNan, 0) |> ignore) "L < 1"
+            }
+        ]
+        testSequenced <| testList "trainer" [
+            test "Adam lowers the one-step loss of a linear AR model on a rotation towards zero" {
+                let model = LinearAR(2, 1)
+                let before = Evaluate.OneStepMse(model, validation, 5)
+                let result = Trainer.Fit(model, train, validation, Options.Of())
+                Expect.equal result.StopReason StopReason.Completed "ran all epochs"
+                Expect.equal result.EpochsRun 6 "history has every epoch"
+                let after = Evaluate.OneStepMse(model, validation, 5)
+                // the rotation is exactly linear, so the loss can fall far; 1e-3 of the start is well within reach in 6 epochs
+                Expect.isLessThan after (1e-3 * before) "validation MSE fell by more than 1000×"
+                Expect.equal after result.BestValidationLoss "best weights restored: the evaluation reproduces the recorded best loss"
+                Expect.isTrue (result.History |> Seq.pairwise |> Seq.forall (fun (a, b) -> b.LearningRate < a.LearningRate)) "cosine schedule decreases"
+                let r = model.Linear.weight |> values
+                let exact = rotation omegaDt
+                // the learned map approaches the exact rotation; 0.05 is loose enough for 6 short epochs
+                Expect.floatClose { absolute = 0.05; relative = 0.0 } r.[1] exact.[0, 1] "W[0,1] ≈ −sin(ω dt)"
+            }
+            test "closed-loop training with a curriculum lowers the rollout loss and lengthens the rollout" {
+                let model = LinearAR(2, 2)
+                let before = Evaluate.RolloutMse(model, validation, 5, 8)
+                let result = Trainer.Fit(model, train, validation, Options.Of(objective = TrainingObjective.Rollout(8, 4)))
+                Expect.sequenceEqual (result.History |> Seq.map _.RolloutSteps) [ 1; 3; 5; 8; 8; 8 ] "rollout length grows 1 → K over 4 epochs"
+                let after = Evaluate.RolloutMse(model, validation, 5, 8)
+                // validation is always on the full K = 8 rollout; a 10× drop shows closed-loop learning
+                Expect.isLessThan after (0.1 * before) "8-step rollout MSE fell by more than 10×"
+            }
+            test "the same seed gives the same weights bit for bit; another seed does not" {
+                let run seed =
+                    let model = LinearAR(2, 3)
+                    Trainer.Fit(model, train, validation, Options.Of(seed = seed, epochs = 3, restoreBest = false)) |> ignore
+                    weights model
+                expectSameBits (run 5) (run 5) "two runs with seed 5"
+                Expect.notEqual (run 6 |> List.map (snd >> bits)) (run 5 |> List.map (snd >> bits)) "seed 6 shuffles differently"
+            }
+            test "a run stopped after 2 epochs and resumed ends with exactly the weights of an uninterrupted run" {
+                use temp = new TempFolder()
+                let folder = temp.Path
+                let run (path: string) (model: LinearAR) stopAfter resume =
+                    Trainer.Fit(model, train, validation,
+                                Options.Of(checkpoint = path, restoreBest = false, maxBatches = 12, ?stopAfter = stopAfter, resume = resume))
+                let whole = LinearAR(2, 4)
+                let full = run (Path.Combine(folder, "whole.ckpt")) whole None false
+                let path = Path.Combine(folder, "parts.ckpt")
+                let first = run path (LinearAR(2, 4)) (Some 2) false
+                Expect.equal first.StopReason StopReason.StoppedAfterEpochs "stopped as asked"
+                Expect.equal first.EpochsRun 2 "two epochs"
+                let resumed = LinearAR(2, 99) // other initial weights: everything must come from the checkpoint
+                let rest = run path resumed None true
+                Expect.equal rest.StopReason StopReason.Completed "finished"
+                expectSameBits (weights whole) (weights resumed) "final weights"
+                Expect.sequenceEqual (rest.History |> Seq.map (fun h -> h.TrainLoss, h.ValidationLoss)) (full.History |> Seq.map (fun h -> h.TrainLoss, h.ValidationLoss)) "same loss history"
+                let history = JsonDocument.Parse(File.ReadAllText(Checkpoint.HistoryPath path))
+                Expect.equal (history.RootElement.GetProperty("history").GetArrayLength()) 6 "history JSON beside the checkpoint has all epochs"
+            }
+            test "a run cancelled at an epoch boundary resumes to the same weights (plateau schedule, rollout curriculum)" {
+                use temp = new TempFolder()
+                let folder = temp.Path
+                let configure (path: string) resume =
+                    Options.Of(checkpoint = path, restoreBest = false, schedule = LearningRateSchedule.Plateau, plateauPatience = 0,
+                               objective = TrainingObjective.Rollout(4, 3), maxBatches = 6, learningRate = 1.0, epochs = 8, checkpointEvery = 4, resume = resume)
+                let whole = LinearAR(2, 8)
+                let full = Trainer.Fit(whole, train, validation, configure (Path.Combine(folder, "whole.ckpt")) false)
+                Expect.equal (full.History |> Seq.map _.LearningRate |> Seq.toList) [ 1.0; 1.0; 1.0; 1.0; 1.0; 1.0; 0.5; 0.5 ] "the plateau schedule halved the rate after epoch 6 (no improvement), so its state matters on resume"
+                let path = Path.Combine(folder, "parts.ckpt")
+                use cancel = new CancellationTokenSource()
+                let stopAtSix = { new IProgress<EpochReport> with member _.Report r = if r.EpochDone && r.Epoch = 6 then cancel.Cancel() }
+                let first = Trainer.Fit(LinearAR(2, 8), train, validation, configure path false, stopAtSix, cancel.Token)
+                Expect.equal first.StopReason StopReason.Cancelled "cancelled"
+                Expect.equal first.EpochsRun 6 "stopped after epoch 6, where the rate was just reduced; the checkpoint is written at the stop though CheckpointEvery = 4"
+                let resumed = LinearAR(2, 0)
+                Trainer.Fit(resumed, train, validation, configure path true) |> ignore
+                expectSameBits (weights whole) (weights resumed) "final weights"
+            }
+            test "a run cancelled in the middle of an epoch discards that epoch and resumes to the same weights" {
+                use temp = new TempFolder()
+                let folder = temp.Path
+                let run (path: string) (model: ISequenceModel) resume cancellation =
+                    Trainer.Fit(model, train, validation, Options.Of(checkpoint = path, restoreBest = false, maxBatches = 10, resume = resume),
+                                cancellationToken = cancellation)
+                let whole = LinearAR(2, 9)
+                run (Path.Combine(folder, "whole.ckpt")) whole false CancellationToken.None |> ignore
+                let path = Path.Combine(folder, "parts.ckpt")
+                use cancel = new CancellationTokenSource()
+                // each epoch makes 10 training predictions, then the validation pass; call 25 falls in epoch 3 after two validations
+                let first = run path (CancelAtCall(LinearAR(2, 9), 25, cancel)) false cancel.Token
+                Expect.equal first.StopReason StopReason.Cancelled "cancelled"
+                Expect.equal first.EpochsRun 2 "the unfinished third epoch is not in the history"
+                Expect.stringContains first.Message "epoch 3" "says where it stopped"
+                let resumed = LinearAR(2, 1)
+                run path resumed true CancellationToken.None |> ignore
+                expectSameBits (weights whole) (weights resumed) "final weights"
+            }
+            test "early stopping ends the run patience epochs after the best one and restores the best weights" {
+                // a learning rate this large makes Adam overshoot, so the validation loss stops improving
+                let model = LinearAR(2, 5)
+                let result = Trainer.Fit(model, train, validation, Options.Of(epochs = 60, learningRate = 0.3, schedule = LearningRateSchedule.Constant, patience = 3))
+                Expect.equal result.StopReason StopReason.EarlyStopped "stopped early"
+                Expect.equal result.EpochsRun (result.BestEpoch + 3) "three epochs without improvement after the best"
+                // restoring copies the best weights exactly, so the evaluation repeats the recorded loss bit for bit
+                Expect.equal (Evaluate.OneStepMse(model, validation, 5, 512)) result.BestValidationLoss "best weights in the model"
+            }
+            test "a diverging run stops with a clear message and keeps the last good checkpoint" {
+                use temp = new TempFolder()
+                let folder = temp.Path
+                let path = Path.Combine(folder, "run.ckpt")
+                let model = LinearAR(2, 6)
+                Trainer.Fit(model, train, validation, Options.Of(checkpoint = path, stopAfter = 2)) |> ignore
+                let good = sha256 path
+                let goodHistory = File.ReadAllText(Checkpoint.HistoryPath path)
+                // Adam's step is about the learning rate whatever the gradient, so 1e5 throws the weights far out at once
+                let e = throwing<TrainingDivergedException> (fun () ->
+                            Trainer.Fit(model, train, validation, Options.Of(checkpoint = path, resume = true, learningRate = 1e5)) |> ignore) "diverges"
+                Expect.stringContains e.Message "diverged" "says what happened"
+                Expect.stringContains e.Message "Lower the learning rate" "says what to do"
+                Expect.stringContains e.Message path "names the checkpoint kept"
+                Expect.equal e.Result.StopReason StopReason.Diverged "result flag"
+                Expect.equal e.Result.EpochsRun 2 "history up to the last good epoch"
+                Expect.equal (sha256 path) good "checkpoint untouched"
+                Expect.equal (File.ReadAllText(Checkpoint.HistoryPath path)) goodHistory "history file untouched"
+                Expect.isTrue (weights model |> List.forall (snd >> Array.forall Double.IsFinite)) "model holds finite (best) weights"
+            }
+            test "a corrupt, foreign or missing checkpoint gives an error naming the file and what to do" {
+                use temp = new TempFolder()
+                let folder = temp.Path
+                let path = Path.Combine(folder, "run.ckpt")
+                Trainer.Fit(LinearAR(2, 7), train, validation, Options.Of(checkpoint = path, epochs = 1)) |> ignore
+                let bytes = File.ReadAllBytes path
+                let resume file = fun () -> Trainer.Fit(LinearAR(2, 7), train, validation, Options.Of(checkpoint = file, resume = true)) |> ignore
+                let expectError file (words: string list) =
+                    let e = throwing<CheckpointException> (resume file) file
+                    Expect.stringContains e.Message file "names the file"
+                    for w in words do Expect.stringContains e.Message w "says what is wrong and what to do"
+                let truncated = Path.Combine(folder, "truncated.ckpt")
+                File.WriteAllBytes(truncated, bytes.[.. bytes.Length - 9])
+                expectError truncated [ "corrupt"; "Delete it"; "Trainer.Fit" ]
+                let flipped = Path.Combine(folder, "flipped.ckpt")
+                let copy = Array.copy bytes
+                copy.[copy.Length - 3] <- copy.[copy.Length - 3] ^^^ 0x10uy
+                File.WriteAllBytes(flipped, copy)
+                expectError flipped [ "SHA-256" ]
+                let garbage = Path.Combine(folder, "garbage.ckpt")
+                File.WriteAllBytes(garbage, Text.Encoding.ASCII.GetBytes "this is not a checkpoint at all")
+                expectError garbage [ "corrupt" ]
+                let plain = Path.Combine(folder, "plain.safetensors")
+                ModelFiles.SaveSafeTensors((LinearAR(2, 7) :> ISequenceModel).Module, plain)
+                expectError plain [ "not a NeuroDyn training checkpoint" ]
+                let missing = Path.Combine(folder, "missing.ckpt")
+                expectError missing [ "Resume = false" ]
+                let other = TrainingOptions(Epochs = 6, BatchSize = 16, SeqLength = 5, CheckpointPath = path, Resume = true, Threads = Nullable 1)
+                let e = throwing<CheckpointException> (fun () -> Trainer.Fit(LinearAR(2, 7), train, validation, other) |> ignore) "other batch size"
+                Expect.stringContains e.Message "BatchSize = 32" "shows the checkpoint's settings"
+            }
+            test "a failed write leaves the old file intact and no temporary file behind" {
+                use temp = new TempFolder()
+                let folder = temp.Path
+                let path = Path.Combine(folder, "weights.safetensors")
+                File.WriteAllText(path, "old content")
+                let e = throwing<IOException> (fun () ->
+                            AtomicFile.Write(path, fun stream ->
+                                stream.Write(Text.Encoding.ASCII.GetBytes "partial new content")
+                                raise (IOException "disk full"))) "the writer fails half-way"
+                Expect.equal e.Message "disk full" "the writer's error passes through"
+                Expect.equal (File.ReadAllText path) "old content" "old content untouched"
+                Expect.sequenceEqual (Directory.GetFiles folder) [| path |] "no temporary file left"
+                let good = torch.ones(2L, dtype = torch.float64)
+                let unsupported = torch.ones(2L, dtype = torch.complex128)
+                Expect.throwsT<NotSupportedException> (fun () -> SafeTensors.Write(path, dict [ "a", good; "b", unsupported ])) "complex tensors are refused"
+                Expect.equal (File.ReadAllText path) "old content" "refused before touching the file"
+                Expect.sequenceEqual (Directory.GetFiles folder) [| path |] "still no temporary file"
+            }
+            test "ConsoleProgress writes one plain line per epoch to redirected output" {
+                use writer = new StringWriter()
+                let progress = ConsoleProgress(writer)
+                Trainer.Fit(LinearAR(2, 1), train, validation, Options.Of(epochs = 3), progress) |> ignore
+                let lines = writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                Expect.equal lines.Length 3 "three epochs, three lines"
+                Expect.isFalse (writer.ToString().Contains '\r') "no bar redraws in redirected output"
+                Expect.stringStarts lines.[0] "epoch 1/3  train " "epoch line format"
+                Expect.stringContains lines.[2] "eta 00:00" "ends with the estimate"
+            }
+        ]
+        test "ConsoleProgress draws a bar within the epoch on a terminal and thins epoch lines with every" {
+            use writer = new StringWriter()
+            let progress = ConsoleProgress(writer, showBar = true, every = 5) :> IProgress<EpochReport>
+            let report epoch batch isDone =
+                EpochReport(epoch, 10, batch, 20, 0.5, (if isDone then 0.25 else nan), 1e-3, 100.0, TimeSpan.FromSeconds 3.0, TimeSpan.FromSeconds 27.0, isDone, false)
+            progress.Report(report 1 10 false)
+            Expect.stringContains (writer.ToString()) ("\r  [" + String('#', 15) + String('.', 15) + "] 10/20") "half-full bar redrawn in place"
+            for epoch in 1 .. 10 do progress.Report(report epoch 20 true)
+            let lines = writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries) |> Array.map (fun l -> l.Substring(l.LastIndexOf '\r' + 1)) // what a terminal shows
+            Expect.sequenceEqual (lines |> Array.map (fun l -> l.Substring(0, 10))) [ "epoch  1/1"; "epoch  5/1"; "epoch 10/1" ] "first, every 5th and last epoch"
+        }
+        testList "evaluation" [
+            test "one-step MSE of the identity map on the rotation is 2(1 − cos ω dt) per state, i.e. (1 − cos ω dt) per component" {
+                let model = LinearAR(2, 0)
+                setWeight model (torch.eye(2L, dtype = torch.float64))
+                // |R x − x|² = |x|² · 2(1 − cos a) with |x|² = 2 exactly, averaged over 2 components; rounding only (1e-12)
+                Expect.floatClose { absolute = 1e-12; relative = 1e-12 } (Evaluate.OneStepMse(model, validation, 5, 64)) (2.0 * (1.0 - cos omegaDt)) "analytic MSE"
+            }
+            test "VPT of a forecast whose error grows as e0 exp(λt) is the analytic crossing time" {
+                let lambda, dt, e0, threshold = 0.9056, 0.01, 2e-4, 0.4
+                let series = rotationSeries (omegaDt * dt / 0.1) 4000 0 // ω = 1, dt = 0.01: about 6 periods
+                let sigma =
+                    [| for i in 0 .. 1 ->
+                        let column = Array.init 4000 (fun t -> series.[t, i])
+                        let mean = Array.average column
+                        sqrt (column |> Array.averageBy (fun x -> (x - mean) ** 2.0)) |]
+                let scale = sqrt (Array.sumBy (fun s -> s * s) sigma)
+                // e0 exp(λ t) / scale = threshold at t* = ln(threshold · scale / e0) / λ; the first grid time past it is (⌊t*/dt⌋ + 1) dt
+                let tStar = log (threshold * scale / e0) / lambda
+                let fraction = tStar / dt - floor (tStar / dt)
+                Expect.isTrue (fraction > 0.05 && fraction < 0.95) "t* is not near a grid point, so rounding cannot move the crossing"
+                let expected = (floor (tStar / dt) + 1.0) * dt * lambda
+                let model = GrowingErrorOracle(0.01, e0, lambda, dt)
+                let result = Evaluate.ValidPredictionTime(model, series, 10, 25, 1500, dt, lambda, threshold, 3)
+                Expect.equal result.N 25 "25 starts"
+                Expect.equal result.Censored 0 "all cross within 15 time units"
+                // the same crossing step for every start; the VPT is that step times dt λ, exact up to one rounding
+                for v in [ result.Median; result.P10; result.P90 ] do
+                    Expect.floatClose { absolute = 1e-12; relative = 1e-12 } v expected "VPT = (⌊t*/dt⌋ + 1) dt λ"
+                Expect.equal result.ErrorCurves.[0].Length 1500 "one error per step"
+                // the error curve itself is e0 exp(λt)/scale up to rounding of the repeated rotation (1e-9 relative)
+                Expect.floatClose { absolute = 0.0; relative = 1e-9 } result.ErrorCurves.[4].[99] (e0 * exp (lambda * 100.0 * dt) / scale) "error at step 100"
+            }
+            test "VPT percentiles over starts with known crossing times, censoring included (array overload)" {
+                let lambda, dt, threshold, horizon = 0.9056, 0.02, 0.4, 400
+                let series = rotationSeries (dt) 3000 0
+                let sigma = Evaluate.ComponentStd series
+                let scale = sqrt (Array.sumBy (fun s -> s * s) sigma)
+                let starts = [| for j in 0 .. 20 -> 100 * j + 7 |]
+                let e0 j = 0.3 * exp (-0.9 * float j)
+                let predicted =
+                    [| for j in 0 .. 20 ->
+                        Array2D.init horizon 2 (fun k i -> series.[starts.[j] + 10 + k, i] + (if i = 0 then e0 j * exp (lambda * float (k + 1) * dt) else 0.0)) |]
+                let result = Evaluate.ValidPredictionTime(series, 10, starts, predicted, dt, lambda, threshold)
+                let horizonTime = float horizon * dt
+                let analytic j =
+                    let t = log (threshold * scale / e0 j) / lambda
+                    if t >= horizonTime then horizonTime * lambda else (floor (t / dt) + 1.0) * dt * lambda
+                let expected = Array.init 21 analytic
+                // each is a whole number of steps times dt λ: exact up to rounding
+                for j in 0 .. 20 do Expect.floatClose { absolute = 1e-12; relative = 1e-12 } result.PerStart.[j] expected.[j] $"start {j}"
+                let sorted = Array.sort expected
+                // with 21 values the 10th, 50th and 90th percentiles fall exactly on order statistics 2, 10 and 18
+                Expect.floatClose { absolute = 1e-12; relative = 1e-12 } result.Median sorted.[10] "median"
+                Expect.floatClose { absolute = 1e-12; relative = 1e-12 } result.P10 sorted.[2] "p10"
+                Expect.floatClose { absolute = 1e-12; relative = 1e-12 } result.P90 sorted.[18] "p90"
+                Expect.equal result.Censored (expected |> Array.filter (fun v -> v = horizonTime * lambda) |> Array.length) "censored count"
+                Expect.isGreaterThan result.Censored 0 "the test covers censoring"
+                Expect.throwsT<ArgumentException> (fun () -> Evaluate.ValidPredictionTime(series, 10, starts.[..9], predicted.[..9], dt) |> ignore) "fewer than 20 starts refused"
+            }
+            test "a free run of the exact linear map continues the rotation" {
+                let model = LinearAR(2, 0)
+                setWeight model (torch.tensor(rotation omegaDt, dtype = torch.float64))
+                let warmup = Array2D.init 5 2 (fun t i -> validation.[t, i])
+                let run = Evaluate.FreeRun(model, warmup, 300)
+                let truth = rotationSeries omegaDt 305 630
+                // 300 products with an orthogonal matrix: rounding grows about linearly, 1e-12 is ample
+                for k in [ 0; 150; 299 ] do
+                    for i in 0 .. 1 do
+                        Expect.floatClose { absolute = 1e-12; relative = 0.0 } run.[k, i] truth.[5 + k, i] $"step {k}, component {i}"
+            }
+        ]
+        testList "weights files" [
+            test "safetensors: header format as specified and an exact round trip" {
+                use temp = new TempFolder()
+                let folder = temp.Path
+                let path = Path.Combine(folder, "t.safetensors")
+                let a = torch.arange(6.0, dtype = torch.float64).reshape(2L, 3L)
+                let b = torch.tensor([| 1.5f; -2.0f; 3.25f; 0.0f |])
+                let c = torch.tensor(42L)
+                SafeTensors.Write(path, dict [ "a", a; "b.weight", b; "c", c ], readOnlyDict [ "note", "hello" ])
+                let bytes = File.ReadAllBytes path
+                let n = BitConverter.ToUInt64(bytes, 0) |> int
+                Expect.equal ((8 + n) % 8) 0 "header padded so the data starts 8-byte aligned"
+                let header = JsonDocument.Parse(ReadOnlyMemory(bytes, 8, n)).RootElement
+                let entry (name: string) = header.GetProperty name
+                Expect.equal (entry("a").GetProperty("dtype").GetString()) "F64" "dtype F64"
+                Expect.sequenceEqual (entry("a").GetProperty("shape").EnumerateArray() |> Seq.map _.GetInt64()) [ 2L; 3L ] "shape"
+                Expect.sequenceEqual (entry("a").GetProperty("data_offsets").EnumerateArray() |> Seq.map _.GetInt64()) [ 0L; 48L ] "offsets of a"
+                Expect.equal (entry("b.weight").GetProperty("dtype").GetString()) "F32" "dtype F32"
+                Expect.sequenceEqual (entry("b.weight").GetProperty("data_offsets").EnumerateArray() |> Seq.map _.GetInt64()) [ 48L; 64L ] "offsets of b"
+                Expect.equal (entry("c").GetProperty("shape").GetArrayLength()) 0 "a scalar has shape []"
+                Expect.equal (entry("__metadata__").GetProperty("note").GetString()) "hello" "metadata"
+                Expect.equal (bytes.Length - 8 - n) 72 "data section: 48 + 16 + 8 bytes"
+                Expect.sequenceEqual [| for k in 0 .. 5 -> BitConverter.ToDouble(bytes, 8 + n + 8 * k) |] [| 0.0 .. 5.0 |] "raw little-endian doubles"
+                use content = SafeTensors.Read path
+                Expect.sequenceEqual content.Tensors.Keys [ "a"; "b.weight"; "c" ] "names in order"
+                Expect.sequenceEqual (values content.Tensors.["a"]) (values a) "a round trip"
+                Expect.sequenceEqual (content.Tensors.["b.weight"].data<float32>().ToArray()) [| 1.5f; -2.0f; 3.25f; 0.0f |] "b round trip"
+                Expect.equal (content.Tensors.["c"].item<int64>()) 42L "c round trip"
+            }
+            test "model weights round trip through safetensors, TorchSharp format and a checkpoint's best weights" {
+                use temp = new TempFolder()
+                let folder = temp.Path
+                let source = LinearAR(2, 11)
+                let st = Path.Combine(folder, "model.safetensors")
+                ModelFiles.SaveSafeTensors((source :> ISequenceModel).Module, st)
+                use content = SafeTensors.Read st
+                Expect.sequenceEqual content.Tensors.Keys [ "weight"; "bias" ] "tensor names are the module's parameter names"
+                let fromSt = LinearAR(2, 12)
+                ModelFiles.LoadSafeTensors((fromSt :> ISequenceModel).Module, st)
+                expectSameBits (weights source) (weights fromSt) "safetensors"
+                let ts = Path.Combine(folder, "model.dat")
+                ModelFiles.SaveTorchSharp((source :> ISequenceModel).Module, ts)
+                let fromTs = LinearAR(2, 13)
+                ModelFiles.LoadTorchSharp((fromTs :> ISequenceModel).Module, ts)
+                expectSameBits (weights source) (weights fromTs) "TorchSharp format"
+                let e = throwing<CheckpointException> (fun () -> ModelFiles.LoadSafeTensors((LinearAR(3, 0) :> ISequenceModel).Module, st)) "wrong size"
+                Expect.stringContains e.Message "shape [2, 2]" "says which shape the file has"
+                let garbage = Path.Combine(folder, "garbage.dat")
+                File.WriteAllBytes(garbage, Array.init 100 byte)
+                let e = throwing<CheckpointException> (fun () -> ModelFiles.LoadTorchSharp((LinearAR(2, 0) :> ISequenceModel).Module, garbage)) "garbage"
+                Expect.stringContains e.Message garbage "names the corrupt TorchSharp file"
+                let e = throwing<CheckpointException> (fun () -> ModelFiles.LoadSafeTensors((LinearAR(2, 0) :> ISequenceModel).Module, Path.Combine(folder, "none.safetensors"))) "missing"
+                Expect.stringContains e.Message "ModelFiles.SaveSafeTensors" "says which call writes it"
+                let ckpt = Path.Combine(folder, "run.ckpt")
+                let trained = LinearAR(2, 14)
+                Trainer.Fit(trained, train, validation, Options.Of(checkpoint = ckpt, epochs = 2)) |> ignore
+                let fromCkpt = LinearAR(2, 15)
+                Checkpoint.LoadWeights((fromCkpt :> ISequenceModel).Module, ckpt)
+                expectSameBits (weights trained) (weights fromCkpt) "best weights of the checkpoint = the restored model"
+            }
+        ]
+    ]
