@@ -1,0 +1,333 @@
+namespace NeuroDyn.Models.Spiking;
+
+/// <summary>
+/// Event-driven simulator of a network of current-based leaky integrate-and-fire neurons, Brunel's model A
+/// (Brunel 2000, J Comput Neurosci 8:183): τ_m dV/dt = −(V − V_rest) + R I_syn + R I_ext, spike when V ≥ θ, reset to V_r,
+/// refractory for t_ref. The subthreshold dynamics are integrated exactly over each step (inputs held constant in it);
+/// spikes reach their targets after the delay D through a ring buffer, and only spikes cost work (out-going CSR rows).
+/// With two threads the neurons are split in two halves: each thread updates its half and, for every spike, writes
+/// only into targets of its half, so no locks or atomics are needed and results do not depend on the thread count.
+/// Every neuron draws its external Poisson input from its own random stream, derived from the seed.
+/// </summary>
+public sealed unsafe class LifNetwork : IDisposable
+{
+    private readonly int n, delaySteps, refractorySteps, partitions;
+    private readonly double decay, synapseDecay, synapseGain, externalJump, vRest, vReset, theta, traceDecay;
+    private readonly bool exponential;
+    private readonly double[] v, synapticCurrent, ringBuffer, presynapticWeight, external;
+    private readonly double[]? traces;
+    private readonly int[] refractoryLeft, lastSpikes;
+    private readonly Xoshiro256[] streams;
+    private readonly PoissonTable? poisson;
+    private readonly int[] partitionStart;
+    private readonly long[][] rowFrom, rowTo;
+    private readonly int[][] partitionSpikes;
+    private readonly int[] partitionSpikeCount;
+    private readonly StepWorkerPair? worker;
+    private readonly Action[] updatePhase, propagatePhase;
+    private bool externalActive;
+    private int lastSpikeCount;
+
+    /// <summary>The parameters the network was built with.</summary>
+    public BrunelParameters Parameters { get; }
+    /// <summary>The recurrent connectivity (out-going rows).</summary>
+    public SparseConnectivity Connectivity { get; }
+    /// <summary>Number of neurons N = N_E + N_I.</summary>
+    public int NeuronCount => n;
+    /// <summary>Number of threads that step the network (1 or 2).</summary>
+    public int Threads => partitions;
+    /// <summary>Number of steps taken so far.</summary>
+    public long StepCount { get; private set; }
+    /// <summary>Network time (ms): StepCount × dt.</summary>
+    public double Time => StepCount * Parameters.Dt;
+    /// <summary>Membrane potentials V_i (mV) after the last step.</summary>
+    public ReadOnlySpan<double> MembranePotentials => v;
+    /// <summary>Indices (ascending) of the neurons that spiked in the last step.</summary>
+    public ReadOnlySpan<int> LastSpikes => lastSpikes.AsSpan(0, lastSpikeCount);
+    /// <summary>Filtered spike trains r_i(t) = Σ_spikes exp(−(t − t_spike)/τ_r) after the last step (needs <see cref="BrunelParameters.TraceTimeConstant"/>).</summary>
+    public ReadOnlySpan<double> Traces => traces ?? throw new InvalidOperationException("no spike traces are kept: set BrunelParameters.TraceTimeConstant (ms) to keep them.");
+    /// <summary>Synaptic currents R I_syn (mV) of exponential synapses after the last step (all zero with delta synapses).</summary>
+    public ReadOnlySpan<double> SynapticCurrents => synapticCurrent;
+
+    /// <summary>Brunel's network with random fixed in-degree connectivity drawn from <paramref name="seed"/>; potentials start uniform in [V_r, θ).</summary>
+    public LifNetwork(BrunelParameters parameters, long seed, int threads = 1)
+        : this(parameters, BuildConnectivity(parameters, seed), seed, threads) { }
+
+    /// <summary>
+    /// A network on given connectivity: a spike of neuron j adds J (j &lt; N_E) or −g J (j ≥ N_E) to the input of each of its
+    /// targets after the delay D. External Poisson drive, initial potentials and parameters as in the other constructor.
+    /// </summary>
+    public LifNetwork(BrunelParameters parameters, SparseConnectivity connectivity, long seed, int threads = 1)
+    {
+        Parameters = parameters.Validate();
+        if (connectivity.NeuronCount != parameters.NeuronCount)
+            throw new ArgumentException($"connectivity has {connectivity.NeuronCount} neurons but the parameters give N = {parameters.NeuronCount}.", nameof(connectivity));
+        if (threads is not (1 or 2))
+            throw new ArgumentOutOfRangeException(nameof(threads), threads, "threads must be 1 or 2 (the network is split into at most two halves).");
+        Connectivity = connectivity;
+        var p = parameters;
+        n = p.NeuronCount;
+        partitions = n >= 2 ? threads : 1;
+        delaySteps = p.DelaySteps;
+        refractorySteps = p.RefractorySteps;
+        (vRest, vReset, theta) = (p.VRest, p.VReset, p.Theta);
+        decay = Math.Exp(-p.Dt / p.TauM);
+        exponential = p.Synapse == SynapseKind.Exponential;
+        // Exponential current x(t) = x0 e^{−t/τs} moves V by x0 τs/(τs − τm) (e^{−dt/τs} − e^{−dt/τm}) over a step; a jump of
+        // J τm/τs gives it the same total effect ∫ x dt / τm = J as the delta synapse.
+        synapseDecay = exponential ? Math.Exp(-p.Dt / p.TauSyn) : 0;
+        synapseGain = exponential ? p.TauSyn / (p.TauSyn - p.TauM) * (synapseDecay - decay) : 0;
+        double weightScale = exponential ? p.TauM / p.TauSyn : 1;
+        externalJump = p.J * weightScale;
+        traceDecay = p.TraceTimeConstant is double tr ? Math.Exp(-p.Dt / tr) : 0;
+
+        v = new double[n];
+        synapticCurrent = new double[n];
+        ringBuffer = new double[(long)delaySteps * n];
+        external = new double[n];
+        traces = p.TraceTimeConstant is null ? null : new double[n];
+        refractoryLeft = new int[n];
+        lastSpikes = new int[n];
+        presynapticWeight = new double[n];
+        for (int j = 0; j < n; j++) presynapticWeight[j] = (j < p.ExcitatoryCount ? p.J : -p.G * p.J) * weightScale;
+        streams = new Xoshiro256[n];
+        for (int i = 0; i < n; i++) streams[i] = new Xoshiro256(seed, i);
+        poisson = p.ExternalSpikesPerStep > 0 ? new PoissonTable(p.ExternalSpikesPerStep) : null;
+        var initial = new Xoshiro256(seed, -2);
+        for (int i = 0; i < n; i++) v[i] = vReset + (theta - vReset) * initial.NextDouble();
+
+        partitionStart = partitions == 1 ? [0, n] : [0, n / 2, n];
+        rowFrom = new long[partitions][];
+        rowTo = new long[partitions][];
+        for (int q = 0; q < partitions; q++)
+        {
+            rowFrom[q] = new long[n];
+            rowTo[q] = new long[n];
+            for (int j = 0; j < n; j++)
+            {
+                rowFrom[q][j] = q == 0 ? connectivity.Offsets[j] : connectivity.RowLowerBound(j, partitionStart[q]);
+                rowTo[q][j] = q == partitions - 1 ? connectivity.Offsets[j + 1] : connectivity.RowLowerBound(j, partitionStart[q + 1]);
+            }
+        }
+        partitionSpikes = new int[partitions][];
+        for (int q = 0; q < partitions; q++) partitionSpikes[q] = new int[partitionStart[q + 1] - partitionStart[q]];
+        partitionSpikeCount = new int[partitions];
+        updatePhase = new Action[partitions];
+        propagatePhase = new Action[partitions];
+        for (int q = 0; q < partitions; q++)
+        {
+            int part = q;
+            updatePhase[q] = () => UpdateNeurons(part);
+            propagatePhase[q] = () => Propagate(part);
+        }
+        if (partitions == 2) worker = new StepWorkerPair(updatePhase[1], propagatePhase[1]);
+    }
+
+    private static SparseConnectivity BuildConnectivity(BrunelParameters parameters, long seed)
+    {
+        var p = parameters.Validate();
+        return SparseConnectivity.FixedInDegree(p.ExcitatoryCount, p.InhibitoryCount, p.ExcitatoryInDegree, p.InhibitoryInDegree, seed);
+    }
+
+    /// <summary>Sets every membrane potential (mV); each must be finite (values at or above θ fire in the next step).</summary>
+    public void SetMembranePotentials(ReadOnlySpan<double> potentials)
+    {
+        CheckPerNeuron(potentials, nameof(potentials));
+        potentials.CopyTo(v);
+    }
+
+    /// <summary>Advances the network by one step dt with no extra input current.</summary>
+    public void Step()
+    {
+        externalActive = false;
+        Advance();
+    }
+
+    /// <summary>Advances the network by one step dt with the extra input R I_ext (mV per neuron, held over the step).</summary>
+    public void Step(ReadOnlySpan<double> externalCurrent)
+    {
+        CheckPerNeuron(externalCurrent, nameof(externalCurrent));
+        externalCurrent.CopyTo(external);
+        externalActive = true;
+        Advance();
+    }
+
+    /// <summary>
+    /// Runs for <paramref name="duration"/> ms (a whole number of steps) and returns the spikes of
+    /// <paramref name="recordNeurons"/> (all neurons when null) with the population's spike count in every step.
+    /// <paramref name="input"/>, when given, fills the extra input of each step; <paramref name="afterStep"/> is called after each step.
+    /// </summary>
+    public SpikeRaster Run(double duration, IReadOnlyList<int>? recordNeurons = null, ExternalInputFiller? input = null, Action<LifNetwork>? afterStep = null)
+    {
+        double stepsExact = duration / Parameters.Dt;
+        long steps = (long)Math.Round(stepsExact);
+        if (!double.IsFinite(duration) || duration <= 0 || Math.Abs(stepsExact - steps) > 1e-6 * Math.Max(1, stepsExact) || steps > int.MaxValue)
+            throw new ArgumentOutOfRangeException(nameof(duration), duration, $"duration must be a positive whole multiple of dt = {Parameters.Dt} ms.");
+        var recorded = RecordedSet(recordNeurons);
+        bool[]? keep = null;
+        if (recordNeurons is not null)
+        {
+            keep = new bool[n];
+            foreach (int i in recorded) keep[i] = true;
+        }
+        var neurons = new List<int>();
+        var times = new List<double>();
+        var counts = new int[steps];
+        double start = Time;
+        for (long s = 0; s < steps; s++)
+        {
+            if (input is null) Step();
+            else
+            {
+                input(Time, external);
+                CheckPerNeuron(external, "the current filled by input");
+                externalActive = true;
+                Advance();
+            }
+            counts[s] = lastSpikeCount;
+            double t = Time;
+            foreach (int i in LastSpikes)
+                if (keep is null || keep[i]) { neurons.Add(i); times.Add(t); }
+            afterStep?.Invoke(this);
+        }
+        return new SpikeRaster(neurons.ToArray(), times.ToArray(), recorded, counts, n, start, Parameters.Dt);
+    }
+
+    private int[] RecordedSet(IReadOnlyList<int>? recordNeurons)
+    {
+        if (recordNeurons is null) return Enumerable.Range(0, n).ToArray();
+        var sorted = recordNeurons.ToArray();
+        Array.Sort(sorted);
+        for (int k = 0; k < sorted.Length; k++)
+        {
+            if ((uint)sorted[k] >= (uint)n) throw new ArgumentOutOfRangeException(nameof(recordNeurons), sorted[k], $"neuron index outside [0, {n}).");
+            if (k > 0 && sorted[k] == sorted[k - 1]) throw new ArgumentException($"neuron {sorted[k]} is listed twice.", nameof(recordNeurons));
+        }
+        return sorted;
+    }
+
+    private void CheckPerNeuron(ReadOnlySpan<double> values, string name)
+    {
+        if (values.Length != n) throw new ArgumentException($"{name} has {values.Length} entries but the network has {n} neurons.", name);
+        for (int i = 0; i < values.Length; i++)
+            if (!double.IsFinite(values[i])) throw new ArgumentException($"{name}[{i}] is {values[i]}; every entry must be a finite number.", name);
+    }
+
+    private void Advance()
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        if (worker is null)
+        {
+            UpdateNeurons(0);
+            Propagate(0);
+        }
+        else worker.Step(updatePhase[0], propagatePhase[0]);
+        lastSpikeCount = 0;
+        for (int q = 0; q < partitions; q++)
+        {
+            partitionSpikes[q].AsSpan(0, partitionSpikeCount[q]).CopyTo(lastSpikes.AsSpan(lastSpikeCount));
+            lastSpikeCount += partitionSpikeCount[q];
+        }
+        StepCount++;
+    }
+
+    /// <summary>
+    /// Phase A for one partition: exact update over the step, V ← V∞ + (V − V∞) e^{−dt/τm} (+ x β for exponential synapses),
+    /// V∞ = V_rest + R I_ext, then arriving recurrent and external spikes, threshold, reset and refractoriness.
+    /// </summary>
+    private void UpdateNeurons(int part)
+    {
+        int spikeCount = (exponential, externalActive) switch
+        {
+            (false, false) => UpdateRange<Off, Off>(part),
+            (false, true) => UpdateRange<Off, On>(part),
+            (true, false) => UpdateRange<On, Off>(part),
+            (true, true) => UpdateRange<On, On>(part),
+        };
+        partitionSpikeCount[part] = spikeCount;
+        if (traces is not null)
+        {
+            var spikes = partitionSpikes[part];
+            for (int i = partitionStart[part], to = partitionStart[part + 1]; i < to; i++) traces[i] *= traceDecay;
+            for (int k = 0; k < spikeCount; k++) traces[spikes[k]] += 1;
+        }
+    }
+
+    /// <summary>The neuron loop, compiled once per combination of synapse kind and presence of extra input so that neither costs a branch.</summary>
+    private int UpdateRange<TExponential, TExternal>(int part) where TExponential : struct, IFlag where TExternal : struct, IFlag
+    {
+        int from = partitionStart[part], to = partitionStart[part + 1];
+        int spikeCount = 0;
+        double a = decay, gain = synapseGain, sDecay = synapseDecay, jump = externalJump, rest = vRest, reset = vReset, th = theta;
+        int refractory = refractorySteps;
+        var table = poisson;
+        fixed (double* vp = v, xp = synapticCurrent, arrivals = &ringBuffer[StepCount % delaySteps * n], ext = external)
+        fixed (int* refr = refractoryLeft, spikes = partitionSpikes[part])
+        fixed (Xoshiro256* rng = streams)
+        {
+            for (int i = from; i < to; i++)
+            {
+                double arriving = arrivals[i];
+                arrivals[i] = 0;
+                if (table is not null) arriving += table.Invert(rng[i].NextDouble()) * jump;
+                double vInf = TExternal.Value ? rest + ext[i] : rest;
+                double vi = vp[i];
+                if (TExponential.Value)
+                {
+                    double x = xp[i];
+                    vi = vInf + (vi - vInf) * a + x * gain;
+                    xp[i] = x * sDecay + arriving; // the synaptic current keeps integrating during refractoriness
+                }
+                else vi = vInf + (vi - vInf) * a + arriving;
+                if (refr[i] > 0)
+                {
+                    refr[i]--; // V stays clamped at V_r; delta inputs arriving now are lost
+                    continue;
+                }
+                if (vi >= th)
+                {
+                    spikes[spikeCount++] = i;
+                    vi = reset;
+                    refr[i] = refractory;
+                }
+                vp[i] = vi;
+            }
+        }
+        return spikeCount;
+    }
+
+    /// <summary>A compile-time switch for specialising generic loops.</summary>
+    private interface IFlag { static abstract bool Value { get; } }
+    private struct On : IFlag { public static bool Value => true; }
+    private struct Off : IFlag { public static bool Value => false; }
+
+    /// <summary>Phase B for one partition: every spike of this step adds its weight to the arrivals, D steps ahead, of the targets in this partition.</summary>
+    private void Propagate(int part)
+    {
+        int slot = (int)((StepCount + delaySteps) % delaySteps);
+        long[] from = rowFrom[part], to = rowTo[part];
+        fixed (double* arrivals = &ringBuffer[(long)slot * n])
+        fixed (int* targets = Connectivity.Targets)
+        {
+            for (int q = 0; q < partitions; q++)
+            {
+                var spikes = partitionSpikes[q];
+                for (int k = 0, count = partitionSpikeCount[q]; k < count; k++)
+                {
+                    int j = spikes[k];
+                    double w = presynapticWeight[j];
+                    for (long s = from[j], end = to[j]; s < end; s++) arrivals[targets[s]] += w;
+                }
+            }
+        }
+    }
+
+    private bool disposed;
+
+    /// <summary>Stops the second thread, if any.</summary>
+    public void Dispose()
+    {
+        disposed = true;
+        worker?.Dispose();
+    }
+}

@@ -1,0 +1,219 @@
+module NeuroDyn.Tests.SpikingTests
+
+open System
+open Expecto
+open NeuroDyn.Models.Spiking
+open NeuroDyn.Analysis.Spiking
+
+/// One unconnected neuron without external Poisson drive, driven only through Step(current).
+let private single =
+    BrunelParameters(ExcitatoryCount = 1, InhibitoryCount = 0, Epsilon = 0.0, Eta = 0.0)
+
+/// Brunel's model at N_E = 4000, N_I = 1000 with ε = 0.25: the in-degrees C_E = 1000, C_I = 250 of the full model are
+/// kept, so the mean-field input μ, σ (which depend only on C_E, C_I, J, g, η) and hence the regimes are Brunel's;
+/// the price of the smaller N is more shared input (ε = 0.25 instead of 0.1), which raises χ somewhat in every regime.
+let private regime g eta =
+    BrunelParameters(ExcitatoryCount = 4000, InhibitoryCount = 1000, Epsilon = 0.25, G = g, Eta = eta)
+
+/// Runs a warm-up, then records the first 1000 neurons for the given duration (ms), on both threads.
+let private simulate (p: BrunelParameters) warmUp duration =
+    use net = new LifNetwork(p, 7L, 2)
+    net.Run(warmUp) |> ignore
+    net.Run(duration, [| 0 .. 999 |])
+
+let private describe (r: SpikeRaster) =
+    let cv = SpikeStatistics.IsiCv(r)
+    let osc = SpikeStatistics.DominantOscillation(r, 0.5)
+    sprintf "rate %.1f Hz, CV %.2f (%d neurons), chi %.3f, oscillation %.0f Hz (power fraction %.2f)"
+        (SpikeStatistics.MeanRate r) cv.Mean cv.NeuronsUsed (SpikeStatistics.Synchrony(r, 1.0)) osc.Frequency osc.PowerFraction
+
+[<Tests>]
+let tests =
+    testList "spiking" [
+        test "the exact subthreshold update matches the analytic solution with constant input" {
+            use net = new LifNetwork(single, 1L)
+            net.SetMembranePotentials(ReadOnlySpan [| 3.0 |])
+            let input = [| 15.0 |] // R I below θ = 20 mV: never fires
+            for k in 1 .. 2000 do
+                net.Step(ReadOnlySpan input)
+                let t = float k * single.Dt
+                let exact = 15.0 + (3.0 - 15.0) * exp (-t / single.TauM)
+                // the update is the exact flow map, so only rounding (a few ulps per step, contracted by e^{-dt/τ}) remains
+                Expect.floatClose { absolute = 1e-12; relative = 0.0 } net.MembranePotentials.[0] exact (sprintf "V at t = %g ms" t)
+        }
+
+        test "one spike gives the analytic postsynaptic potential after the delay (delta and exponential synapses)" {
+            for kind in [ SynapseKind.Delta; SynapseKind.Exponential ] do
+                let p = BrunelParameters(ExcitatoryCount = 2, InhibitoryCount = 0, Epsilon = 0.0, Eta = 0.0, J = 0.5, Synapse = kind, TauSyn = 2.0)
+                let oneSynapse = SparseConnectivity(2, [| 0L; 1L; 1L |], [| 1 |]) // neuron 0 -> neuron 1
+                use net = new LifNetwork(p, oneSynapse, 1L)
+                net.SetMembranePotentials(ReadOnlySpan [| p.Theta + 1.0; 0.0 |]) // neuron 0 fires in the first step, at t = dt
+                let arrival = p.Dt + p.Delay
+                for k in 1 .. 400 do
+                    net.Step()
+                    let t = float k * p.Dt
+                    let s = t - arrival
+                    let expected =
+                        if s < -1e-9 then 0.0
+                        elif kind = SynapseKind.Delta then p.J * exp (-s / p.TauM)
+                        // current J τm/τs e^{-s/τs} through the membrane: J τm/(τs − τm) (e^{-s/τs} − e^{-s/τm})
+                        else p.J * p.TauM / (p.TauSyn - p.TauM) * (exp (-s / p.TauSyn) - exp (-s / p.TauM))
+                    // exact integration again: rounding only
+                    Expect.floatClose { absolute = 1e-12; relative = 0.0 } net.MembranePotentials.[1] expected (sprintf "%A PSP at t = %g ms" kind t)
+        }
+
+        test "a constant suprathreshold current fires at the analytic rate" {
+            for current in [ 20.5; 25.0; 40.0 ] do
+                use net = new LifNetwork(single, 1L)
+                net.SetMembranePotentials(ReadOnlySpan [| single.VReset |])
+                let raster = net.Run(2000.0, input = ExternalInputFiller(fun _ i -> i.Fill current))
+                let period = single.RefractoryPeriod + single.TauM * log ((current - single.VReset) / (current - single.Theta))
+                let isis = raster.Times |> Array.pairwise |> Array.map (fun (a, b) -> b - a)
+                Expect.isGreaterThan isis.Length 10 "enough spikes"
+                // threshold crossings are detected at step ends, so each period is the analytic one rounded up to the grid
+                for isi in isis do
+                    Expect.isTrue (isi >= period - 1e-9 && isi <= period + single.Dt + 1e-9) (sprintf "ISI %g ms vs analytic %g ms at R I = %g mV" isi period current)
+        }
+
+        test "fixed in-degree: every neuron gets exactly C_E excitatory and C_I inhibitory inputs, distinct and never from itself" {
+            let p = BrunelParameters(ExcitatoryCount = 2000, InhibitoryCount = 500)
+            let c = SparseConnectivity.FixedInDegree(p.ExcitatoryCount, p.InhibitoryCount, p.ExcitatoryInDegree, p.InhibitoryInDegree, 3L)
+            let degrees = c.InDegrees(p.ExcitatoryCount)
+            Expect.allEqual degrees.FromExcitatory p.ExcitatoryInDegree "C_E = 200 excitatory inputs each"
+            Expect.allEqual degrees.FromInhibitory p.InhibitoryInDegree "C_I = 50 inhibitory inputs each"
+            for j in 0 .. c.NeuronCount - 1 do
+                let row = c.Targets.[int c.Offsets.[j] .. int c.Offsets.[j + 1] - 1]
+                Expect.isFalse (Array.contains j row) (sprintf "neuron %d connects to itself" j)
+                Expect.equal (Array.distinct row).Length row.Length (sprintf "neuron %d has a repeated target" j)
+            Expect.equal c.SynapseCount (int64 p.NeuronCount * int64 (p.ExcitatoryInDegree + p.InhibitoryInDegree)) "synapse count"
+        }
+
+        test "same seed, same spikes, on one thread or two; another seed differs" {
+            let p = BrunelParameters(ExcitatoryCount = 1000, InhibitoryCount = 250, Epsilon = 0.2, G = 5.0, Eta = 2.0)
+            let run seed threads =
+                use net = new LifNetwork(p, seed, threads)
+                let r = net.Run(200.0)
+                r.Neurons, r.Times
+            let reference = run 11L 1
+            Expect.isGreaterThan (fst reference).Length 1000 "the network is active"
+            Expect.equal (run 11L 1) reference "a second run with the same seed"
+            Expect.equal (run 11L 2) reference "two threads"
+            Expect.notEqual (run 12L 2) reference "another seed"
+        }
+
+        test "Poisson-driven unconnected neurons fire at the rate of the diffusion theory" {
+            let p = BrunelParameters(ExcitatoryCount = 800, InhibitoryCount = 200, Eta = 1.0) // C_E = 80, μ = θ, σ = 4.5 mV
+            let unconnected = SparseConnectivity(p.NeuronCount, Array.zeroCreate (p.NeuronCount + 1), [||])
+            use net = new LifNetwork(p, unconnected, 5L, 2)
+            net.Run(100.0) |> ignore
+            let rate = SpikeStatistics.MeanRate(net.Run(2000.0))
+            let theory = BrunelMeanField.OutputRate(p, 0.0) * 1000.0
+            // ~40,000 spikes give 0.5 % counting noise; the diffusion approximation of 0.1 mV jumps adds ~1-3 %
+            Expect.floatClose { absolute = 0.0; relative = 0.05 } rate theory "rate (Hz) vs Siegert formula"
+        }
+
+        test "external input hook and spike traces: traces equal the sum of decaying exponentials over the spikes" {
+            let p = BrunelParameters(ExcitatoryCount = 3, InhibitoryCount = 0, Epsilon = 0.0, Eta = 0.0, TraceTimeConstant = Nullable 10.0)
+            use net = new LifNetwork(p, 1L)
+            let raster = net.Run(300.0, input = ExternalInputFiller(fun t i -> i.[0] <- 30.0; i.[1] <- (if t < 150.0 then 25.0 else 0.0); i.[2] <- 5.0))
+            for neuron in 0 .. 2 do
+                let expected =
+                    Array.zip raster.Neurons raster.Times
+                    |> Array.filter (fun (n, _) -> n = neuron)
+                    |> Array.sumBy (fun (_, ts) -> exp (-(net.Time - ts) / 10.0))
+                // the trace is multiplied by e^{-dt/τ} 3000 times: relative rounding ~1e-13
+                Expect.floatClose { absolute = 1e-12; relative = 1e-12 } net.Traces.[neuron] expected (sprintf "trace of neuron %d" neuron)
+            Expect.equal (raster.Neurons |> Array.filter ((=) 2)).Length 0 "subthreshold neuron is silent"
+        }
+
+        test "bad parameters and inputs are refused with the offending name" {
+            let fails (p: BrunelParameters) (name: string) =
+                Expect.throwsC (fun () -> p.Validate() |> ignore) (fun e ->
+                    Expect.isTrue (e :? ArgumentException) "an ArgumentException"
+                    Expect.stringContains e.Message name (sprintf "the message names %s" name))
+            fails (BrunelParameters(TauM = 0.0)) "TauM"
+            fails (BrunelParameters(Dt = -0.1)) "Dt"
+            fails (BrunelParameters(Delay = 1.55)) "Delay"
+            fails (BrunelParameters(RefractoryPeriod = 2.05)) "RefractoryPeriod"
+            fails (BrunelParameters(VReset = 25.0)) "VReset"
+            fails (BrunelParameters(Epsilon = 1.0)) "Epsilon"
+            fails (BrunelParameters(Synapse = SynapseKind.Exponential, TauSyn = 20.0)) "TauSyn"
+            use net = new LifNetwork(single, 1L)
+            Expect.throwsT<ArgumentException> (fun () -> net.Step(ReadOnlySpan [| 1.0; 2.0 |])) "wrong input length"
+            Expect.throwsT<ArgumentException> (fun () -> net.Step(ReadOnlySpan [| nan |])) "NaN input"
+            Expect.throwsT<ArgumentOutOfRangeException> (fun () -> net.Run(0.05) |> ignore) "duration not a multiple of dt"
+        }
+
+        test "spike statistics of known trains: clock, Poisson and identical trains" {
+            let dt = 0.1
+            let steps = 100_000 // 10 s
+            let raster (trains: (int * float[]) list) =
+                let counts = Array.zeroCreate steps
+                let spikes = trains |> List.collect (fun (n, ts) -> ts |> Array.map (fun t -> n, t) |> List.ofArray) |> List.sortBy snd
+                for (_, t) in spikes do counts.[int (round (t / dt)) - 1] <- counts.[int (round (t / dt)) - 1] + 1
+                SpikeRaster(spikes |> List.map fst |> Array.ofList, spikes |> List.map snd |> Array.ofList, trains |> List.map fst |> Array.ofList, counts, trains.Length, 0.0, dt)
+            let clock = [| for k in 1 .. 999 -> float k * 10.0 |]
+            let rng = Random(4)
+            let poisson () = // 50 Hz Bernoulli train on the grid: ISIs geometric, CV ≈ 1, Fano ≈ 1 − p
+                [| for s in 1 .. steps do if rng.NextDouble() < 0.005 then yield float s * dt |]
+            let regular = raster [ 0, clock; 1, clock ]
+            Expect.floatClose Accuracy.high (SpikeStatistics.IsiCv(regular).Mean) 0.0 "CV of a clock"
+            Expect.floatClose Accuracy.medium (SpikeStatistics.Synchrony(regular, 1.0)) 1.0 "identical trains are fully synchronous"
+            Expect.floatClose Accuracy.medium (SpikeStatistics.NeuronRates(regular).[0]) 99.9 "rate of a 100 Hz clock over 10 s"
+            let irregular = raster [ for n in 0 .. 19 -> n, poisson () ]
+            // 500 spikes per train: CV and Fano of the mean over 20 trains have ~1-2 % standard error
+            Expect.floatClose { absolute = 0.05; relative = 0.0 } (SpikeStatistics.IsiCv(irregular).Mean) 1.0 "CV of Poisson trains"
+            Expect.floatClose { absolute = 0.1; relative = 0.0 } (SpikeStatistics.FanoFactor(irregular, 100.0)) 1.0 "Fano factor of Poisson trains"
+            Expect.isLessThan (SpikeStatistics.Synchrony(irregular, 1.0)) 0.35 "independent trains: chi ≈ 1/sqrt(20) = 0.22"
+            // rate 50 (1 + 0.8 sin(2π 40 t)) Hz: the population spectrum peaks at 40 Hz (resolution 0.1 Hz over 10 s)
+            let modulated () =
+                [| for s in 1 .. steps do
+                     let t = float s * dt
+                     if rng.NextDouble() < 0.005 * (1.0 + 0.8 * sin (2.0 * Math.PI * 0.040 * t)) then yield t |]
+            let rhythmic = raster [ for n in 0 .. 19 -> n, modulated () ]
+            let osc = SpikeStatistics.DominantOscillation(rhythmic, 1.0)
+            Expect.floatClose { absolute = 0.2; relative = 0.0 } osc.Frequency 40.0 "the modulation frequency"
+            Expect.isGreaterThan (SpikeStatistics.Synchrony(rhythmic, 1.0)) (SpikeStatistics.Synchrony(irregular, 1.0)) "common modulation raises chi"
+        }
+
+        // Brunel (2000), Fig. 8: A = SR (g 3, η 2), B = SI fast (g 6, η 4), C = AI (g 5, η 2), D = SI slow (g 4.5, η 0.9).
+        test "asynchronous irregular state (g 5, eta 2): rate of the mean-field theory, no dominant rhythm" {
+            let p = regime 5.0 2.0
+            let r = simulate p 200.0 500.0
+            let rate = SpikeStatistics.MeanRate r
+            let theory = BrunelMeanField.StationaryRate p
+            printfn "AI: %s; mean-field %.1f Hz" (describe r) theory
+            // the theory neglects the finite J and the delay: simulations sit a few percent off it
+            Expect.floatClose { absolute = 0.0; relative = 0.1 } rate theory "rate (Hz) vs Brunel's self-consistent rate"
+            Expect.isLessThan (SpikeStatistics.DominantOscillation(r, 0.5).PowerFraction) 0.25 "no sharp spectral peak"
+            Expect.isLessThan (SpikeStatistics.Synchrony(r, 1.0)) 0.25 "weak synchrony"
+            Expect.isGreaterThan (SpikeStatistics.IsiCv(r).Mean) 0.3 "irregular firing"
+        }
+
+        test "fast synchronous irregular state (g 6, eta 4): population oscillates near 180 Hz, single units irregular" {
+            let r = simulate (regime 6.0 4.0) 200.0 500.0
+            printfn "SI fast: %s" (describe r)
+            let osc = SpikeStatistics.DominantOscillation(r, 0.5)
+            Expect.isTrue (osc.Frequency > 120.0 && osc.Frequency < 250.0) (sprintf "fast rhythm, got %.0f Hz" osc.Frequency)
+            Expect.isGreaterThan osc.PowerFraction 0.25 "a sharp spectral peak"
+            Expect.isGreaterThan (SpikeStatistics.IsiCv(r).Mean) 0.7 "irregular single units"
+            Expect.isLessThan (SpikeStatistics.MeanRate r) osc.Frequency "neurons fire more slowly than the population rhythm"
+        }
+
+        test "synchronous regular state (g 3, eta 2): near-saturated clock-like firing, strong synchrony" {
+            let r = simulate (regime 3.0 2.0) 100.0 200.0
+            printfn "SR: %s" (describe r)
+            Expect.isLessThan (SpikeStatistics.IsiCv(r).Mean) 0.1 "regular firing"
+            Expect.isGreaterThan (SpikeStatistics.Synchrony(r, 1.0)) 0.4 "strong synchrony"
+            Expect.isGreaterThan (SpikeStatistics.MeanRate r) 200.0 "high rate"
+        }
+
+        test "slow synchronous irregular state (g 4.5, eta 0.9): slow population rhythm, low irregular rates" {
+            let r = simulate (regime 4.5 0.9) 200.0 1000.0
+            printfn "SI slow: %s" (describe r)
+            let osc = SpikeStatistics.DominantOscillation(r, 1.0)
+            Expect.isTrue (osc.Frequency > 5.0 && osc.Frequency < 50.0) (sprintf "slow rhythm, got %.0f Hz" osc.Frequency)
+            Expect.isLessThan (SpikeStatistics.MeanRate r) 15.0 "low rates"
+            Expect.isGreaterThan (SpikeStatistics.IsiCv(r, minSpikes = 4).Mean) 0.3 "irregular single units"
+        }
+    ]
