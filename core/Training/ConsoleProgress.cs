@@ -45,7 +45,7 @@ public sealed class ConsoleProgress : IProgress<EpochReport>
     {
         const int width = 30;
         int filled = r.BatchesInEpoch == 0 ? 0 : width * r.Batch / r.BatchesInEpoch;
-        writer.Write($"\r  [{new string('#', filled)}{new string('.', width - filled)}] {r.Batch}/{r.BatchesInEpoch}  loss {r.TrainLoss:0.000e+00}  ");
+        writer.Write($"\r  [{new string('#', filled)}{new string('.', width - filled)}] {r.Batch}/{r.BatchesInEpoch}  loss {r.TrainLoss:0.000e+00}  eta {Clock(r.Remaining)}  ");
         writer.Flush();
         barDrawn = true;
     }

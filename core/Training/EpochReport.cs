@@ -10,7 +10,7 @@ namespace NeuroDyn.Training;
 /// <param name="LearningRate">Learning rate of the epoch.</param>
 /// <param name="BatchesPerSecond">Training throughput of this epoch.</param>
 /// <param name="Elapsed">Wall time since this call of Fit started.</param>
-/// <param name="Remaining">Estimated time to the last epoch at the current pace.</param>
+/// <param name="Remaining">Estimated time to the end of the last epoch at the current pace (validation excluded within an epoch).</param>
 /// <param name="EpochDone">True for the one report at the end of the epoch.</param>
 /// <param name="IsBest">True when this epoch's validation loss is the best so far.</param>
 public sealed record EpochReport(

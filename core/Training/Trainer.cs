@@ -242,8 +242,10 @@ public static class Trainer
                 if (progress is not null && epochClock.Elapsed - lastReport >= ReportInterval && b + 1 < plan.Length)
                 {
                     lastReport = epochClock.Elapsed;
+                    var perBatch = epochClock.Elapsed / (b + 1);
+                    var remaining = perBatch * (plan.Length - b - 1 + (long)(options.Epochs - epoch) * plan.Length);
                     progress.Report(new EpochReport(epoch, options.Epochs, b + 1, plan.Length, lossSum / windows, double.NaN, lr,
-                        (b + 1) / epochClock.Elapsed.TotalSeconds, clock.Elapsed, TimeSpan.Zero, EpochDone: false, IsBest: false));
+                        (b + 1) / epochClock.Elapsed.TotalSeconds, clock.Elapsed, remaining, EpochDone: false, IsBest: false));
                 }
             }
             return lossSum / windows;
