@@ -10,6 +10,7 @@ open NeuroDyn.Torch
 open NeuroDyn.Models
 open NeuroDyn.Data
 open NeuroDyn.Training
+open NeuroDyn.IO
 open NeuroDyn.Evaluation
 
 /// Linear autoregressive test model x̂_{t+1} = W x_t + b on the last state of the window; weights drawn from a seeded generator.

@@ -1,3 +1,4 @@
+using NeuroDyn.IO;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using TorchSharp;

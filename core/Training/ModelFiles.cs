@@ -1,3 +1,4 @@
+using NeuroDyn.IO;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,3 +1,4 @@
+using NeuroDyn.IO;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;

@@ -1,3 +1,4 @@
+using NeuroDyn.IO;
 using System.Diagnostics;
 using System.Text.Json;
 using NeuroDyn.Data;
