@@ -1,0 +1,213 @@
+(**
+# Chapter 01 — A continuous-time RNN trained as a neural ODE
+
+A continuous-time recurrent network (CT-RNN) is a dynamical system by construction. Its $n$ hidden units
+obey
+
+$$
+\tau \frac{dh}{dt} = -h + \tanh\left(W_{rec}\, h + W_{in}\, x(t) + b\right), \qquad y = W_{out}\, h + b_{out},
+$$
+
+a leak towards zero plus a saturating recurrent drive. Fed a window of Lorenz states, the network reads them
+one sample at a time — each input held constant for a model time $\Delta$ while the ODE is solved (zero-order
+hold) — and its readout $y$ predicts the next state.
+
+Because the forward pass *is* an ODE solve, training differentiates through the solver: either by
+backpropagating through every solver step (memory grows with the number of steps), or by the **adjoint
+method** (Chen et al. 2018), which solves a second ODE backwards in time for the gradients and needs memory
+independent of the number of steps.
+
+Run it with `dotnet fsi scripts/01_ctrnn.fsx`; try `--hidden 128 --solver rk4 --adjoint --epochs 30`,
+`--quick` for a tiny run or `--full` for the full-quality run.
+*)
+#load "prelude.fsx"
+open System
+open System.IO
+open Prelude
+open TorchSharp
+open NeuroDyn.Data
+open NeuroDyn.Models
+open NeuroDyn.Training
+open NeuroDyn.Evaluation
+open NeuroDyn.Analysis
+open Plotly.NET
+open Plotly.NET.LayoutObjects
+
+let args = Cli.Args.FromFsi()
+let quick = args.Flag "quick"
+let full = args.Flag "full"
+let outDir = Output.fromRoot (args.Text("out", "out"))
+let dataPath = Output.fromRoot (args.Text("data", "data/processed/lorenz_data.npz"))
+let seed = args.Int("seed", 0)
+let hidden = args.Int("hidden", (if quick then 16 else 64))
+let solverName = args.Text("solver", "rk4")
+let adjoint = args.Flag "adjoint"
+let oneStepEpochs = args.Int("epochs", (if quick then 2 elif full then 60 else 25))
+let rolloutEpochs = args.Int("rollout-epochs", (if quick then 1 elif full then 60 else 15))
+let rolloutSteps = args.Int("rollout-steps", (if full then 30 else 15))
+let batchesPerEpoch = if quick then Some 4 elif full then None else Some 100
+args.Check()
+
+let solver =
+    match solverName.ToLowerInvariant() with
+    | "euler" -> NeuroDyn.Torch.OdeMethod.Euler
+    | "midpoint" -> NeuroDyn.Torch.OdeMethod.Midpoint
+    | "rk4" -> NeuroDyn.Torch.OdeMethod.Rk4
+    | "dopri5" -> NeuroDyn.Torch.OdeMethod.Dopri5
+    | other -> failwithf "--solver %s is not known; use euler, midpoint, rk4 or dopri5" other
+
+let page = Page.Page("Chapter 01 — CT-RNN as a neural ODE", __SOURCE_DIRECTORY__ + "/01_ctrnn.fsx")
+
+(**
+## The data
+
+The z-scored Lorenz data of chapter 00 (made here if it is missing): windows of 50 states, target the next.
+*)
+let data =
+    if File.Exists dataPath then LorenzData.Load dataPath
+    else
+        printfn "no data set at %s; generating it as chapter 00 does" dataPath
+        let d = (LorenzDataset.Generate(LorenzDataOptions(Duration = (if quick then 20.0 else 200.0)))).Data
+        d.Save dataPath
+        d
+printfn "data: %d train, %d val, %d test samples, windows of %d" (Array2D.length1 data.Train) (Array2D.length1 data.Val) (Array2D.length1 data.Test) data.SeqLength
+
+(**
+## One-step training (teacher forcing)
+
+The classic objective: every window is real data, and the loss is the error of the single next state. It is
+cheap and stable, but the network never sees its own mistakes: in closed loop, small errors feed back and
+may carry it off the attractor.
+*)
+let options = CtRnnOptions(Hidden = hidden, Solver = solver, Adjoint = adjoint)
+let model = new CtRnn(options, int64 seed)
+printfn "CT-RNN: %d hidden units, %d parameters, solver %A%s" hidden model.ParameterCount solver (if adjoint then " (adjoint)" else "")
+
+let modelDir = Path.Combine(outDir, "models")
+let training (epochs: int) (objective: TrainingObjective) (name: string) =
+    TrainingOptions(
+        Epochs = epochs, BatchSize = 64, SeqLength = data.SeqLength, LearningRate = 3e-3,
+        Objective = objective, Seed = seed, MaxBatchesPerEpoch = Option.toNullable batchesPerEpoch,
+        EarlyStoppingPatience = Nullable 10, Threads = Nullable 1,
+        CheckpointPath = Path.Combine(modelDir, $"ctrnn-{name}.checkpoint.safetensors"))
+
+let clock = Diagnostics.Stopwatch.StartNew()
+let oneStep = Trainer.Fit(model, data.Train, data.Val, training oneStepEpochs TrainingObjective.OneStep "onestep", ConsoleProgress())
+let oneStepSeconds = clock.Elapsed.TotalSeconds
+let oneStepTestMse = Evaluate.OneStepMse(model, data.Test, data.SeqLength)
+let horizon = if quick then 200 else 1000
+let starts = 20
+let vptOneStep = Evaluate.ValidPredictionTime(model, data.Test, data.SeqLength, starts, horizon, data.Dt, seed = seed)
+printfn "one-step training: test MSE %.2e, median VPT %.2f Lyapunov times" oneStepTestMse vptOneStep.Median
+
+(**
+## Closed-loop training on short rollouts
+
+Now the network continues from the one-step solution, but each window is followed by a short **rollout**:
+the network's own predictions are fed back for $K$ steps and the loss is the error along the whole rollout
+(with a curriculum that lengthens $K$ gradually). Gradients now flow through the feedback loop, so training
+shapes the closed-loop dynamics themselves — what we need if the free-running network is to *become* the
+attractor.
+*)
+clock.Restart()
+let rollout =
+    Trainer.Fit(model, data.Train, data.Val,
+        training rolloutEpochs (TrainingObjective.Rollout(rolloutSteps, max 1 (rolloutEpochs / 2))) "rollout", ConsoleProgress())
+let trainSeconds = oneStepSeconds + clock.Elapsed.TotalSeconds
+let testMse = Evaluate.OneStepMse(model, data.Test, data.SeqLength)
+let vpt = Evaluate.ValidPredictionTime(model, data.Test, data.SeqLength, starts, horizon, data.Dt, seed = seed)
+printfn "after rollout training: test MSE %.2e, median VPT %.2f Lyapunov times (p10 %.2f, p90 %.2f)" testMse vpt.Median vpt.P10 vpt.P90
+
+let losses (name: string) (result: TrainingResult) (offset: int) =
+    [ Chart.Line(x = (result.History |> Seq.map (fun e -> e.Epoch + offset)), y = (result.History |> Seq.map (fun e -> e.TrainLoss)), Name = $"{name}: train")
+      Chart.Line(x = (result.History |> Seq.map (fun e -> e.Epoch + offset)), y = (result.History |> Seq.map (fun e -> e.ValidationLoss)), Name = $"{name}: validation") ]
+page.Chart(
+    losses "one-step" oneStep 0 @ losses "rollout" rollout oneStep.History.Count
+    |> Chart.combine
+    |> Chart.withYAxis (LinearAxis.init (AxisType = StyleParam.AxisType.Log, Title = Title.init "MSE (z-scored)"))
+    |> Chart.withXAxisStyle "epoch"
+    |> Chart.withTitle "Loss curves: one-step training, then closed-loop rollouts")
+page.Table(
+    [ [ "objective"; "test MSE (one step)"; "VPT median"; "VPT p10"; "VPT p90" ]
+      [ "one-step"; $"{oneStepTestMse:E2}"; $"{vptOneStep.Median:F2}"; $"{vptOneStep.P10:F2}"; $"{vptOneStep.P90:F2}" ]
+      [ "+ rollouts"; $"{testMse:E2}"; $"{vpt.Median:F2}"; $"{vpt.P10:F2}"; $"{vpt.P90:F2}" ] ])
+
+(**
+## Predictions against the truth
+
+One step ahead the network is nearly perfect; the real test is the **closed-loop forecast**: warm up on 50
+true states, then run on its own predictions. The *valid prediction time* (VPT) is the first time the
+normalised error $\sqrt{\sum_i (\hat y_i - y_i)^2 / \sum_i \sigma_i^2}$ exceeds 0.4, measured in Lyapunov
+times ($1/\lambda_{max} = 1/0.906$ time units). A perfect model of a chaotic system still has a finite VPT,
+because the tiniest error grows like $e^{\lambda t}$.
+*)
+let oneStepPredictions =
+    use _ = torch.no_grad()
+    let count = min 500 (Array2D.length1 data.Test - data.SeqLength)
+    let windows = WindowBatches.OneStep(Series.Rows(data.Test, 0, count + data.SeqLength), data.SeqLength)
+    use batch = windows.Batch([| 0 .. count - 1 |])
+    use prediction = model.PredictNext(batch.Windows)
+    Array2D.init count 3 (fun i j -> prediction.[int64 i, int64 j].ToDouble())
+let oneStepTimes = Array.init (Array2D.length1 oneStepPredictions) (fun k -> float (k + data.SeqLength) * data.Dt)
+page.Chart(Plots.timeSeries "One-step predictions on the test data" oneStepTimes [ "x"; "y"; "z" ]
+    [ ("truth", Series.Rows(data.Test, data.SeqLength, oneStepTimes.Length)); ("CT-RNN", oneStepPredictions) ])
+
+let forecastStart = vpt.Starts.[0]
+let forecast = Evaluate.FreeRun(model, Series.Rows(data.Test, forecastStart, data.SeqLength), horizon)
+let forecastTimes = Array.init horizon (fun k -> float (k + 1) * data.Dt)
+let truthAhead = Series.Rows(data.Test, forecastStart + data.SeqLength, horizon)
+let vptTime = vpt.PerStart.[0] / vpt.LyapunovExponent
+page.Chart(
+    Plots.timeSeries $"Closed-loop forecast from one test start (VPT {vpt.PerStart.[0]:F2} Lyapunov times, dashed line)"
+        forecastTimes [ "x"; "y"; "z" ] [ ("truth", truthAhead); ("CT-RNN", forecast) ]
+    |> Chart.withShape (Shape.init (ShapeType = StyleParam.ShapeType.Line, X0 = vptTime, X1 = vptTime, Y0 = 0, Y1 = 1, Yref = "paper", Line = Line.init (Dash = StyleParam.DrawingStyle.Dash))))
+
+(**
+## Does the free-running network *become* the Lorenz attractor?
+
+Run the network freely for a long time and compare the cloud of states it visits with the true attractor:
+the state-space divergence $D_{stsp}$ (KL divergence of occupancy histograms) and the power-spectrum
+distance $D_H$ (Hellinger distance of smoothed power spectra), both from Hess et al. (2023); small is good.
+*)
+let freeSteps = if quick then 1000 else 5000
+let freeRun = Evaluate.FreeRun(model, Series.Rows(data.Test, 0, data.SeqLength), freeSteps)
+let dStsp = AttractorAgreement.StateSpaceDivergence(data.Test, freeRun)
+let dH = AttractorAgreement.PowerSpectrumDistance(data.Test, Series.Rows(freeRun, 0, min freeSteps (Array2D.length1 data.Test)))
+printfn "free run: D_stsp %.3f, D_H %.3f" dStsp dH
+page.Chart(Plots.attractor3d "Free-running CT-RNN over the true attractor (z-scored)" [ ("truth (test)", data.Test); ("CT-RNN free run", freeRun) ])
+page.Text($"Free run of {freeSteps} steps: **D_stsp = {dStsp:F3}**, **D_H = {dH:F3}**.")
+
+(**
+## Inside the network
+
+The hidden state lives in $n$ dimensions, but its trajectory during the free run fills a low-dimensional
+set. Its first three principal components show the geometry the network built to carry the attractor.
+*)
+let hiddenField = model.AsVectorField()
+let hiddenStart = Array.zeroCreate hiddenField.Dimension
+let hiddenTrajectory = Trajectories.SampleRk4(hiddenField, hiddenStart, 0.01, (if quick then 500 else 3000), 1000)
+let pca = Pca.Fit(hiddenTrajectory, 3)
+page.Chart(Plots.attractor3d "Hidden states of the closed-loop CT-RNN field, first three principal components" [ ("hidden PC 1–3", pca.Projection) ])
+page.Text($"The first three components explain **{100.0 * Array.sum pca.ExplainedVarianceRatio:F1}%%** of the hidden-state variance.")
+
+Directory.CreateDirectory modelDir |> ignore
+ModelFiles.SaveTorchSharp(model, Path.Combine(modelDir, "ctrnn.dat"))
+ModelFiles.SaveSafeTensors(model, Path.Combine(modelDir, "ctrnn.safetensors"),
+    readOnlyDict [ "hidden", string hidden; "tau", string options.Tau; "sample_interval", string options.SampleInterval; "solver", string solver ])
+
+page.Save(Path.Combine(outDir, "01_ctrnn.html"))
+Output.writeJson (Path.Combine(outDir, "01_ctrnn.json"))
+    {| hidden = hidden
+       parameters = model.ParameterCount
+       epochs = oneStep.History.Count + rollout.History.Count
+       train_seconds = trainSeconds
+       test_mse_one_step = testMse
+       vpt_lyapunov_times = {| median = vpt.Median; p10 = vpt.P10; p90 = vpt.P90; n = vpt.N |}
+       one_step_only = {| test_mse_one_step = oneStepTestMse; vpt_lyapunov_times = {| median = vptOneStep.Median; p10 = vptOneStep.P10; p90 = vptOneStep.P90; n = vptOneStep.N |} |}
+       d_stsp = dStsp
+       d_h = dH
+       solver = string solver
+       adjoint = adjoint
+       tau = options.Tau
+       sample_interval = options.SampleInterval
+       model_files = [| "models/ctrnn.dat"; "models/ctrnn.safetensors" |] |}
