@@ -36,6 +36,11 @@ public sealed record LyapunovSpectrumResult(double[] Exponents, double[] Times, 
 /// dx/dt = f(x), dQ/dt = J(x)·Q, under RK4; every few steps Q = Q'R by modified Gram–Schmidt and
 /// λᵢ = (1/T) Σ log|R_ii|.
 /// </summary>
+/// <remarks>
+/// The columns are orthogonalised but normalised lazily: the tangent flow is linear, so a column's length only scales it,
+/// and the length of column j after orthogonalisation is exactly the product of the R_jj so far. A length is folded into
+/// a log-sum only when it leaves [1e-100, 1e100]; this saves a square root and a logarithm per column and step.
+/// </remarks>
 public static class LyapunovSpectrum
 {
     /// <summary>The k leading Lyapunov exponents of <paramref name="field"/> along the orbit of <paramref name="initialState"/>.</summary>
@@ -70,22 +75,22 @@ public static class LyapunovSpectrum
         int stride = (renorms + o.HistoryPoints - 1) / o.HistoryPoints;
         var times = new List<double>(o.HistoryPoints + 1);
         var history = new List<double[]>(o.HistoryPoints + 1);
-        var growth = new LogAccumulator(k);
-        int renormCount = 0;
+        var growth = new ColumnGrowth(k);
+        int untilRenorm = o.RenormEvery, untilRecord = stride;   // countdowns: no integer division in the loop
         for (int s = 1; s <= o.Steps; s++)
         {
             Rk4.Step(ref tangent, y, o.Dt, work);
-            if (s % o.RenormEvery != 0 && s != o.Steps) continue;
-            if (!Orthonormalise(y.AsSpan(n), n, k, growth.Factors))
+            if (--untilRenorm > 0 && s != o.Steps) continue;
+            untilRenorm = o.RenormEvery;
+            if (!growth.Orthogonalise(y.AsSpan(n), n))
                 throw new InvalidOperationException(
                     $"The tangent vectors are no longer finite at step {o.TransientSteps + s} (t = {(o.TransientSteps + s) * o.Dt}); the orbit diverged or Dt = {o.Dt} is too large. Reduce Dt, renormalise more often, or check the initial state.");
-            growth.Rescale();
-            renormCount++;
-            if (renormCount % stride == 0 || s == o.Steps)
+            if (--untilRecord == 0 || s == o.Steps)
             {
+                untilRecord = stride;
                 double t = s * o.Dt;
                 times.Add(t);
-                history.Add(growth.Logs().Select(v => v / t).ToArray());
+                history.Add(growth.LogLengths().Select(v => v / t).ToArray());
             }
         }
 
@@ -93,63 +98,49 @@ public static class LyapunovSpectrum
         var running = new double[history.Count, k];
         for (int i = 0; i < history.Count; i++)
             for (int j = 0; j < k; j++) running[i, j] = history[i][j];
-        return new LyapunovSpectrumResult(growth.Logs().Select(v => v / total).ToArray(), times.ToArray(), running, y[..n]);
+        return new LyapunovSpectrumResult(growth.LogLengths().Select(v => v / total).ToArray(), times.ToArray(), running, y[..n]);
     }
 
-    /// <summary>
-    /// Modified Gram–Schmidt on the k columns q_j (each length n, stored consecutively) in place, multiplying
-    /// <paramref name="factors"/>[j] by |R_jj|; false if a norm is not a finite positive number.
-    /// </summary>
-    internal static bool Orthonormalise(Span<double> q, int n, int k, Span<double> factors)
+    /// <summary>The k tangent vectors' accumulated growth Σ log|R_jj|: a log-sum of folded-out lengths plus the current lengths.</summary>
+    private sealed class ColumnGrowth(int k)
     {
-        for (int j = 0; j < k; j++)
+        private readonly double[] foldedLogs = new double[k];
+        private readonly double[] inverseSquaredLengths = Enumerable.Repeat(1.0, k).ToArray();
+
+        /// <summary>
+        /// Modified Gram–Schmidt without normalisation on the k columns q_j (each length n, stored consecutively), in place:
+        /// q_j ← q_j − Σ_{i&lt;j} (q_i·q_j / q_i·q_i) q_i. False if a length is no longer a finite positive number.
+        /// </summary>
+        public bool Orthogonalise(Span<double> q, int n)
         {
-            var qj = q.Slice(j * n, n);
-            for (int i = 0; i < j; i++)
+            for (int j = 0; j < k; j++)
             {
-                var qi = q.Slice(i * n, n);
-                double r = 0;
-                for (int d = 0; d < n; d++) r += qi[d] * qj[d];
-                for (int d = 0; d < n; d++) qj[d] -= r * qi[d];
+                var qj = q.Slice(j * n, n);
+                for (int i = 0; i < j; i++)
+                {
+                    var qi = q.Slice(i * n, n);
+                    double r = 0;
+                    for (int d = 0; d < n; d++) r += qi[d] * qj[d];
+                    r *= inverseSquaredLengths[i];
+                    for (int d = 0; d < n; d++) qj[d] -= r * qi[d];
+                }
+                double squared = 0;
+                for (int d = 0; d < n; d++) squared += qj[d] * qj[d];
+                if (!(squared >= 1e-200 && squared <= 1e200))
+                {
+                    if (!(squared > 0) || !double.IsFinite(squared)) return false;
+                    double length = Math.Sqrt(squared);
+                    for (int d = 0; d < n; d++) qj[d] /= length;
+                    foldedLogs[j] += Math.Log(length);
+                    squared = 1.0;
+                }
+                inverseSquaredLengths[j] = 1.0 / squared;
             }
-            double norm2 = 0;
-            for (int d = 0; d < n; d++) norm2 += qj[d] * qj[d];
-            double norm = Math.Sqrt(norm2);
-            if (!(norm > 0) || !double.IsFinite(norm)) return false;
-            double inv = 1.0 / norm;
-            for (int d = 0; d < n; d++) qj[d] *= inv;
-            factors[j] *= norm;
-        }
-        return true;
-    }
-
-    /// <summary>Σ log|R_jj| kept as log-sum plus a running product, so that a logarithm is taken only every few hundred renormalisations.</summary>
-    private sealed class LogAccumulator(int k)
-    {
-        private readonly double[] logSums = new double[k];
-
-        /// <summary>Products of the norms since the last move into the log-sums (multiplied in by <see cref="Orthonormalise"/>).</summary>
-        public double[] Factors { get; } = Enumerable.Repeat(1.0, k).ToArray();
-
-        /// <summary>Moves a product into its log-sum once it leaves [1e-100, 1e100], long before it could under- or overflow.</summary>
-        public void Rescale()
-        {
-            for (int j = 0; j < Factors.Length; j++)
-                if (Factors[j] > 1e100 || Factors[j] < 1e-100) Fold(j);
+            return true;
         }
 
-        /// <summary>The current Σ log|R_jj| for every j.</summary>
-        public double[] Logs()
-        {
-            for (int j = 0; j < Factors.Length; j++) Fold(j);
-            return (double[])logSums.Clone();
-        }
-
-        private void Fold(int j)
-        {
-            logSums[j] += Math.Log(Factors[j]);
-            Factors[j] = 1.0;
-        }
+        /// <summary>Σ log|R_jj| so far for every column: the folded logs plus the log of the current length.</summary>
+        public double[] LogLengths() => foldedLogs.Select((folded, j) => folded - 0.5 * Math.Log(inverseSquaredLengths[j])).ToArray();
     }
 
     /// <summary>The state and its k tangent vectors as one flat system: d/dt [x; q_1…q_k] = [f(x); J(x)q_1 … J(x)q_k].</summary>
