@@ -1,3 +1,5 @@
+using NeuroDyn.Systems;
+
 namespace NeuroDyn.Analysis;
 
 /// <summary>Settings of <see cref="Dimensions.Correlation"/>.</summary>
@@ -48,7 +50,7 @@ public static class Dimensions
     {
         ArgumentNullException.ThrowIfNull(exponents);
         if (exponents.Length == 0) throw new ArgumentException("The spectrum is empty.", nameof(exponents));
-        NeuroDyn.Systems.Guard.Finite(exponents, nameof(exponents));
+        Guard.Finite(exponents, nameof(exponents));
         var sorted = exponents.OrderByDescending(l => l).ToArray();
         double partial = 0;
         for (int j = 0; j < sorted.Length; j++)

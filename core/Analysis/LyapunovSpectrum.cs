@@ -11,7 +11,7 @@ public sealed record LyapunovOptions
     public int Steps { get; init; } = 100_000;
     /// <summary>Steps of the state alone before the tangent vectors start, to land on the attractor (default 10⁴).</summary>
     public int TransientSteps { get; init; } = 10_000;
-    /// <summary>Re-orthonormalise the tangent vectors every this many steps (default 1).</summary>
+    /// <summary>Re-orthogonalise the tangent vectors (Gram–Schmidt, the QR step) every this many steps (default 1).</summary>
     public int RenormEvery { get; init; } = 1;
     /// <summary>Number k ≤ n of leading exponents to compute; null for all n.</summary>
     public int? Count { get; init; }
@@ -159,7 +159,7 @@ public static class LyapunovSpectrum
 
         /// <summary>
         /// dq_j = J·q_j for every tangent vector q_j (consecutive blocks of length n). Three-dimensional systems get an
-        /// unrolled product: with the loop overhead of n = 3 gone the whole Lorenz spectrum runs about 1.5× faster.
+        /// unrolled product: without the loop overhead of n = 3 the tangent integration runs about 1.5× faster.
         /// </summary>
         private static void MultiplyTangents(ReadOnlySpan<double> j, ReadOnlySpan<double> q, Span<double> dq, int n)
         {

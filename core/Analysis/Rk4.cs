@@ -1,4 +1,5 @@
 using System.Numerics;
+using NeuroDyn.Systems;
 
 namespace NeuroDyn.Analysis;
 
@@ -48,7 +49,7 @@ internal static class Rk4
 }
 
 /// <summary>The plain flow dx/dt = f(x) of a vector field as a flat system for <see cref="Rk4"/>.</summary>
-internal readonly struct FieldFlow(NeuroDyn.Systems.IVectorField vectorField) : IFlatDerivative
+internal readonly struct FieldFlow(IVectorField vectorField) : IFlatDerivative
 {
     /// <inheritdoc/>
     public void Evaluate(ReadOnlySpan<double> y, Span<double> dy) => vectorField.Evaluate(y, dy);
