@@ -263,6 +263,14 @@ let tests =
                 let expected = Array.map2 (fun pi qi -> pi * log (pi / qi)) p q |> Array.sum
                 Expect.floatClose Accuracy.veryHigh (AttractorAgreement.StateSpaceDivergence(t, g, bins = 2)) expected "KL by hand"
             }
+            test "D_H of sinusoids: 0 for a phase shift, 1 for spectra that do not overlap" {
+                let n = 2048
+                let wave f phase = Array2D.init n 1 (fun t _ -> cos (2.0 * Math.PI * float (f * t) / float n + phase))
+                // bin-centred waves put all power in bin f whatever the phase, so the spectra are equal
+                Expect.floatClose { absolute = 1e-9; relative = 0.0 } (AttractorAgreement.PowerSpectrumDistance(wave 40 0.0, wave 40 1.0)) 0.0 "phase shift"
+                // bins 40 and 400 smoothed with σ = 20 reach ±80 bins: disjoint supports give (1/√2)·√(1 + 1) = 1
+                Expect.floatClose { absolute = 1e-12; relative = 0.0 } (AttractorAgreement.PowerSpectrumDistance(wave 40 0.0, wave 400 0.0)) 1.0 "disjoint"
+            }
             test "bad inputs: outside the data range, NaN, constant coordinate, unequal lengths" {
                 let a = lorenzA.Force()
                 let far = Array2D.init 100 3 (fun _ _ -> 1000.0)
