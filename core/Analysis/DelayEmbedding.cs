@@ -1,3 +1,5 @@
+using NeuroDyn.Systems;
+
 namespace NeuroDyn.Analysis;
 
 /// <summary>Time-delay embedding of a scalar series (Takens 1981; Packard, Crutchfield, Farmer &amp; Shaw 1980).</summary>
@@ -10,7 +12,7 @@ public static class DelayEmbedding
     public static double[,] Embed(double[] series, int dimension, int delay)
     {
         ArgumentNullException.ThrowIfNull(series);
-        NeuroDyn.Systems.Guard.Finite(series, nameof(series));
+        Guard.Finite(series, nameof(series));
         if (dimension < 1) throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "dimension must be at least 1.");
         if (delay < 1) throw new ArgumentOutOfRangeException(nameof(delay), delay, "delay must be at least 1 sample.");
         int rows = series.Length - (dimension - 1) * delay;

@@ -1,3 +1,5 @@
+using NeuroDyn.Systems;
+
 namespace NeuroDyn.Analysis;
 
 /// <summary>Settings of <see cref="Dimensions.Correlation"/>.</summary>
@@ -48,7 +50,7 @@ public static class Dimensions
     {
         ArgumentNullException.ThrowIfNull(exponents);
         if (exponents.Length == 0) throw new ArgumentException("The spectrum is empty.", nameof(exponents));
-        NeuroDyn.Systems.Guard.Finite(exponents, nameof(exponents));
+        Guard.Finite(exponents, nameof(exponents));
         var sorted = exponents.OrderByDescending(l => l).ToArray();
         double partial = 0;
         for (int j = 0; j < sorted.Length; j++)
@@ -79,38 +81,47 @@ public static class Dimensions
         int points = Math.Min(rows, o.MaxPoints);
         var index = Enumerable.Range(0, points).Select(i => (int)((long)i * rows / points)).ToArray();
         var flat = StateMatrix.Flatten(states);
-        var distances = new List<double>(points * (points - 1) / 2);
-        for (int a = 0; a < points; a++)
-            for (int b = a + 1; b < points; b++)
-            {
-                if (index[b] - index[a] <= o.TheilerWindow) continue;
-                double s = StateMatrix.SquaredDistance(flat, index[a], index[b], n);
-                if (s > 0) distances.Add(Math.Sqrt(s));
-            }
-        if (distances.Count < 10 * o.RadiusCount)
-            throw new ArgumentException($"Only {distances.Count} distinct pairs outside the Theiler window {o.TheilerWindow}; a correlation sum needs many more. Give more states (at least a few hundred) or a smaller Theiler window.", nameof(states));
-
-        long pairs = distances.Count;
-        double rMin = distances.Min(), rMax = distances.Max();
-        var logR = Enumerable.Range(0, o.RadiusCount).Select(i => Math.Log(rMin) + (Math.Log(rMax) - Math.Log(rMin)) * (i + 1) / o.RadiusCount).ToArray();
-        var counts = new long[o.RadiusCount];   // counts[i]: pairs first inside radius i, i.e. log r in [logR[i−1], logR[i])
-        double step = (Math.Log(rMax) - Math.Log(rMin)) / o.RadiusCount;
-        foreach (var r in distances)
+        long pairs = 0, coincident = 0;
+        double minSquared = double.PositiveInfinity, maxSquared = 0;
+        ForEachPair(flat, index, n, o.TheilerWindow, squared =>
         {
-            double u = Math.Log(r);
-            int i = Math.Clamp((int)Math.Floor((u - Math.Log(rMin)) / step), 0, o.RadiusCount);
+            pairs++;
+            if (squared == 0) { coincident++; return; }
+            minSquared = Math.Min(minSquared, squared);
+            maxSquared = Math.Max(maxSquared, squared);
+        });
+        if (pairs - coincident < 10L * o.RadiusCount)
+            throw new ArgumentException($"Only {pairs - coincident} distinct pairs outside the Theiler window {o.TheilerWindow}; a correlation sum needs many more. Give more states (at least a few hundred) or a smaller Theiler window.", nameof(states));
+
+        // radii r_i = exp(logR[i]), log-spaced from just above the smallest pair distance up to the largest
+        double logMin = 0.5 * Math.Log(minSquared), step = (0.5 * Math.Log(maxSquared) - logMin) / o.RadiusCount;
+        var logR = Enumerable.Range(1, o.RadiusCount).Select(i => logMin + step * i).ToArray();
+        var counts = new long[o.RadiusCount];   // counts[i]: pairs first inside radius i, i.e. log r in [logR[i−1], logR[i])
+        ForEachPair(flat, index, n, o.TheilerWindow, squared =>
+        {
+            if (squared == 0) return;
+            double u = 0.5 * Math.Log(squared);
+            int i = Math.Clamp((int)Math.Floor((u - logMin) / step), 0, o.RadiusCount);
             while (i > 0 && u < logR[i - 1]) i--;                       // correct rounding of the floor either way
             while (i < o.RadiusCount && !(u < logR[i])) i++;
             if (i < o.RadiusCount) counts[i]++;
-        }
+        });
         var sums = new double[o.RadiusCount];
-        long cumulative = 0;
+        long cumulative = coincident;   // pairs at distance 0 are inside every radius
         for (int i = 0; i < o.RadiusCount; i++) { cumulative += counts[i]; sums[i] = (double)cumulative / pairs; }
         var radii = logR.Select(Math.Exp).ToArray();
 
         var logC = sums.Select(c => c > 0 ? Math.Log(c) : double.NegativeInfinity).ToArray();
         var fit = o.ScalingRegion is { } given ? GivenRegion(radii, logR, logC, given.Min, given.Max) : StraightestRegion(logR, logC, sums, pairs, o);
         return new CorrelationDimensionResult(fit.Slope, radii, sums, radii[fit.Start], radii[fit.End], fit.Start, fit.End, points, pairs);
+    }
+
+    /// <summary>Calls <paramref name="visit"/> with the squared distance of every pair of the chosen rows more than <paramref name="window"/> samples apart.</summary>
+    private static void ForEachPair(double[] flat, int[] index, int n, int window, Action<double> visit)
+    {
+        for (int a = 0; a < index.Length; a++)
+            for (int b = a + 1; b < index.Length; b++)
+                if (index[b] - index[a] > window) visit(StateMatrix.SquaredDistance(flat, index[a], index[b], n));
     }
 
     private static LineFit GivenRegion(double[] radii, double[] logR, double[] logC, double min, double max)

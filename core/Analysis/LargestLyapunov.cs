@@ -1,3 +1,5 @@
+using NeuroDyn.Systems;
+
 namespace NeuroDyn.Analysis;
 
 /// <summary>Settings of <see cref="LargestLyapunov.Rosenstein(double[,], RosensteinOptions?)"/>.</summary>
@@ -46,7 +48,7 @@ public static class LargestLyapunov
     {
         var o = options ?? new RosensteinOptions();
         StateMatrix.Check(states, nameof(states), minRows: 2);
-        NeuroDyn.Systems.Guard.Positive(o.Dt, nameof(o.Dt));
+        Guard.Positive(o.Dt, nameof(o.Dt));
         if (o.MaxSteps < 2) throw new ArgumentOutOfRangeException(nameof(options), o.MaxSteps, "MaxSteps must be at least 2.");
         if (o.FitStart < 0 || o.FitEnd >= o.MaxSteps || o.FitEnd - o.FitStart < 1)
             throw new ArgumentOutOfRangeException(nameof(options), (o.FitStart, o.FitEnd), $"The fit range needs 0 ≤ FitStart < FitEnd < MaxSteps = {o.MaxSteps}.");

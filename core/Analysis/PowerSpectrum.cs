@@ -1,4 +1,5 @@
 using MathNet.Numerics.IntegralTransforms;
+using NeuroDyn.Systems;
 using Complex = System.Numerics.Complex;
 
 namespace NeuroDyn.Analysis;
@@ -18,8 +19,8 @@ public static class PowerSpectrum
     public static Spectrum Compute(double[] series, double dt = 1.0, bool subtractMean = true)
     {
         ArgumentNullException.ThrowIfNull(series);
-        NeuroDyn.Systems.Guard.Finite(series, nameof(series));
-        NeuroDyn.Systems.Guard.Positive(dt, nameof(dt));
+        Guard.Finite(series, nameof(series));
+        Guard.Positive(dt, nameof(dt));
         if (series.Length < 2) throw new ArgumentException($"series has {series.Length} samples; a spectrum needs at least 2.", nameof(series));
         int n = series.Length;
         double mean = subtractMean ? series.Average() : 0.0;

@@ -1,3 +1,6 @@
+using System.Numerics;
+using NeuroDyn.Systems;
+
 namespace NeuroDyn.Analysis;
 
 /// <summary>A right-hand side dy/dt = g(y) on a flat state vector, implemented by structs so that <see cref="Rk4"/> is specialised per system.</summary>
@@ -23,21 +26,30 @@ internal static class Rk4
         var k3 = work.Slice(2 * m, m);
         var k4 = work.Slice(3 * m, m);
         var stage = work.Slice(4 * m, m);
-        double half = 0.5 * dt, sixth = dt / 6.0;
 
         system.Evaluate(y, k1);
-        for (int i = 0; i < m; i++) stage[i] = y[i] + half * k1[i];
+        AddScaled(y, 0.5 * dt, k1, stage);
         system.Evaluate(stage, k2);
-        for (int i = 0; i < m; i++) stage[i] = y[i] + half * k2[i];
+        AddScaled(y, 0.5 * dt, k2, stage);
         system.Evaluate(stage, k3);
-        for (int i = 0; i < m; i++) stage[i] = y[i] + dt * k3[i];
+        AddScaled(y, dt, k3, stage);
         system.Evaluate(stage, k4);
-        for (int i = 0; i < m; i++) y[i] += sixth * (k1[i] + 2.0 * (k2[i] + k3[i]) + k4[i]);
+        for (int i = 0; i < m; i++) k1[i] += 2.0 * (k2[i] + k3[i]) + k4[i];
+        AddScaled(y, dt / 6.0, k1, y);
+    }
+
+    /// <summary>result = x + a·k, in SIMD registers where the hardware has them (result may alias x).</summary>
+    private static void AddScaled(ReadOnlySpan<double> x, double a, ReadOnlySpan<double> k, Span<double> result)
+    {
+        int m = result.Length, width = Vector<double>.Count, i = 0;
+        for (; i <= m - width; i += width)
+            (new Vector<double>(x.Slice(i, width)) + a * new Vector<double>(k.Slice(i, width))).CopyTo(result.Slice(i, width));
+        for (; i < m; i++) result[i] = x[i] + a * k[i];
     }
 }
 
 /// <summary>The plain flow dx/dt = f(x) of a vector field as a flat system for <see cref="Rk4"/>.</summary>
-internal readonly struct FieldFlow(NeuroDyn.Systems.IVectorField vectorField) : IFlatDerivative
+internal readonly struct FieldFlow(IVectorField vectorField) : IFlatDerivative
 {
     /// <inheritdoc/>
     public void Evaluate(ReadOnlySpan<double> y, Span<double> dy) => vectorField.Evaluate(y, dy);
