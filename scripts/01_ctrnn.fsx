@@ -46,6 +46,8 @@ let oneStepEpochs = args.Int("epochs", (if quick then 2 elif full then 60 else 2
 let rolloutEpochs = args.Int("rollout-epochs", (if quick then 1 elif full then 60 else 15))
 let rolloutSteps = args.Int("rollout-steps", (if full then 30 else 15))
 let batchesPerEpoch = if quick then Some 4 elif full then None else Some 100
+let learningRate = args.Float("lr", 3e-3)
+let rolloutLearningRate = args.Float("rollout-lr", 1e-3)
 args.Check()
 
 let solver =
@@ -84,15 +86,15 @@ let model = new CtRnn(options, int64 seed)
 printfn "CT-RNN: %d hidden units, %d parameters, solver %A%s" hidden model.ParameterCount solver (if adjoint then " (adjoint)" else "")
 
 let modelDir = Path.Combine(outDir, "models")
-let training (epochs: int) (objective: TrainingObjective) (name: string) =
+let training (epochs: int) (learningRate: float) (objective: TrainingObjective) (name: string) =
     TrainingOptions(
-        Epochs = epochs, BatchSize = 64, SeqLength = data.SeqLength, LearningRate = 3e-3,
+        Epochs = epochs, BatchSize = 64, SeqLength = data.SeqLength, LearningRate = learningRate,
         Objective = objective, Seed = seed, MaxBatchesPerEpoch = Option.toNullable batchesPerEpoch,
         EarlyStoppingPatience = Nullable 10, Threads = Nullable 1,
         CheckpointPath = Path.Combine(modelDir, $"ctrnn-{name}.checkpoint.safetensors"))
 
 let clock = Diagnostics.Stopwatch.StartNew()
-let oneStep = Trainer.Fit(model, data.Train, data.Val, training oneStepEpochs TrainingObjective.OneStep "onestep", ConsoleProgress())
+let oneStep = Trainer.Fit(model, data.Train, data.Val, training oneStepEpochs learningRate TrainingObjective.OneStep "onestep", ConsoleProgress())
 let oneStepSeconds = clock.Elapsed.TotalSeconds
 let oneStepTestMse = Evaluate.OneStepMse(model, data.Test, data.SeqLength)
 let horizon = if quick then 200 else 1000
@@ -112,7 +114,7 @@ attractor.
 clock.Restart()
 let rollout =
     Trainer.Fit(model, data.Train, data.Val,
-        training rolloutEpochs (TrainingObjective.Rollout(rolloutSteps, max 1 (rolloutEpochs / 2))) "rollout", ConsoleProgress())
+        training rolloutEpochs rolloutLearningRate (TrainingObjective.Rollout(rolloutSteps, max 1 (rolloutEpochs / 2))) "rollout", ConsoleProgress())
 let trainSeconds = oneStepSeconds + clock.Elapsed.TotalSeconds
 let testMse = Evaluate.OneStepMse(model, data.Test, data.SeqLength)
 let vpt = Evaluate.ValidPredictionTime(model, data.Test, data.SeqLength, starts, horizon, data.Dt, seed = seed)
