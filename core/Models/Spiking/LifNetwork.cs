@@ -26,7 +26,7 @@ public sealed unsafe class LifNetwork : IDisposable
     private readonly int[] partitionSpikeCount;
     private readonly StepWorkerPair? worker;
     private readonly Action[] updatePhase, propagatePhase;
-    private bool externalActive;
+    private bool externalActive, disposed;
     private int lastSpikeCount;
 
     /// <summary>The parameters the network was built with.</summary>
@@ -308,7 +308,8 @@ public sealed unsafe class LifNetwork : IDisposable
     /// <summary>Phase B for one partition: every spike of this step adds its weight to the arrivals, D steps ahead, of the targets in this partition.</summary>
     private void Propagate(int part)
     {
-        int slot = (int)((StepCount + delaySteps) % delaySteps);
+        // the ring holds D steps: the slot this step's phase A has just consumed is the one due D steps from now
+        int slot = (int)(StepCount % delaySteps);
         long[] from = rowFrom[part], to = rowTo[part];
         fixed (double* arrivals = &ringBuffer[(long)slot * n])
         fixed (int* targets = Connectivity.Targets)
@@ -325,8 +326,6 @@ public sealed unsafe class LifNetwork : IDisposable
             }
         }
     }
-
-    private bool disposed;
 
     /// <summary>Stops the second thread, if any.</summary>
     public void Dispose()
