@@ -12,8 +12,10 @@ let private single =
 /// Brunel's model at N_E = 4000, N_I = 1000 with ε = 0.25: the in-degrees C_E = 1000, C_I = 250 of the full model are
 /// kept, so the mean-field input μ, σ (which depend only on C_E, C_I, J, g, η) and hence the regimes are Brunel's;
 /// the price of the smaller N is more shared input (ε = 0.25 instead of 0.1), which raises χ somewhat in every regime.
-let private regime g eta =
-    BrunelParameters(ExcitatoryCount = 4000, InhibitoryCount = 1000, Epsilon = 0.25, G = g, Eta = eta)
+let private regimeWith synapse g eta =
+    BrunelParameters(ExcitatoryCount = 4000, InhibitoryCount = 1000, Epsilon = 0.25, G = g, Eta = eta, Synapse = synapse, TauSyn = 0.05)
+
+let private regime = regimeWith SynapseKind.Delta
 
 /// Runs a warm-up, then records the first 1000 neurons for the given duration (ms), on both threads.
 let private simulate (p: BrunelParameters) warmUp duration =
@@ -110,6 +112,14 @@ let tests =
             let theory = BrunelMeanField.OutputRate(p, 0.0) * 1000.0
             // ~40,000 spikes give 0.5 % counting noise; the diffusion approximation of 0.1 mV jumps adds ~1-3 %
             Expect.floatClose { absolute = 0.0; relative = 0.05 } rate theory "rate (Hz) vs Siegert formula"
+        }
+
+        test "exponential synapses tend to delta synapses as tau_s -> 0 (same charge per spike)" {
+            let rate kind =
+                SpikeStatistics.MeanRate(simulate (regimeWith kind 5.0 2.0) 200.0 300.0)
+            let delta, exponential = rate SynapseKind.Delta, rate SynapseKind.Exponential
+            // τ_s = 0.05 ms spreads each jump over half a step: the network statistics move by ~1 %, counting noise is ~0.5 %
+            Expect.floatClose { absolute = 0.0; relative = 0.05 } exponential delta "population rate (Hz)"
         }
 
         test "external input hook and spike traces: traces equal the sum of decaying exponentials over the spikes" {
