@@ -186,6 +186,13 @@ let tests =
             Expect.isGreaterThan (SpikeStatistics.Synchrony(rhythmic, 1.0)) (SpikeStatistics.Synchrony(irregular, 1.0)) "common modulation raises chi"
         }
 
+        test "the mean-field rates are those Brunel (2000, p. 196) quotes for Fig. 8 B, C, D" {
+            // quoted to 3 significant figures (38 Hz to 2), so agreement is asked to half a unit in the last quoted digit
+            for g, eta, quoted, digit in [ 6.0, 4.0, 55.8, 0.1; 5.0, 2.0, 38.0, 1.0; 4.5, 0.9, 6.5, 0.1 ] do
+                let rate = BrunelMeanField.StationaryRate(BrunelParameters(G = g, Eta = eta))
+                Expect.floatClose { absolute = digit / 2.0; relative = 0.0 } rate quoted (sprintf "stationary rate (Hz) at g = %g, eta = %g" g eta)
+        }
+
         // Brunel (2000), Fig. 8: A = SR (g 3, η 2), B = SI fast (g 6, η 4), C = AI (g 5, η 2), D = SI slow (g 4.5, η 0.9).
         test "asynchronous irregular state (g 5, eta 2): rate of the mean-field theory, no dominant rhythm" {
             let p = regime 5.0 2.0
