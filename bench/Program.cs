@@ -7,6 +7,7 @@ IBenchmark[] all =
 [
     new SolversBenchmark(),
     new LyapunovBenchmark(),
+    new BrunelBenchmark(),
 ];
 
 var wanted = args.Length > 0 ? args[0] : null;

@@ -12,8 +12,10 @@ let private single =
 /// Brunel's model at N_E = 4000, N_I = 1000 with ε = 0.25: the in-degrees C_E = 1000, C_I = 250 of the full model are
 /// kept, so the mean-field input μ, σ (which depend only on C_E, C_I, J, g, η) and hence the regimes are Brunel's;
 /// the price of the smaller N is more shared input (ε = 0.25 instead of 0.1), which raises χ somewhat in every regime.
-let private regime g eta =
-    BrunelParameters(ExcitatoryCount = 4000, InhibitoryCount = 1000, Epsilon = 0.25, G = g, Eta = eta)
+let private regimeWith synapse g eta =
+    BrunelParameters(ExcitatoryCount = 4000, InhibitoryCount = 1000, Epsilon = 0.25, G = g, Eta = eta, Synapse = synapse, TauSyn = 0.05)
+
+let private regime = regimeWith SynapseKind.Delta
 
 /// Runs a warm-up, then records the first 1000 neurons for the given duration (ms), on both threads.
 let private simulate (p: BrunelParameters) warmUp duration =
@@ -112,6 +114,14 @@ let tests =
             Expect.floatClose { absolute = 0.0; relative = 0.05 } rate theory "rate (Hz) vs Siegert formula"
         }
 
+        test "exponential synapses tend to delta synapses as tau_s -> 0 (same charge per spike)" {
+            let rate kind =
+                SpikeStatistics.MeanRate(simulate (regimeWith kind 5.0 2.0) 200.0 300.0)
+            let delta, exponential = rate SynapseKind.Delta, rate SynapseKind.Exponential
+            // τ_s = 0.05 ms spreads each jump over half a step: the network statistics move by ~1 %, counting noise is ~0.5 %
+            Expect.floatClose { absolute = 0.0; relative = 0.05 } exponential delta "population rate (Hz)"
+        }
+
         test "external input hook and spike traces: traces equal the sum of decaying exponentials over the spikes" {
             let p = BrunelParameters(ExcitatoryCount = 3, InhibitoryCount = 0, Epsilon = 0.0, Eta = 0.0, TraceTimeConstant = Nullable 10.0)
             use net = new LifNetwork(p, 1L)
@@ -174,6 +184,13 @@ let tests =
             let osc = SpikeStatistics.DominantOscillation(rhythmic, 1.0)
             Expect.floatClose { absolute = 0.2; relative = 0.0 } osc.Frequency 40.0 "the modulation frequency"
             Expect.isGreaterThan (SpikeStatistics.Synchrony(rhythmic, 1.0)) (SpikeStatistics.Synchrony(irregular, 1.0)) "common modulation raises chi"
+        }
+
+        test "the mean-field rates are those Brunel (2000, p. 196) quotes for Fig. 8 B, C, D" {
+            // quoted to 3 significant figures (38 Hz to 2), so agreement is asked to half a unit in the last quoted digit
+            for g, eta, quoted, digit in [ 6.0, 4.0, 55.8, 0.1; 5.0, 2.0, 38.0, 1.0; 4.5, 0.9, 6.5, 0.1 ] do
+                let rate = BrunelMeanField.StationaryRate(BrunelParameters(G = g, Eta = eta))
+                Expect.floatClose { absolute = digit / 2.0; relative = 0.0 } rate quoted (sprintf "stationary rate (Hz) at g = %g, eta = %g" g eta)
         }
 
         // Brunel (2000), Fig. 8: A = SR (g 3, η 2), B = SI fast (g 6, η 4), C = AI (g 5, η 2), D = SI slow (g 4.5, η 0.9).

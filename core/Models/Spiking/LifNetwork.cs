@@ -7,7 +7,7 @@ namespace NeuroDyn.Models.Spiking;
 /// spikes reach their targets after the delay D through a ring buffer, and only spikes cost work (out-going CSR rows).
 /// With two threads the neurons are split in two halves: each thread updates its half and, for every spike, writes
 /// only into targets of its half, so no locks or atomics are needed and results do not depend on the thread count.
-/// Every neuron draws its external Poisson input from its own random stream, derived from the seed.
+/// Every neuron draws its external Poisson input from its own counter-based random stream, keyed by the seed.
 /// </summary>
 public sealed unsafe class LifNetwork : IDisposable
 {
@@ -17,7 +17,8 @@ public sealed unsafe class LifNetwork : IDisposable
     private readonly double[] v, synapticCurrent, ringBuffer, presynapticWeight, external;
     private readonly double[]? traces;
     private readonly int[] refractoryLeft, lastSpikes;
-    private readonly Xoshiro256[] streams;
+    private readonly ulong[] streamKeys;
+    private readonly double[] uniforms;
     private readonly PoissonTable? poisson;
     private readonly int[] partitionStart;
     private readonly long[][] rowFrom, rowTo;
@@ -25,7 +26,7 @@ public sealed unsafe class LifNetwork : IDisposable
     private readonly int[] partitionSpikeCount;
     private readonly StepWorkerPair? worker;
     private readonly Action[] updatePhase, propagatePhase;
-    private bool externalActive;
+    private bool externalActive, disposed;
     private int lastSpikeCount;
 
     /// <summary>The parameters the network was built with.</summary>
@@ -90,8 +91,10 @@ public sealed unsafe class LifNetwork : IDisposable
         lastSpikes = new int[n];
         presynapticWeight = new double[n];
         for (int j = 0; j < n; j++) presynapticWeight[j] = (j < p.ExcitatoryCount ? p.J : -p.G * p.J) * weightScale;
-        streams = new Xoshiro256[n];
-        for (int i = 0; i < n; i++) streams[i] = new Xoshiro256(seed, i);
+        streamKeys = new ulong[n];
+        uniforms = new double[n];
+        var keys = new Xoshiro256(seed, -3);
+        for (int i = 0; i < n; i++) streamKeys[i] = keys.NextUInt64();
         poisson = p.ExternalSpikesPerStep > 0 ? new PoissonTable(p.ExternalSpikesPerStep) : null;
         var initial = new Xoshiro256(seed, -2);
         for (int i = 0; i < n; i++) v[i] = vReset + (theta - vReset) * initial.NextDouble();
@@ -260,16 +263,17 @@ public sealed unsafe class LifNetwork : IDisposable
         int spikeCount = 0;
         double a = decay, gain = synapseGain, sDecay = synapseDecay, jump = externalJump, rest = vRest, reset = vReset, th = theta;
         int refractory = refractorySteps;
+        long step = StepCount;
         var table = poisson;
-        fixed (double* vp = v, xp = synapticCurrent, arrivals = &ringBuffer[StepCount % delaySteps * n], ext = external)
+        if (table is not null) CounterRandom.Fill(streamKeys.AsSpan(from, to - from), step, uniforms.AsSpan(from, to - from));
+        fixed (double* vp = v, xp = synapticCurrent, arrivals = &ringBuffer[StepCount % delaySteps * n], ext = external, uniform = uniforms)
         fixed (int* refr = refractoryLeft, spikes = partitionSpikes[part])
-        fixed (Xoshiro256* rng = streams)
         {
             for (int i = from; i < to; i++)
             {
                 double arriving = arrivals[i];
                 arrivals[i] = 0;
-                if (table is not null) arriving += table.Invert(rng[i].NextDouble()) * jump;
+                if (table is not null) arriving += table.Invert(uniform[i]) * jump;
                 double vInf = TExternal.Value ? rest + ext[i] : rest;
                 double vi = vp[i];
                 if (TExponential.Value)
@@ -304,7 +308,8 @@ public sealed unsafe class LifNetwork : IDisposable
     /// <summary>Phase B for one partition: every spike of this step adds its weight to the arrivals, D steps ahead, of the targets in this partition.</summary>
     private void Propagate(int part)
     {
-        int slot = (int)((StepCount + delaySteps) % delaySteps);
+        // the ring holds D steps: the slot this step's phase A has just consumed is the one due D steps from now
+        int slot = (int)(StepCount % delaySteps);
         long[] from = rowFrom[part], to = rowTo[part];
         fixed (double* arrivals = &ringBuffer[(long)slot * n])
         fixed (int* targets = Connectivity.Targets)
@@ -321,8 +326,6 @@ public sealed unsafe class LifNetwork : IDisposable
             }
         }
     }
-
-    private bool disposed;
 
     /// <summary>Stops the second thread, if any.</summary>
     public void Dispose()
