@@ -3,7 +3,7 @@ using System.Text.Json;
 using NeuroDyn.Bench;
 
 // Every benchmark of the project; `./build.sh bench` runs all, `./build.sh bench NAME` one.
-IBenchmark[] all = [];
+IBenchmark[] all = [new CtRnnBenchmark(), new AdjointMemoryBenchmark()];
 
 var wanted = args.Length > 0 ? args[0] : null;
 var selected = wanted is null ? all : all.Where(b => b.Name == wanted).ToArray();

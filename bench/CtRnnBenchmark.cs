@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using NeuroDyn.Models;
+using NeuroDyn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NeuroDyn.Bench;
+
+/// <summary>CT-RNN training speed: Adam steps per second on batch 64 of 50-sample windows (τ = 1, one solver step of 0.1 per sample,
+/// MSE on the next state), median over timed steps after warm-up, two torch threads.</summary>
+/// <remarks>float32, like the PyTorch + torchdiffeq reference it is compared with (figures measured on this 2-core machine);
+/// float64 figures are recorded alongside for the project's default precision.</remarks>
+public sealed class CtRnnBenchmark : IBenchmark
+{
+    const int Batch = 64, SeqLength = 50, Dimension = 3, WarmUp = 5, TimedSteps = 25;
+    const double TimeBudgetSeconds = 8;
+
+    /// <summary>One configuration's figures.</summary>
+    public sealed record Figure(int Hidden, string Solver, bool Adjoint, string Dtype, int Batch, int SeqLength,
+        double StepsPerSecond, double? ReferenceStepsPerSecond, double? Speedup, int TimedSteps);
+
+    /// <inheritdoc/>
+    public string Name => "ctrnn";
+
+    /// <inheritdoc/>
+    public object Run()
+    {
+        TorchRuntime.Initialize();
+        torch.set_num_threads(2);
+        var figures = new List<Figure>();
+        foreach (var dtype in new[] { ScalarType.Float32, ScalarType.Float64 })
+            foreach (int hidden in new[] { 64, 256 })
+                foreach (var (solver, adjoint) in new[] { (OdeMethod.Euler, false), (OdeMethod.Rk4, false), (OdeMethod.Rk4, true) })
+                {
+                    var figure = Measure(hidden, solver, adjoint, dtype);
+                    Console.WriteLine($"hidden {hidden,3} {figure.Solver,-5} adjoint {adjoint,-5} {figure.Dtype}: {figure.StepsPerSecond,8:F1} steps/s" +
+                        (figure.Speedup is { } s ? $"  ({s:F1}x the reference {figure.ReferenceStepsPerSecond})" : ""));
+                    figures.Add(figure);
+                }
+        return figures;
+    }
+
+    /// <summary>PyTorch + torchdiffeq on this machine (float32): steps/s by (hidden, solver); no adjoint figure was given.</summary>
+    static double? Reference(int hidden, OdeMethod solver, bool adjoint) => (hidden, solver, adjoint) switch
+    {
+        (64, OdeMethod.Euler, false) => 84,
+        (256, OdeMethod.Euler, false) => 5.0,
+        (64, OdeMethod.Rk4, false) => 25,
+        (256, OdeMethod.Rk4, false) => 2.8,
+        _ => null,
+    };
+
+    static Figure Measure(int hidden, OdeMethod solver, bool adjoint, ScalarType dtype)
+    {
+        var options = new CtRnnOptions { Hidden = hidden, Tau = 1.0, SampleInterval = 0.1, StepsPerSample = 1, Solver = solver, Adjoint = adjoint };
+        using var model = new CtRnn(options, seed: 1, dtype: dtype);
+        using var generator = new Generator(2);
+        using var windows = torch.randn([Batch, SeqLength, Dimension], dtype: dtype, generator: generator);
+        using var targets = torch.randn([Batch, Dimension], dtype: dtype, generator: generator);
+        using var optimizer = torch.optim.Adam(model.parameters(), lr: 1e-3);
+        void Step()
+        {
+            using var scope = torch.NewDisposeScope();
+            optimizer.zero_grad();
+            var loss = torch.nn.functional.mse_loss(model.PredictNext(windows), targets);
+            loss.backward();
+            optimizer.step();
+        }
+        for (int i = 0; i < WarmUp; i++) Step();
+        var seconds = new List<double>();
+        var budget = Stopwatch.StartNew();
+        while (seconds.Count < TimedSteps && (budget.Elapsed.TotalSeconds < TimeBudgetSeconds || seconds.Count < 5))
+        {
+            var clock = Stopwatch.StartNew();
+            Step();
+            seconds.Add(clock.Elapsed.TotalSeconds);
+        }
+        seconds.Sort();
+        double median = seconds[seconds.Count / 2];
+        double stepsPerSecond = 1 / median;
+        var reference = dtype == ScalarType.Float32 ? Reference(hidden, solver, adjoint) : null;
+        return new Figure(hidden, solver.ToString().ToLowerInvariant(), adjoint, dtype == ScalarType.Float32 ? "float32" : "float64",
+            Batch, SeqLength, Math.Round(stepsPerSecond, 2), reference, reference is { } r ? Math.Round(stepsPerSecond / r, 2) : null, seconds.Count);
+    }
+}
