@@ -13,7 +13,8 @@ namespace NeuroDyn.Models;
 /// δ_i = ∂L/∂k'_i ⊙ (1 − s_i²), ∂L/∂x_i = δ_i W_rec − ∂L/∂k'_i, ∂L/∂h = ḡ + Σ_i ∂L/∂x_i; then, for all stages at once,
 /// ∂L/∂W_rec = Σ δ_iᵀ x_i (one matrix product) and ∂L/∂z_k = Σ over the sample's stages of δ_i.
 /// Compared with autograd this records one node instead of ~6 per stage, keeps only x_i and 1 − s_i² per stage, creates no
-/// scalar objects inside the loops, and multiplies by contiguous weight matrices.
+/// scalar objects inside the loops, and multiplies by contiguous weight matrices. The batch is cut into blocks that run on
+/// separate threads (<see cref="BatchChunks"/>), since at small sizes the time goes to per-operation overhead, not arithmetic.
 /// </remarks>
 internal sealed class CtRnnRecurrence : autograd.MultiTensorFunction<CtRnnRecurrence>
 {

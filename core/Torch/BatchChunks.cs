@@ -6,7 +6,7 @@ namespace NeuroDyn.Torch;
 /// <summary>Splits a batch into contiguous blocks and runs one block per torch thread concurrently.</summary>
 /// <remarks>Small recurrent kernels are dominated by per-operation overhead, which libtorch's intra-op threads cannot share out
 /// (each operation is too small to split), but independent blocks of the batch can run on separate cores. Each block runs in its
-/// own dispose scope with the caller's grad mode; its results are handed to the caller's dispose scope.</remarks>
+/// own dispose scope with the caller's grad mode; its results join the caller's dispose scope once all blocks are done.</remarks>
 internal static class BatchChunks
 {
     /// <summary>Smallest block worth a thread of its own.</summary>
@@ -35,12 +35,15 @@ internal static class BatchChunks
             using var mode = torch.enable_grad(grad);
             using var scope = torch.NewDisposeScope();
             var result = work(chunk);
-            scope.MoveToOther(outer, result.Cast<IDisposable>());
+            scope.Detach(result.Cast<IDisposable>());
             return result;
         }
         var others = chunks.Skip(1).Select(c => Task.Run(() => Block(c))).ToArray();
         var first = Block(chunks[0]);
         Task.WaitAll(others);
-        return [first, .. others.Select(t => t.Result)];
+        Tensor[][] results = [first, .. others.Select(t => t.Result)];
+        // dispose scopes are not thread-safe: results join the caller's scope here, on the caller's thread
+        outer?.Attach(results.SelectMany(r => r).Cast<IDisposable>());
+        return results;
     }
 }
