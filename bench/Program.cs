@@ -8,6 +8,8 @@ IBenchmark[] all =
     new SolversBenchmark(),
     new LyapunovBenchmark(),
     new BrunelBenchmark(),
+    new CtRnnBenchmark(),
+    new AdjointMemoryBenchmark(),
 ];
 
 var wanted = args.Length > 0 ? args[0] : null;

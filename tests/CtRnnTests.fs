@@ -96,7 +96,8 @@ let tests =
 
         test "hand-written backward equals backprop through TorchOde.Odeint" {
             TorchRuntime.Initialize() |> ignore
-            let w = windows 3 6
+            // a batch of 40 is split into blocks run on separate threads when torch has 2 or more threads
+            let w = windows 40 6
             for solver in [ OdeMethod.Euler; OdeMethod.Midpoint; OdeMethod.Rk4 ] do
                 let model = new CtRnn(CtRnnOptions(Hidden = 9, StepsPerSample = 2, Solver = solver), 11L)
                 let fast = gradientsOf model ((model.PredictNext(w) - target w).square().mean())

@@ -19,6 +19,7 @@ internal static class AdaptiveSolver
         var stage = f.Evaluate(t, y);
         double h = Math.Min(options.FirstStep ?? InitialStep(tableau, f, t, y, stage, options), options.MaxStep);
         int steps = 0;
+        bool ownsState = false;
         double exponent = -1.0 / tableau.Order;
         for (int i = 1; i < times.Length; i++)
         {
@@ -36,6 +37,8 @@ internal static class AdaptiveSolver
                         $"{tableau.Name} step underflow at t = {t} after {steps} steps: the step {hStep:G3} fell below MinStep = {options.MinStep:G3}. " +
                         "The solution may blow up or be very stiff there; loosen Rtol/Atol, lower MinStep, or use a fixed-step method.", t, steps);
                 steps++;
+                // each attempt's temporaries are released at once (autograd keeps what it needs), so memory does not grow with the steps
+                using var scope = torch.NewDisposeScope();
                 var step = RungeKuttaStep.Take(tableau, f, t, y, hStep, stage);
                 double ratio = ErrorRatio(step.Error!, y, step.Next, options);
                 bool accepted = ratio <= 1.0;
@@ -45,13 +48,17 @@ internal static class AdaptiveSolver
                 if (accepted)
                 {
                     t = landing ? times[i] : t + hStep;
-                    y = step.Next;
-                    stage = tableau.FirstSameAsLast ? step.LastStage : f.Evaluate(t, y);
+                    var next = scope.MoveToOuter(step.Next);
+                    var nextStage = scope.MoveToOuter(tableau.FirstSameAsLast ? step.LastStage : f.Evaluate(t, next));
+                    if (ownsState) y.Dispose();
+                    stage.Dispose();
+                    (y, stage, ownsState) = (next, nextStage, true);
                     h = Math.Min(landing ? Math.Max(h, hStep * factor) : hStep * factor, options.MaxStep);
                 }
                 else h = hStep * factor;
             }
             states.Add(y);
+            ownsState = false;
         }
         return states;
     }

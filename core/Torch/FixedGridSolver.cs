@@ -30,7 +30,13 @@ internal static class FixedGridSolver
             int n = StepsBetween(times[i - 1], times[i], options.Step);
             double h = (times[i] - times[i - 1]) / n;
             for (int s = 0; s < n; s++)
-                y = RungeKuttaStep.Take(tableau, f, times[i - 1] + s * h, y, h, firstStage: null).Next;
+            {
+                // each step's temporaries are released at once (autograd keeps what it needs), so memory does not grow with the steps
+                using var scope = torch.NewDisposeScope();
+                var next = scope.MoveToOuter(RungeKuttaStep.Take(tableau, f, times[i - 1] + s * h, y, h, firstStage: null).Next);
+                if (s > 0) y.Dispose();
+                y = next;
+            }
             states.Add(y);
         }
         return states;
