@@ -4,24 +4,26 @@ using static TorchSharp.torch;
 
 namespace NeuroDyn.Models;
 
-/// <summary>The CT-RNN hidden dynamics τ dh/dt = −h + tanh(h W_recᵀ + z_k), z_k held over each sample interval, integrated
-/// by a fixed-step Runge–Kutta tableau, as one autograd node with a hand-written backward pass.</summary>
+/// <summary>Rate dynamics dh/dt = γ ⊙ (−h + φ(h Wᵀ + z_k)), γ = 1/τ per unit (or one τ for all), z_k held over each sample
+/// interval, integrated by a fixed-step Runge–Kutta tableau, as one autograd node with a hand-written backward pass.
+/// Shared by <see cref="CtRnn"/> (φ = tanh, one τ) and <see cref="EiRateNetwork"/> (φ ≥ 0, τ_E and τ_I).</summary>
 /// <remarks>
-/// Inputs: the <see cref="Settings"/>, h0 [B, n], the drive z = x W_inᵀ + b as [L, B, n], and W_rec [n, n]. Output: h after L samples.
-/// Forward, with k'_i = τ k_i = tanh(u_i) − x_i, u_i = x_i W_recᵀ + z_k, x_i = h + (Δt/τ) Σ_j a_ij k'_j, h' = h + (Δt/τ) Σ_i b_i k'_i.
-/// Backward (exact reverse of those operations): with ḡ = ∂L/∂h', ∂L/∂k'_i = (Δt/τ)(b_i ḡ + Σ_{m&gt;i} a_mi ∂L/∂x_m),
-/// δ_i = ∂L/∂k'_i ⊙ (1 − tanh² u_i), ∂L/∂x_i = δ_i W_rec − ∂L/∂k'_i, ∂L/∂h = ḡ + Σ_i ∂L/∂x_i, ∂L/∂W_rec += δ_iᵀ x_i, ∂L/∂z_k += δ_i.
-/// Compared with autograd this records one node instead of ~6 per stage, and keeps only x_i and 1 − tanh² u_i per stage.
+/// Inputs: the <see cref="Settings"/>, h0 [B, n], the drive z = x W_inᵀ + b as [L, B, n], and W [n, n]. Output: h after L samples.
+/// Forward, with k_i = γ ⊙ (φ(u_i) − x_i), u_i = x_i Wᵀ + z_k, x_i = h + Δt Σ_j a_ij k_j, h' = h + Δt Σ_i b_i k_i.
+/// Backward (exact reverse of those operations): with ḡ = ∂L/∂h', ∂L/∂k_i = Δt (b_i ḡ + Σ_{m&gt;i} a_mi ∂L/∂x_m), κ_i = γ ⊙ ∂L/∂k_i,
+/// δ_i = κ_i ⊙ φ'(u_i), ∂L/∂x_i = δ_i W − κ_i, ∂L/∂h = ḡ + Σ_i ∂L/∂x_i, ∂L/∂W += δ_iᵀ x_i, ∂L/∂z_k += δ_i.
+/// Compared with autograd this records one node instead of ~6 per stage, and keeps only x_i and φ'(u_i) per stage.
+/// The time constants are constants: no gradient flows to γ.
 /// </remarks>
-internal sealed class CtRnnRecurrence : autograd.MultiTensorFunction<CtRnnRecurrence>
+internal sealed class RateRecurrence : autograd.MultiTensorFunction<RateRecurrence>
 {
-    /// <summary>The fixed-step method and time scales of one integration.</summary>
-    internal sealed record Settings(ButcherTableau Tableau, double Step, double Tau, int StepsPerSample);
+    /// <summary>The fixed-step method, step, rate function and inverse time constants γ (a scalar or [n] tensor) of one integration.</summary>
+    internal sealed record Settings(ButcherTableau Tableau, double Step, int StepsPerSample, RateActivation Activation, Tensor InverseTau);
 
     /// <inheritdoc/>
-    public override string Name => "CtRnnRecurrence";
+    public override string Name => "RateRecurrence";
 
-    /// <summary>h after integrating over every sample of z (differentiable with respect to h0, z and W_rec).</summary>
+    /// <summary>h after integrating over every sample of z (differentiable with respect to h0, z and W).</summary>
     internal static Tensor Integrate(Settings settings, Tensor h0, Tensor drive, Tensor recurrentWeight) =>
         apply(settings, h0, drive, recurrentWeight)[0];
 
@@ -31,9 +33,8 @@ internal sealed class CtRnnRecurrence : autograd.MultiTensorFunction<CtRnnRecurr
         var settings = (Settings)vars[0];
         var (h, drive, weight) = ((Tensor)vars[1], (Tensor)vars[2], (Tensor)vars[3]);
         var tableau = settings.Tableau;
-        double c = settings.Step / settings.Tau;
+        double c = settings.Step;
         var weightT = weight.t();
-        using var one = torch.ones([], dtype: h.dtype, device: h.device);
         var saved = new List<Tensor>(2 * (int)drive.shape[0] * settings.StepsPerSample * tableau.Stages);
         var stages = new Tensor[tableau.Stages];
         for (long k = 0; k < drive.shape[0]; k++)
@@ -44,10 +45,10 @@ internal sealed class CtRnnRecurrence : autograd.MultiTensorFunction<CtRnnRecurr
                 for (int i = 0; i < stages.Length; i++)
                 {
                     var x = Combine(h, c, tableau.A[i], stages);
-                    var s = zk.addmm(x, weightT).tanh_();
+                    var (s, slope) = settings.Activation.ApplyWithSlope(zk.addmm(x, weightT));
                     saved.Add(x);
-                    saved.Add(torch.addcmul(one, s, s, -1));
-                    stages[i] = s.sub_(x);
+                    saved.Add(slope);
+                    stages[i] = s.sub_(x).mul_(settings.InverseTau);
                 }
                 h = Combine(h, c, tableau.B, stages);
             }
@@ -61,7 +62,7 @@ internal sealed class CtRnnRecurrence : autograd.MultiTensorFunction<CtRnnRecurr
     public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> gradOutputs) =>
         BackwardGuard.Run(Name, 3, () => Gradients(ctx, gradOutputs[0]));
 
-    /// <summary>[null, ∂L/∂h0, ∂L/∂z, ∂L/∂W_rec] by running the recorded steps in reverse.</summary>
+    /// <summary>[null, ∂L/∂h0, ∂L/∂z, ∂L/∂W] by running the recorded steps in reverse.</summary>
     static List<Tensor> Gradients(autograd.AutogradContext ctx, Tensor gradOutput)
     {
         var settings = (Settings)ctx.get_data("settings");
@@ -69,7 +70,7 @@ internal sealed class CtRnnRecurrence : autograd.MultiTensorFunction<CtRnnRecurr
         var weight = saved[0];
         var tableau = settings.Tableau;
         int stageCount = tableau.Stages;
-        double c = settings.Step / settings.Tau;
+        double c = settings.Step;
         int samples = (saved.Count - 1) / (2 * stageCount * settings.StepsPerSample);
         var g = gradOutput;
         var gradWeight = torch.zeros_like(weight);
@@ -91,8 +92,9 @@ internal sealed class CtRnnRecurrence : autograd.MultiTensorFunction<CtRnnRecurr
                         if (a != 0.0) gk = gk is null ? gradInput[m].mul(c * a) : gk.add_(gradInput[m], alpha: c * a);
                     }
                     if (gk is null) { gradInput[i] = null!; continue; }
-                    var (x, derivative) = (saved[slot + 2 * i], saved[slot + 2 * i + 1]);
-                    var delta = gk.mul(derivative);
+                    gk.mul_(settings.InverseTau);
+                    var (x, slope) = (saved[slot + 2 * i], saved[slot + 2 * i + 1]);
+                    var delta = gk.mul(slope);
                     gradWeight.addmm_(delta.t(), x);
                     gradZk.add_(delta);
                     gradInput[i] = torch.addmm(gk, delta, weight, beta: -1, alpha: 1);
