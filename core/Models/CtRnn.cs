@@ -11,12 +11,13 @@ namespace NeuroDyn.Models;
 /// <remarks>
 /// Zero-order hold: the window's samples x_0 … x_{L−1} drive the network in turn, x(t) = x_k for t in [kΔ, (k+1)Δ), starting
 /// from h(0) = 0; the prediction of x_L is the readout of h(LΔ). Fixed-step solvers without the adjoint run a fused recurrence
-/// with a hand-written backward pass (<see cref="CtRnnRecurrence"/>); Dopri5, or <see cref="CtRnnOptions.Adjoint"/>, integrate each
+/// with a hand-written backward pass (<see cref="CtRnnRecurrence"/>, batch-parallel; other rate functions and per-unit τ use <see cref="RateRecurrence"/>); Dopri5, or <see cref="CtRnnOptions.Adjoint"/>, integrate each
 /// sample interval with <see cref="TorchOde"/>, restarting at the input's jumps.
 /// </remarks>
 public sealed class CtRnn : nn.Module<Tensor, Tensor>, ISequenceModel
 {
     readonly Parameter w_rec, w_in, b, w_out, b_out;
+    readonly RateIntegrator integrator;
 
     /// <summary>The options the network was built with.</summary>
     public CtRnnOptions Options { get; }
@@ -33,6 +34,7 @@ public sealed class CtRnn : nn.Module<Tensor, Tensor>, ISequenceModel
         if (!torch.is_floating_point(torch.empty(0, dtype)))
             throw new ArgumentException($"dtype {dtype} is not a floating-point type; use Float64 or Float32.", nameof(dtype));
         Options = options;
+        integrator = new RateIntegrator(options.Solver, options.SampleInterval, options.StepsPerSample, options.Adjoint, options.Rtol, options.Atol, RateActivation.Tanh);
         int n = options.Hidden;
         using var generator = new Generator((ulong)seed);
         Parameter Uniform(long[] shape, int fanIn)
@@ -118,31 +120,8 @@ public sealed class CtRnn : nn.Module<Tensor, Tensor>, ISequenceModel
     /// <summary>Hidden state after driving <paramref name="h0"/> [B, n] with drive [L, B, n] = W_in x_k + b, one sample interval per row.</summary>
     Tensor Integrate(Tensor h0, Tensor drive)
     {
-        var o = Options;
-        double step = o.SampleInterval / o.StepsPerSample;
-        var fixedTableau = o.Solver switch
-        {
-            OdeMethod.Euler => Euler.Tableau,
-            OdeMethod.Midpoint => Midpoint.Tableau,
-            OdeMethod.Rk4 => Rk4.Tableau,
-            _ => null,
-        };
-        if (fixedTableau is not null && !o.Adjoint)
-            return CtRnnRecurrence.Integrate(new CtRnnRecurrence.Settings(fixedTableau, step, o.Tau, o.StepsPerSample), h0, drive, w_rec);
-
-        var solver = new TorchOdeOptions { Method = o.Solver, Step = step, Rtol = o.Rtol, Atol = o.Atol };
-        double[] interval = [0.0, o.SampleInterval];
-        var h = h0;
-        for (long k = 0; k < drive.shape[0]; k++)
-        {
-            var zk = drive[k];
-            Tensor Field(Tensor t, Tensor y) => torch.tanh(zk.addmm(y, w_rec.t())).sub(y).div(o.Tau);
-            var differentiable = new[] { (Tensor)w_rec, zk }.Where(p => p.requires_grad).ToArray();
-            h = o.Adjoint && torch.is_grad_enabled() && differentiable.Length > 0
-                ? TorchOde.OdeintAdjoint(Field, h, interval, differentiable, solver)[1]
-                : TorchOde.Odeint(Field, h, interval, solver)[1];
-        }
-        return h;
+        var inverseTau = torch.tensor(1.0 / Options.Tau, dtype: w_rec.dtype, device: w_rec.device);
+        return integrator.Integrate(h0, drive, w_rec, inverseTau);
     }
 
     /// <summary>W_in x + b for inputs [L, B, D]: [L, B, n], one matrix product for all samples.</summary>
@@ -168,10 +147,6 @@ public sealed class CtRnn : nn.Module<Tensor, Tensor>, ISequenceModel
         if (o.InputSize <= 0) throw new ArgumentOutOfRangeException(nameof(o.InputSize), o.InputSize, "InputSize must be >= 1.");
         if (o.OutputSize <= 0) throw new ArgumentOutOfRangeException(nameof(o.OutputSize), o.OutputSize, "OutputSize must be >= 1.");
         Guard.Positive(o.Tau, nameof(o.Tau));
-        Guard.Positive(o.SampleInterval, nameof(o.SampleInterval));
-        if (o.StepsPerSample <= 0) throw new ArgumentOutOfRangeException(nameof(o.StepsPerSample), o.StepsPerSample, "StepsPerSample must be >= 1.");
-        if (!Enum.IsDefined(o.Solver)) throw new ArgumentOutOfRangeException(nameof(o.Solver), o.Solver, "unknown solver.");
-        if (o.Solver == OdeMethod.Dopri5 && (!(o.Rtol > 0) || !(o.Atol > 0)))
-            throw new ArgumentOutOfRangeException(nameof(o.Rtol), $"Rtol = {o.Rtol}, Atol = {o.Atol}: Dopri5 needs both > 0.");
+        RateIntegrator.Validate(o.Solver, o.SampleInterval, o.StepsPerSample, o.Rtol, o.Atol);
     }
 }

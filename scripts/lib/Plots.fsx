@@ -38,3 +38,34 @@ let logY (title: string) (xTitle: string) (yTitle: string) (curves: (string * fl
     |> Chart.withYAxis (LinearAxis.init (AxisType = StyleParam.AxisType.Log, Title = Title.init yTitle))
     |> Chart.withXAxisStyle xTitle
     |> Chart.withTitle title
+
+/// A matrix as a heatmap on a diverging red–blue scale centred on zero (rows top to bottom), e.g. a signed weight matrix.
+let signedHeatmap (title: string) (xTitle: string) (yTitle: string) (m: float[,]) =
+    let rows = [ for i in 0 .. Array2D.length1 m - 1 -> [ for j in 0 .. Array2D.length2 m - 1 -> m.[i, j] ] ]
+    let limit = m |> Seq.cast<float> |> Seq.map abs |> Seq.fold max 1e-12
+    Chart.Heatmap(zData = rows, ColorScale = StyleParam.Colorscale.RdBu, ReverseYAxis = true)
+    |> GenericChart.mapTrace (fun t ->
+        t.SetProperty("zmin", box -limit)
+        t.SetProperty("zmax", box limit)
+        t)
+    |> Chart.withXAxisStyle xTitle
+    |> Chart.withYAxisStyle yTitle
+    |> Chart.withTitle title
+
+/// Overlaid, semi-transparent histograms of several samples.
+let histograms (title: string) (xTitle: string) (samples: (string * float[]) list) =
+    samples
+    |> List.map (fun (name, values) -> Chart.Histogram(X = values, Name = name, Opacity = 0.6))
+    |> Chart.combine
+    |> Chart.withLayout (Layout.init (BarMode = StyleParam.BarMode.Overlay))
+    |> Chart.withXAxisStyle xTitle
+    |> Chart.withYAxisStyle "count"
+    |> Chart.withTitle title
+
+/// Training and validation loss per epoch on a log scale.
+let lossCurves (title: string) (history: NeuroDyn.Training.EpochRecord seq) =
+    let h = Array.ofSeq history
+    let epochs = h |> Array.map (fun r -> float r.Epoch)
+    logY title "epoch" "MSE (z-scored)"
+        [ "train", epochs, h |> Array.map (fun r -> r.TrainLoss)
+          "validation", epochs, h |> Array.map (fun r -> r.ValidationLoss) ]

@@ -1,0 +1,30 @@
+namespace NeuroDyn.Models;
+
+/// <summary>An <see cref="EiRateNetwork"/> run in closed loop as an autonomous field on its rates: dr/dt = γ ⊙ (−r + φ(M r + c)),
+/// γ = 1/τ_E for the first n_E units and 1/τ_I for the rest, M = W + W_in W_out, c = b + W_in b_out (the readout fed back as input).</summary>
+/// <remarks>Jacobian J_ij = γ_i (φ'(u_i) M_ij − δ_ij). Holds scratch space: one instance per thread.</remarks>
+public sealed class EiRateVectorField : RateNetworkVectorField
+{
+    /// <summary>Number of excitatory units n_E (the first n_E coordinates).</summary>
+    public int ExcitatoryCount { get; }
+
+    /// <summary>Time constant τ_E of the excitatory units.</summary>
+    public double TauE { get; }
+
+    /// <summary>Time constant τ_I of the inhibitory units.</summary>
+    public double TauI { get; }
+
+    /// <summary>The field from row-major copies of W [n·n] (Dale-signed), W_in [n·D], b [n], W_out [D·n] (zero on units not read), b_out [D].</summary>
+    public EiRateVectorField(double[] recurrentWeight, double[] inputWeight, double[] bias, double[] outputWeight, double[] outputBias,
+        double tauE, double tauI, int excitatoryCount, RateActivation activation)
+        : base(recurrentWeight, inputWeight, bias, outputWeight, outputBias, TimeConstants(bias, tauE, tauI, excitatoryCount), activation) =>
+        (ExcitatoryCount, TauE, TauI) = (excitatoryCount, tauE, tauI);
+
+    static double[] TimeConstants(double[] bias, double tauE, double tauI, int excitatoryCount)
+    {
+        ArgumentNullException.ThrowIfNull(bias);
+        if (excitatoryCount < 1 || excitatoryCount >= bias.Length)
+            throw new ArgumentOutOfRangeException(nameof(excitatoryCount), excitatoryCount, $"excitatoryCount must lie in 1 .. {bias.Length - 1} for {bias.Length} units.");
+        return Enumerable.Range(0, bias.Length).Select(j => j < excitatoryCount ? tauE : tauI).ToArray();
+    }
+}

@@ -1,0 +1,54 @@
+using NeuroDyn.Systems;
+using NeuroDyn.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NeuroDyn.Models;
+
+/// <summary>How a rate network's hidden dynamics dh/dt = γ ⊙ (−h + φ(h Wᵀ + z_k)) are integrated over sample intervals of
+/// length Δ with the drive z_k held constant over each (zero-order hold). Shared by <see cref="CtRnn"/> and <see cref="EiRateNetwork"/>.</summary>
+/// <remarks>Fixed-step solvers without the adjoint run the fused recurrence with its hand-written backward pass (<see cref="RateRecurrence"/>);
+/// Dopri5, or the adjoint, integrate each sample interval with <see cref="TorchOde"/>, restarting at the drive's jumps.</remarks>
+internal sealed record RateIntegrator(OdeMethod Solver, double SampleInterval, int StepsPerSample, bool Adjoint, double Rtol, double Atol, RateActivation Activation)
+{
+    /// <summary>Hidden state after driving <paramref name="h0"/> [B, n] with drive [L, B, n], one sample interval per row; γ = <paramref name="inverseTau"/> (scalar or [n], not trained).</summary>
+    internal Tensor Integrate(Tensor h0, Tensor drive, Tensor weight, Tensor inverseTau)
+    {
+        double step = SampleInterval / StepsPerSample;
+        var fixedTableau = Solver switch
+        {
+            OdeMethod.Euler => Euler.Tableau,
+            OdeMethod.Midpoint => Midpoint.Tableau,
+            OdeMethod.Rk4 => Rk4.Tableau,
+            _ => null,
+        };
+        if (fixedTableau is not null && !Adjoint && Activation == RateActivation.Tanh && inverseTau.numel() == 1)
+            return CtRnnRecurrence.Integrate(new CtRnnRecurrence.Settings(fixedTableau, step, 1.0 / inverseTau.ToDouble(), StepsPerSample), h0, drive, weight);
+        if (fixedTableau is not null && !Adjoint)
+            return RateRecurrence.Integrate(new RateRecurrence.Settings(fixedTableau, step, StepsPerSample, Activation, inverseTau), h0, drive, weight);
+
+        var solver = new TorchOdeOptions { Method = Solver, Step = step, Rtol = Rtol, Atol = Atol };
+        double[] interval = [0.0, SampleInterval];
+        var h = h0;
+        for (long k = 0; k < drive.shape[0]; k++)
+        {
+            var zk = drive[k];
+            Tensor Field(Tensor t, Tensor y) => Activation.Apply(zk.addmm(y, weight.t())).sub(y).mul(inverseTau);
+            var differentiable = new[] { weight, zk }.Where(p => p.requires_grad).ToArray();
+            h = Adjoint && torch.is_grad_enabled() && differentiable.Length > 0
+                ? TorchOde.OdeintAdjoint(Field, h, interval, differentiable, solver)[1]
+                : TorchOde.Odeint(Field, h, interval, solver)[1];
+        }
+        return h;
+    }
+
+    /// <summary>Checks the solver settings, naming the option at fault.</summary>
+    internal static void Validate(OdeMethod solver, double sampleInterval, int stepsPerSample, double rtol, double atol)
+    {
+        Guard.Positive(sampleInterval, "SampleInterval");
+        if (stepsPerSample <= 0) throw new ArgumentOutOfRangeException("StepsPerSample", stepsPerSample, "StepsPerSample must be >= 1.");
+        if (!Enum.IsDefined(solver)) throw new ArgumentOutOfRangeException("Solver", solver, "unknown solver.");
+        if (solver == OdeMethod.Dopri5 && (!(rtol > 0) || !(atol > 0)))
+            throw new ArgumentOutOfRangeException("Rtol", $"Rtol = {rtol}, Atol = {atol}: Dopri5 needs both > 0.");
+    }
+}

@@ -1,0 +1,280 @@
+(**
+# Chapter 02 — A balanced excitatory–inhibitory rate network with Dale's law
+
+The CT-RNN of chapter 01 lets every unit excite some targets and inhibit others. Real neurons do not:
+by **Dale's law** a neuron releases the same transmitter at all its synapses, so a cortical cell is either
+excitatory (about 80% of them, pyramidal cells) or inhibitory (about 20%, interneurons), and every weight
+*leaving* it has one sign. Here we build that constraint into a rate network with two populations,
+
+$$
+\tau_E \dot r_E = -r_E + \phi\big(W_{EE} r_E - W_{EI} r_I + W^{in}_E x + b_E\big), \qquad
+\tau_I \dot r_I = -r_I + \phi\big(W_{IE} r_E - W_{II} r_I + W^{in}_I x + b_I\big),
+$$
+
+with all four blocks $W_{ab} \ge 0$, a non-negative rate function $\phi$ (firing rates cannot be negative; here
+$\phi(u) = \max(0, \tanh u)$, which saturates like a real f–I curve), a faster inhibition ($\tau_I = \tau_E/2$), and the
+prediction read out from the excitatory cells only, $y = W^{out} r_E + b^{out}$ — cortical projection neurons are excitatory.
+
+**Dale's law by construction.** Following Song, Yang & Wang (2016), the optimiser never sees the weights themselves:
+it trains an unconstrained matrix $A$ and the network uses $W = |A|\,D$ with $D = \mathrm{diag}(+1, \dots, +1, -1, \dots, -1)$,
+one sign per presynaptic column. Whatever a gradient step does to $A$, every excitatory column stays $\ge 0$ and every
+inhibitory column $\le 0$ — nothing is clipped after the fact, and the count of violations below is zero at every step.
+
+**Balance.** If each unit receives $K$ inputs of strength $J/\sqrt K$, its excitatory and its inhibitory input are each of
+order $\sqrt K$ — large — yet van Vreeswijk & Sompolinsky (1996) showed that the network settles where they cancel to leading
+order, leaving a net input of order one whose fluctuations drive irregular, chaotic activity. We start the network in
+that regime: weights $\sim 1/\sqrt{n_E}$, each row's inhibition scaled to match its excitation exactly (Rajan & Abbott 2006),
+the whole matrix scaled to spectral radius 1. Then we train it on the Lorenz data and watch what happens to the balance.
+
+Run it with `dotnet fsi scripts/02_ei_rate.fsx`; `--quick` for a tiny run, `--full` for the long one, `--hidden 128 --epochs 20 --seed 3` to explore.
+*)
+#load "prelude.fsx"
+open System
+open System.IO
+open System.Text.Json
+open Prelude
+open NeuroDyn.Data
+open NeuroDyn.Models
+open NeuroDyn.Training
+open NeuroDyn.Evaluation
+open NeuroDyn.Analysis
+open Plotly.NET
+open TorchSharp
+
+let args = Cli.Args.FromFsi()
+let quick = args.Flag "quick"
+let full = args.Flag "full"
+let outDir = Output.fromRoot (args.Text("out", "out"))
+let dataPath = Output.fromRoot (args.Text("data", "data/processed/lorenz_data.npz"))
+let seed = args.Int("seed", 0)
+let hidden = args.Int("hidden", (if quick then 16 else 64))
+let epochs = args.Int("epochs", (if quick then 2 elif full then 60 else 6))
+args.Check()
+if quick && full then failwith "--quick and --full exclude each other; give one of them"
+let page = Page.Page("Chapter 02 — Balanced E/I rate network", __SOURCE_DIRECTORY__ + "/02_ei_rate.fsx")
+
+let data =
+    if File.Exists dataPath then LorenzData.Load dataPath
+    else
+        printfn "no data set at %s: generating it (chapter 00 does the same)" dataPath
+        let generated = (LorenzDataset.Generate(LorenzDataOptions(Duration = (if quick then 20.0 else 200.0)))).Data
+        generated.Save dataPath
+        generated
+let seqLength = data.SeqLength
+
+/// Row-major copy of a 2-D tensor as a matrix.
+let toMatrix (t: torch.Tensor) =
+    let c = t.detach().to_type(torch.ScalarType.Float64).contiguous()
+    let values = c.data<double>().ToArray()
+    Array2D.init (int c.shape.[0]) (int c.shape.[1]) (fun i j -> values.[i * int c.shape.[1] + j])
+
+(**
+## Two populations and their sign structure
+
+The recurrent matrix, row $i$ receiving from column $j$: red columns are the excitatory units, blue the inhibitory ones.
+The inhibitory columns are fewer but about four times stronger, so that each row's inhibition matches its excitation.
+*)
+let networkOptions = EiRateNetworkOptions(Hidden = hidden)
+let model = new EiRateNetwork(networkOptions, int64 seed)
+printfn "E/I network: %d excitatory + %d inhibitory units, %d parameters" model.ExcitatoryCount model.InhibitoryCount model.ParameterCount
+let initialWeights = toMatrix model.RecurrentWeight
+page.Chart(Plots.signedHeatmap "Recurrent weights at initialisation (red excitatory, blue inhibitory)" "presynaptic unit j" "postsynaptic unit i" initialWeights)
+page.Text($"**{model.ExcitatoryCount}** excitatory and **{model.InhibitoryCount}** inhibitory units, **{model.ParameterCount}** trainable parameters; Dale violations at initialisation: **{model.DaleViolations()}**.")
+
+(**
+## Balance, measured
+
+We drive the network with the first 1000 samples of the test trajectory (after a warm-up of 50) and record, for every unit and every sample, its excitatory input
+$E_i = \sum_{j \in E} W_{ij} r_j$, its inhibitory input $I_i = \sum_{j \in I} |W_{ij}| r_j$ and its external input
+$X_i = (W^{in} x + b)_i$. Balance means $E$ and $I$ are each large, their means nearly equal, the net input
+$E - I + X$ small in comparison, and $I$ tracking $E$ in time (a positive correlation, as measured in cortex by Okun & Lampl 2008).
+*)
+let warmup = seqLength
+let balanceSeries = Series.Rows(data.Test, 0, min (Array2D.length1 data.Test) (warmup + 1000))
+let balanceBefore = model.MeasureBalance(balanceSeries, warmup)
+let currentTimes (b: BalanceDiagnostics) = Array.init (Array2D.length1 b.Excitatory) (fun k -> float (k + warmup) * data.Dt)
+let shown = min 500 (Array2D.length1 balanceBefore.Excitatory)
+let currentsChart (title: string) (b: BalanceDiagnostics) =
+    let times = (currentTimes b).[.. shown - 1]
+    let unit (m: float[,]) = Array.init shown (fun k -> m.[k, 0])
+    let net = Array.init shown (fun k -> b.Excitatory.[k, 0] - b.Inhibitory.[k, 0] + b.External.[k, 0])
+    [ Chart.Line(x = times, y = unit b.Excitatory, Name = "excitatory input E")
+      Chart.Line(x = times, y = unit b.Inhibitory, Name = "inhibitory input I")
+      Chart.Line(x = times, y = net, Name = "net input E − I + X") ]
+    |> Chart.combine
+    |> Chart.withXAxisStyle "time (Lorenz time units)"
+    |> Chart.withYAxisStyle "input current"
+    |> Chart.withTitle title
+page.Chart(currentsChart "Inputs to excitatory unit 0 before training" balanceBefore)
+page.Text($"Before training: mean excitatory input **{balanceBefore.MeanExcitatoryInput:F3}**, inhibitory **{balanceBefore.MeanInhibitoryInput:F3}** (ratio I/E **{balanceBefore.Ratio:F3}**); the mean net input is **{100.0 * balanceBefore.NetRelativeToExcitatory:F1}%%** of the excitation; E–I correlation in time **{balanceBefore.EiCorrelation:F3}**.")
+
+(**
+## Training
+
+The network is trained like the CT-RNN, with the shared trainer: windows of 50 states, the next state as target, Adam with
+a cosine learning-rate schedule, the best validation epoch kept. The matrices are small (64 units), so one thread is faster
+than two on a shared machine: torch's threads only wait for each other. A trained model is saved under `out/models/` in
+TorchSharp's format and as safetensors (chapter 05 reloads it); a re-run with the same settings and data reuses it.
+*)
+let maxBatches = if quick then Nullable 4 elif full then Nullable() else Nullable 100
+let trainingOptions =
+    TrainingOptions(
+        Epochs = epochs,
+        BatchSize = (if quick then 32 else 64),
+        SeqLength = seqLength,
+        MaxBatchesPerEpoch = maxBatches,
+        LearningRate = (if full then 3e-3 else 5e-3),
+        EarlyStoppingPatience = Nullable 10,
+        Seed = seed,
+        Threads = Nullable 1)
+let modelDir = Path.Combine(outDir, "models")
+Directory.CreateDirectory modelDir |> ignore
+let modelBase = Path.Combine(modelDir, "02_ei_rate")
+let settings =
+    JsonSerializer.Serialize
+        {| hidden = hidden; seed = seed; epochs = epochs; batch_size = trainingOptions.BatchSize; max_batches = maxBatches
+           learning_rate = trainingOptions.LearningRate; tau_e = networkOptions.TauE; tau_i = networkOptions.TauI
+           excitatory_fraction = networkOptions.ExcitatoryFraction; activation = string networkOptions.Activation
+           n_train = Array2D.length1 data.Train; data_mean = data.Mean; data_std = data.Std |}
+let sidecar = modelBase + ".json"
+let saved =
+    if File.Exists sidecar && File.Exists(modelBase + ".pt") then
+        let doc = Output.readJson sidecar
+        if doc.RootElement.GetProperty("settings").GetString() = settings then Some doc else None
+    else None
+let history, trainSeconds =
+    match saved with
+    | Some doc ->
+        ModelFiles.LoadTorchSharp(model, modelBase + ".pt")
+        printfn "reusing the trained model %s.pt (same settings and data)" modelBase
+        JsonSerializer.Deserialize<EpochRecord[]>(doc.RootElement.GetProperty("history").GetRawText()), doc.RootElement.GetProperty("train_seconds").GetDouble()
+    | None ->
+        let clock = Diagnostics.Stopwatch.StartNew()
+        let result = Trainer.Fit(model, data.Train, data.Val, trainingOptions, ConsoleProgress())
+        let seconds = clock.Elapsed.TotalSeconds
+        printfn "%s (%.1f s)" result.Message seconds
+        ModelFiles.SaveTorchSharp(model, modelBase + ".pt")
+        ModelFiles.SaveSafeTensors(model, modelBase + ".safetensors", readOnlyDict [ "model", "EiRateNetwork"; "settings", settings ])
+        Output.writeJson sidecar {| settings = settings; train_seconds = seconds; history = result.History |}
+        Array.ofSeq result.History, seconds
+page.Chart(Plots.lossCurves "Loss per epoch" history)
+let daleViolations = model.DaleViolations()
+page.Text($"Training took **{trainSeconds:F1} s** for {history.Length} epochs; Dale violations after training: **{daleViolations}**.")
+
+(**
+## What training did to the weights and the balance
+
+The sign structure is untouched — it cannot change — but the magnitudes have moved. Has the network stayed balanced?
+*)
+page.Chart(Plots.signedHeatmap "Recurrent weights after training" "presynaptic unit j" "postsynaptic unit i" (toMatrix model.RecurrentWeight))
+let balanceAfter = model.MeasureBalance(balanceSeries, warmup)
+page.Chart(currentsChart "Inputs to excitatory unit 0 after training" balanceAfter)
+let ratesOf (b: BalanceDiagnostics) = b.UnitRates.[.. b.ExcitatoryCount - 1], b.UnitRates.[b.ExcitatoryCount ..]
+let eBefore, iBefore = ratesOf balanceBefore
+let eAfter, iAfter = ratesOf balanceAfter
+page.Chart(Plots.histograms "Time-averaged rates of the units, before and after training" "mean rate"
+    [ "E before", eBefore; "I before", iBefore; "E after", eAfter; "I after", iAfter ])
+let row (name: string) (f: BalanceDiagnostics -> float) = [ name; $"{f balanceBefore:F3}"; $"{f balanceAfter:F3}" ]
+page.Table(
+    [ [ "measure"; "before training"; "after training" ]
+      row "mean excitatory input" (fun b -> b.MeanExcitatoryInput)
+      row "mean inhibitory input" (fun b -> b.MeanInhibitoryInput)
+      row "ratio I / E" (fun b -> b.Ratio)
+      row "mean external input" (fun b -> b.MeanExternalInput)
+      row "|net| / E" (fun b -> b.NetRelativeToExcitatory)
+      row "|net| / I" (fun b -> b.NetRelativeToInhibitory)
+      row "E–I correlation in time" (fun b -> b.EiCorrelation)
+      row "mean rate E" (fun b -> b.MeanRateE)
+      row "mean rate I" (fun b -> b.MeanRateI) ])
+page.Text($"Training changed the mean excitatory input from **{balanceBefore.MeanExcitatoryInput:F2}** to **{balanceAfter.MeanExcitatoryInput:F2}** and the ratio I/E from **{balanceBefore.Ratio:F3}** to **{balanceAfter.Ratio:F3}**; the E–I correlation in time went from **{balanceBefore.EiCorrelation:F2}** to **{balanceAfter.EiCorrelation:F2}**. Nothing in the loss asks for balance: whatever survives of it is what the task tolerates.")
+
+(**
+## Forecasts
+
+One-step predictions read 50 true states and predict the next; closed-loop predictions warm up on 50 true states and then
+feed each prediction back as the next input. The valid prediction time (VPT) is how long a closed-loop forecast stays within
+a normalised error of 0.4, in Lyapunov times ($1/\lambda_{max}$ of Lorenz-63 ≈ 1.1 time units), over many start points.
+*)
+let testMse = Evaluate.OneStepMse(model, data.Test, seqLength)
+let horizon = if quick then 100 elif full then 1500 else 1000
+let forecastSteps = min horizon (Array2D.length1 data.Test - seqLength)
+let oneStep =
+    use windows = WindowBatches.OneStep(data.Test, seqLength)
+    use noGrad = torch.no_grad()
+    use batch = windows.Batch(Array.init (min forecastSteps windows.Count) id)
+    toMatrix (model.PredictNext batch.Windows)
+let closedLoop = Evaluate.FreeRun(model, Series.Rows(data.Test, 0, seqLength), Array2D.length1 oneStep)
+let truth = Series.Rows(data.Test, seqLength, Array2D.length1 oneStep)
+let forecastTimes = Array.init (Array2D.length1 oneStep) (fun k -> float (k + seqLength) * data.Dt)
+page.Chart(Plots.timeSeries "Test data: truth, one-step and closed-loop predictions (z-scored)" forecastTimes [ "x"; "y"; "z" ]
+    [ "truth", truth; "one-step", oneStep; "closed loop", closedLoop ])
+let vpt =
+    Evaluate.ValidPredictionTime(model, data.Test, seqLength, (if quick then 20 else 100), forecastSteps, data.Dt, seed = seed)
+page.Text($"One-step test MSE **{testMse:G3}** (z-scored units). Closed-loop VPT over {vpt.N} starts: median **{vpt.Median:F2}** Lyapunov times (10th–90th percentile {vpt.P10:F2}–{vpt.P90:F2}; {vpt.Censored} forecasts never crossed the threshold within the horizon).")
+
+(**
+## The free-running attractor
+
+Left to itself for the whole test period, does the network trace the butterfly? We compare its trajectory with the true
+one by the state-space divergence $D_{stsp}$ (Kullback–Leibler divergence of the occupancy histograms) and the power-spectrum
+distance $D_H$ (Hellinger distance of the spectra), as in Hess et al. (2023) — both 0 for a perfect match.
+*)
+let freeSteps = Array2D.length1 data.Test - seqLength
+let freeRun = Evaluate.FreeRun(model, Series.Rows(data.Test, 0, seqLength), freeSteps)
+let trueRun = Series.Rows(data.Test, seqLength, freeSteps)
+page.Chart(Plots.attractor3d "Free-running E/I network against the true attractor (z-scored)" [ "Lorenz-63 (test)", trueRun; "E/I network", freeRun ])
+let dStsp = AttractorAgreement.StateSpaceDivergence(trueRun, freeRun)
+let dH = AttractorAgreement.PowerSpectrumDistance(trueRun, freeRun)
+page.Text($"D_stsp = **{dStsp:F3}**, D_H = **{dH:F3}**.")
+
+(**
+## The trained network as a dynamical system
+
+Run in closed loop, the network is an autonomous vector field on its $n$ rates,
+$\dot r = \Gamma\,(-r + \phi(W r + W^{in}(W^{out} r_E + b^{out}) + b))$ with $\Gamma = \mathrm{diag}(1/\tau)$, whose Jacobian
+is known in closed form; chapter 04's tools apply to it directly. Its largest Lyapunov exponent says whether the learned
+dynamics are chaotic like Lorenz-63 ($\lambda_{max} \approx 0.906$). The network runs on its own clock, one sample interval
+$\Delta = 0.1$ per data step $dt = 0.01$, so its exponent is multiplied by $\Delta/dt$ to compare.
+*)
+let field = model.AsVectorField()
+let startRates =
+    use noGrad = torch.no_grad()
+    let window = torch.tensor(Series.Rows(data.Test, 0, seqLength), dtype = torch.ScalarType.Float64).unsqueeze(0L)
+    model.RateTrajectory(window).[0L, int64 (seqLength - 1)].data<double>().ToArray()
+let lyapunov =
+    LyapunovSpectrum.Compute(field, startRates,
+        LyapunovOptions(Dt = 0.01, Count = 1, Steps = (if quick then 2000 elif full then 200_000 else 50_000), TransientSteps = (if quick then 500 else 5000)))
+let lambdaMax = lyapunov.Exponents.[0] * networkOptions.SampleInterval / data.Dt
+page.Text($"Largest Lyapunov exponent of the trained network: **{lambdaMax:F3}** per Lorenz time unit (Lorenz-63: 0.906).")
+
+page.Save(Path.Combine(outDir, "02_ei_rate.html"))
+Output.writeJson (Path.Combine(outDir, "02_ei_rate.json"))
+    {| n_e = model.ExcitatoryCount
+       n_i = model.InhibitoryCount
+       parameters = model.ParameterCount
+       dale_violations = daleViolations
+       balance =
+        {| mean_e_input = balanceAfter.MeanExcitatoryInput
+           mean_i_input = balanceAfter.MeanInhibitoryInput
+           ratio = balanceAfter.Ratio
+           ei_correlation = balanceAfter.EiCorrelation
+           net_relative = balanceAfter.NetRelativeToExcitatory
+           mean_rate_e = balanceAfter.MeanRateE
+           mean_rate_i = balanceAfter.MeanRateI |}
+       balance_before =
+        {| mean_e_input = balanceBefore.MeanExcitatoryInput
+           mean_i_input = balanceBefore.MeanInhibitoryInput
+           ratio = balanceBefore.Ratio
+           ei_correlation = balanceBefore.EiCorrelation
+           net_relative = balanceBefore.NetRelativeToExcitatory |}
+       test_mse_one_step = testMse
+       vpt_lyapunov_times = {| median = vpt.Median; p10 = vpt.P10; p90 = vpt.P90; n = vpt.N |}
+       train_seconds = trainSeconds
+       epochs_run = history.Length
+       d_stsp = dStsp
+       d_h = dH
+       lambda_max = lambdaMax
+       options =
+        {| hidden = hidden; seed = seed; epochs = epochs; tau_e = networkOptions.TauE; tau_i = networkOptions.TauI
+           activation = string networkOptions.Activation; mode = (if quick then "quick" elif full then "full" else "default") |}
+       model_files = [ modelBase + ".pt"; modelBase + ".safetensors" ] |}

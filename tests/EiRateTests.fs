@@ -1,0 +1,242 @@
+module NeuroDyn.Tests.EiRateTests
+
+open System
+open Expecto
+open TorchSharp
+open MathNet.Numerics.LinearAlgebra
+open NeuroDyn.Torch
+open NeuroDyn.Data
+open NeuroDyn.Models
+open NeuroDyn.Training
+
+type private Tensor = torch.Tensor
+
+let private f64 = torch.ScalarType.Float64
+
+/// Deterministic windows [batch, length, 3] of order one, like z-scored Lorenz data.
+let private windows batch length =
+    torch.sin(torch.arange(float (batch * length * 3), dtype = f64) * 0.37).reshape(int64 batch, int64 length, 3L) * 1.5
+
+let private maxDiff (a: Tensor) (b: Tensor) = (a - b).abs().max().item<double>()
+
+let private toArray2D (t: Tensor) =
+    let c = t.detach().contiguous()
+    let values = c.data<double>().ToArray()
+    Array2D.init (int c.shape[0]) (int c.shape[1]) (fun i j -> values[i * int c.shape[1] + j])
+
+/// A z-scored Lorenz-63 series (DOP853, tight tolerance) of the given duration at dt 0.01.
+let private lorenz (duration: float) =
+    let data = LorenzDataset.Generate(LorenzDataOptions(Duration = duration, Seed = 1)).Data
+    Series.Rows(data.Train, 0, Array2D.length1 data.Train)
+
+/// The rate field for one held input, written with autograd-visible tensor operations: dr/dt = γ ⊙ (φ(r Wᵀ + x W_inᵀ + b) − r).
+let private heldField (model: EiRateNetwork) (x: Tensor) =
+    let drive = torch.nn.functional.linear(x, model.InputWeight, model.Bias)
+    let gamma = torch.tensor(model.TimeConstants |> Array.map (fun t -> 1.0 / t), dtype = f64)
+    Func<Tensor, Tensor, Tensor>(fun _ r ->
+        (model.Options.Activation.Apply(torch.nn.functional.linear(r, model.RecurrentWeight) + drive) - r) * gamma)
+
+/// Prediction by TorchOde.Odeint over each sample interval in turn (zero-order hold), independent of the fused recurrence.
+let private predictWithOdeint (model: EiRateNetwork) (w: Tensor) =
+    let o = model.Options
+    let solver = TorchOdeOptions(Method = o.Solver, Step = Nullable(o.SampleInterval / float o.StepsPerSample))
+    let mutable r = torch.zeros([| w.shape[0]; int64 o.Hidden |], dtype = f64)
+    for k in 0L .. w.shape[1] - 1L do
+        r <- TorchOde.Odeint(heldField model (w.select(1, k)), r, [| 0.0; o.SampleInterval |], solver).[1]
+    model.Readout(r)
+
+let private gradientsOf (model: EiRateNetwork) (loss: Tensor) =
+    model.zero_grad()
+    loss.backward()
+    [ for p in model.parameters() -> p.grad.clone() ]
+
+let private target (w: Tensor) = torch.cos(w.sum(1))
+
+/// Sign violations of Dale's law counted directly from the effective matrix: an E column entry < 0 or an I column entry > 0.
+let private signViolations (model: EiRateNetwork) =
+    let w = toArray2D model.RecurrentWeight
+    let ne = model.ExcitatoryCount
+    seq { for i in 0 .. Array2D.length1 w - 1 do
+            for j in 0 .. Array2D.length2 w - 1 do
+                if (j < ne && w[i, j] < 0.0) || (j >= ne && w[i, j] > 0.0) then yield (i, j) }
+    |> Seq.length
+
+[<Tests>]
+let tests =
+    testList "ei rate" [
+        test "shapes, population sizes and the parameter count" {
+            TorchRuntime.Initialize() |> ignore
+            let model = new EiRateNetwork(EiRateNetworkOptions(Hidden = 10), seed = 1L)
+            Expect.equal (model.ExcitatoryCount, model.InhibitoryCount) (8, 2) "80% excitatory"
+            let w = windows 4 7
+            Expect.sequenceEqual (model.PredictNext(w).shape) [| 4L; 3L |] "PredictNext [B, D]"
+            use _ = torch.no_grad()
+            Expect.sequenceEqual (model.Rollout(w, 5).shape) [| 4L; 5L; 3L |] "Rollout [B, steps, D]"
+            Expect.sequenceEqual (model.RateTrajectory(w).shape) [| 4L; 7L; 10L |] "RateTrajectory [B, L, n]"
+            Expect.equal model.ParameterCount (10 * 10 + 10 * 3 + 10 + 3 * 8 + 3) "A, W_in, b, W_out (E only), b_out"
+            let all = new EiRateNetwork(EiRateNetworkOptions(Hidden = 10, ReadoutFromExcitatory = false, ExcitatoryFraction = 0.5), seed = 1L)
+            Expect.equal (all.ExcitatoryCount, all.ParameterCount) (5, 10 * 10 + 10 * 3 + 10 + 3 * 10 + 3) "readout from all units"
+        }
+
+        test "the same seed gives the same network, another seed another" {
+            TorchRuntime.Initialize() |> ignore
+            let options = EiRateNetworkOptions(Hidden = 12)
+            let weights (m: EiRateNetwork) = [ for p in m.parameters() -> p.detach().clone() ]
+            let a, b, c = weights (new EiRateNetwork(options, 42L)), weights (new EiRateNetwork(options, 42L)), weights (new EiRateNetwork(options, 43L))
+            for x, y in List.zip a b do Expect.isTrue (x.allclose(y, 0.0, 0.0)) "seed 42 twice"
+            Expect.isFalse (List.forall2 (fun (x: Tensor) y -> x.allclose(y, 0.0, 0.0)) a c) "seeds 42 and 43 differ"
+            Expect.equal (a[0].dtype) f64 "float64 by default"
+        }
+
+        test "initial sign structure, exact row balance and spectral radius" {
+            TorchRuntime.Initialize() |> ignore
+            let model = new EiRateNetwork(EiRateNetworkOptions(Hidden = 50, SpectralRadius = 0.8), 7L)
+            let w = toArray2D model.RecurrentWeight
+            let ne = model.ExcitatoryCount
+            for i in 0 .. 49 do
+                for j in 0 .. 49 do
+                    if j < ne then Expect.isGreaterThan w[i, j] 0.0 "E columns > 0 at init"
+                    else Expect.isLessThan w[i, j] 0.0 "I columns < 0 at init"
+                // each row's inhibition is rescaled to its excitation: sums of 50 terms of order 0.1 cancel to rounding (~1e-16 each)
+                Expect.floatClose { absolute = 1e-13; relative = 0.0 } (Seq.sum (seq { for j in 0 .. 49 -> w[i, j] })) 0.0 $"row {i} sums to zero"
+            Expect.sequenceEqual model.ColumnSigns (Array.init 50 (fun j -> if j < ne then 1.0 else -1.0)) "column signs"
+            let radius = Matrix<double>.Build.DenseOfArray(w).Evd().EigenValues |> Seq.map (fun z -> z.Magnitude) |> Seq.max
+            // the matrix is scaled to the radius by one multiplication; eigenvalues of a 50×50 matrix carry ~1e-14 rounding
+            Expect.floatClose { absolute = 1e-10; relative = 0.0 } radius 0.8 "spectral radius"
+        }
+
+        test "Dale's law holds after training steps with the shared trainer" {
+            TorchRuntime.Initialize() |> ignore
+            let series = lorenz 6.0
+            let model = new EiRateNetwork(EiRateNetworkOptions(Hidden = 16), 3L)
+            let before = model.RecurrentWeight.detach().clone()
+            // a large learning rate drives many magnitudes through zero: a clipping scheme would have to catch every one
+            let options = TrainingOptions(Epochs = 2, BatchSize = 16, SeqLength = 10, MaxBatchesPerEpoch = Nullable 6, LearningRate = 0.2, GradientClip = Nullable(), Threads = Nullable 1)
+            Trainer.Fit(model, series, series, options) |> ignore
+            Expect.isGreaterThan (maxDiff model.RecurrentWeight before) 0.05 "training changed the recurrent weights"
+            let crossed = model.RecurrentMagnitude.lt(torch.tensor(0.0, dtype = f64)).sum().item<int64>()
+            Expect.isGreaterThan crossed 0L "some free parameters went negative"
+            Expect.equal (signViolations model) 0 "every effective weight keeps its column's sign"
+            Expect.equal (model.DaleViolations()) 0 "DaleViolations agrees"
+        }
+
+        test "balanced at init: large excitatory and inhibitory inputs that nearly cancel and co-vary" {
+            TorchRuntime.Initialize() |> ignore
+            let series = lorenz 4.0
+            let model = new EiRateNetwork(EiRateNetworkOptions(Hidden = 200), 5L)
+            let b = model.MeasureBalance(series, warmup = 50)
+            // n_E = 160 inputs of strength ~1/√n_E: at rates ~0.3–0.5 each current is ~√n_E · 0.4 / 1.3 ≈ 4 (seeds 1–6: 2.8–5.2),
+            // their means differ by < 10%, the net input is ~13% of either, and E–I correlations span 0.47–0.94; the bounds leave that slack
+            Expect.isGreaterThan b.MeanExcitatoryInput 2.0 "excitation is large"
+            Expect.isGreaterThan b.MeanInhibitoryInput 2.0 "inhibition is large"
+            Expect.isLessThan (abs (b.Ratio - 1.0)) 0.15 "their means nearly cancel"
+            Expect.isLessThan b.NetRelativeToExcitatory 0.25 "the net input is a small fraction of either"
+            Expect.isGreaterThan b.EiCorrelation 0.4 "inhibition tracks excitation in time"
+            Expect.isTrue (b.MeanRateE > 0.05 && b.MeanRateI > 0.05) "both populations are active"
+            Expect.isTrue (b.UnitRates |> Array.forall (fun r -> r >= 0.0)) "rates are non-negative"
+        }
+
+        test "BalanceDiagnostics.FromCurrents on hand-computed currents" {
+            // two units, three steps; unit 0: E = 1,2,3  I = 1,2,3 (correlation 1); unit 1: E = 2,2,4  I = 3,1,2
+            let e = array2D [ [ 1.0; 2.0 ]; [ 2.0; 2.0 ]; [ 3.0; 4.0 ] ]
+            let i = array2D [ [ 1.0; 3.0 ]; [ 2.0; 1.0 ]; [ 3.0; 2.0 ] ]
+            let x = array2D [ [ 0.5; 0.0 ]; [ 0.5; 0.0 ]; [ 0.5; 0.0 ] ]
+            let r = array2D [ [ 0.1; 0.4 ]; [ 0.2; 0.4 ]; [ 0.3; 0.4 ] ]
+            let b = BalanceDiagnostics.FromCurrents(e, i, x, r, 1)
+            let close = Expect.floatClose { absolute = 1e-14; relative = 1e-14 }   // a few additions and one square root
+            close b.MeanExcitatoryInput ((2.0 + 8.0 / 3.0) / 2.0) "mean E"
+            close b.MeanInhibitoryInput 2.0 "mean I"
+            close b.Ratio (2.0 / ((2.0 + 8.0 / 3.0) / 2.0)) "ratio"
+            close b.MeanExternalInput 0.25 "mean external"
+            // unit 0 net 2 − 2 + 0.5 = 0.5, unit 1 net 8/3 − 2 = 2/3
+            close b.NetRelativeToExcitatory ((0.5 + 2.0 / 3.0) / 2.0 / b.MeanExcitatoryInput) "net / E"
+            // unit 1: E deviations (−2/3, −2/3, 4/3), I deviations (1, −1, 0): covariance −2/3 + 2/3 + 0 = 0
+            close b.EiCorrelation 0.5 "mean of correlations 1 and 0"
+            close b.MeanRateE 0.2 "E rate"
+            close b.MeanRateI 0.4 "I rate"
+        }
+
+        test "the fused recurrence matches TorchOde.Odeint in values and gradients (per-unit τ, non-tanh φ)" {
+            TorchRuntime.Initialize() |> ignore
+            let w = windows 3 6
+            for activation in [ RateActivation.RectifiedTanh; RateActivation.Softplus ] do
+                for solver in [ OdeMethod.Euler; OdeMethod.Midpoint; OdeMethod.Rk4 ] do
+                    let model = new EiRateNetwork(EiRateNetworkOptions(Hidden = 10, StepsPerSample = 2, Solver = solver, Activation = activation, TauE = 0.9, TauI = 0.4), 11L)
+                    let fast = gradientsOf model ((model.PredictNext(w) - target w).square().mean())
+                    let reference = gradientsOf model ((predictWithOdeint model w - target w).square().mean())
+                    // both are the exact gradient of the same discrete map in float64: rounding only
+                    for g, r in List.zip fast reference do Expect.isLessThan (maxDiff g r) 1e-12 $"{activation} {solver} gradient"
+                    use _ = torch.no_grad()
+                    Expect.isLessThan (maxDiff (model.PredictNext(w)) (predictWithOdeint model w)) 1e-12 $"{activation} {solver} values"
+        }
+
+        test "the closed-loop field's analytic Jacobian equals autograd's and finite differences" {
+            TorchRuntime.Initialize() |> ignore
+            for activation in [ RateActivation.RectifiedTanh; RateActivation.Softplus ] do
+                let model = new EiRateNetwork(EiRateNetworkOptions(Hidden = 15, Activation = activation, TauE = 1.3, TauI = 0.6), 21L)
+                let analytic = model.AsVectorField()
+                Expect.equal (analytic.Dimension, analytic.ExcitatoryCount) (15, 12) "dimension and n_E"
+                let numeric = TorchVectorField(15, Func<Tensor, Tensor>(model.ClosedLoopDerivative))
+                let rng = Random(5)
+                for _ in 1 .. 3 do
+                    let r = Array.init 15 (fun _ -> rng.NextDouble())
+                    let fa, fn = Array.zeroCreate 15, Array.zeroCreate 15
+                    analytic.Evaluate(ReadOnlySpan r, Span fa)
+                    numeric.Evaluate(ReadOnlySpan r, Span fn)
+                    let ja, jn = Array.zeroCreate 225, Array.zeroCreate 225
+                    analytic.Jacobian(ReadOnlySpan r, Span ja)
+                    numeric.Jacobian(ReadOnlySpan r, Span jn)
+                    // W + W_in W_out is folded in advance in the analytic field: sums in another order, entries O(1), so ~1e-15
+                    for i in 0 .. 14 do Expect.floatClose { absolute = 1e-12; relative = 0.0 } fa[i] fn[i] "field"
+                    for i in 0 .. 224 do Expect.floatClose { absolute = 1e-12; relative = 0.0 } ja[i] jn[i] "Jacobian vs autograd"
+                    // central differences, h = 1e-6: truncation ~h² f''' ≈ 1e-12, rounding ~1e-16/h = 1e-10
+                    let h = 1e-6
+                    for j in 0 .. 14 do
+                        let plus, minus = Array.copy r, Array.copy r
+                        plus[j] <- plus[j] + h
+                        minus[j] <- minus[j] - h
+                        let fp, fm = Array.zeroCreate 15, Array.zeroCreate 15
+                        analytic.Evaluate(ReadOnlySpan plus, Span fp)
+                        analytic.Evaluate(ReadOnlySpan minus, Span fm)
+                        for i in 0 .. 14 do
+                            Expect.floatClose { absolute = 1e-8; relative = 0.0 } ja[i * 15 + j] ((fp[i] - fm[i]) / (2.0 * h)) $"∂f_{i}/∂r_{j} vs finite difference"
+        }
+
+        test "Rollout and RateTrajectory continue the same state as PredictNext" {
+            TorchRuntime.Initialize() |> ignore
+            let model = new EiRateNetwork(EiRateNetworkOptions(Hidden = 10), 4L)
+            let w = windows 2 6
+            use _ = torch.no_grad()
+            let last = model.RateTrajectory(w).select(1, 5L)
+            Expect.isLessThan (maxDiff (model.Readout(last)) (model.PredictNext(w))) 1e-13 "readout of the last rates is the prediction"
+            let rollout = model.Rollout(w, 3)
+            // r(0) = 0 restarts each prediction, so feeding the predictions in a longer window must reproduce the rollout
+            let mutable extended = w
+            for s in 0L .. 2L do
+                let manual = model.PredictNext(extended)
+                Expect.isLessThan (maxDiff (rollout.select(1, s)) manual) 1e-13 $"rollout step {s}"
+                extended <- torch.cat([| extended; manual.unsqueeze(1) |], 1L)
+        }
+
+        test "bad options and inputs get clear errors" {
+            TorchRuntime.Initialize() |> ignore
+            let refuse (options: EiRateNetworkOptions) (fragment: string) =
+                Throws.withMessage<ArgumentOutOfRangeException> [ fragment ] (fun () -> new EiRateNetwork(options, 1L) |> ignore)
+            refuse (EiRateNetworkOptions(TauE = 0.0)) "TauE"
+            refuse (EiRateNetworkOptions(TauI = -1.0)) "TauI"
+            refuse (EiRateNetworkOptions(ExcitatoryFraction = 0.0)) "ExcitatoryFraction"
+            refuse (EiRateNetworkOptions(ExcitatoryFraction = 1.0)) "ExcitatoryFraction"
+            refuse (EiRateNetworkOptions(ExcitatoryFraction = 0.99, Hidden = 10)) "at least one"
+            refuse (EiRateNetworkOptions(Hidden = 0)) "Hidden"
+            refuse (EiRateNetworkOptions(InputSize = 0)) "InputSize"
+            refuse (EiRateNetworkOptions(SpectralRadius = 0.0)) "SpectralRadius"
+            refuse (EiRateNetworkOptions(ExternalDrive = nan)) "ExternalDrive"
+            refuse (EiRateNetworkOptions(StepsPerSample = 0)) "StepsPerSample"
+            refuse (EiRateNetworkOptions(Activation = RateActivation.Tanh)) "non-negative"
+            let model = new EiRateNetwork(EiRateNetworkOptions(Hidden = 4), 1L)
+            let bad = windows 1 3
+            bad[0L, 1L, 2L] <- torch.tensor(nan, dtype = f64)
+            Throws.withMessage<ArgumentException> [ "NaN" ] (fun () -> model.PredictNext(bad) |> ignore)
+            Throws.withMessage<ArgumentException> [ "[batch, length, 3]" ] (fun () -> model.PredictNext(torch.zeros([| 2L; 3L |], dtype = f64)) |> ignore)
+        }
+    ]
