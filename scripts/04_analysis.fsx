@@ -206,7 +206,7 @@ page.Text($"The network analysed here is {trained.Source}. Its hidden space has 
 (**
 ### Its Lyapunov spectrum
 
-The same QR method on the 64-dimensional hidden field, for the leading five exponents only (each extra exponent costs
+The same QR method on the hidden field (64-dimensional for chapter 01's network), for the leading five exponents only (each extra exponent costs
 one more tangent vector, and each step costs about $n^2 k$ multiplications, so we average over fewer time units than for
 Lorenz). The orbit starts at rest and runs through a transient onto the network's attractor; RK4 steps of Δ/2 model time
 (0.005 data time units) keep the integration error far below the effects we look at. A good model of Lorenz should show one
@@ -272,13 +272,19 @@ page.Text(
 (**
 ### Its fixed points
 
-Sussillo & Barak's search again, now in 64 dimensions, from states sampled along the field's own orbit (plus a little
-noise). Each start costs a few Levenberg–Marquardt iterations, each one solve of a 64 × 64 system, so the whole search
+Sussillo & Barak's search again, now in the hidden space, from states sampled along the field's own orbit (plus a little
+noise). Each start costs a few Levenberg–Marquardt iterations, each one solve of an $n \times n$ system, so the whole search
 takes seconds. To see what the network built, map each fixed point through the readout $y = W_{out} h + b_{out}$
 into the (z-scored) Lorenz space and draw it over the true attractor together with Lorenz's own fixed points; and
 compare the leading eigenvalues, in data time units, with Lorenz's. A network that has learned the vector field should
 have three fixed points near Lorenz's, a saddle with one unstable direction between the wings and two saddle-foci with
-two — plus 61 further eigenvalues of strongly stable directions that the data never probed.
+two — plus $n - 3$ further eigenvalues of strongly stable directions that the data never probed.
+
+What to expect of a real network: the spiral around Lorenz's wing centres grows very slowly (Re λ = 0.094 per time
+unit against a rotation of 10.19), so a small error in the learned field can flip its sign and make a centre a *stable*
+focus. Lorenz itself is like that for ρ below 24.74: the centres are stable, each surrounded by an unstable cycle, and
+coexist with the chaotic attractor. Orbits on the attractor then look the same, but a state started close enough to such a
+centre spirals into it and stays there — a difference that no one-step error and no single forecast reveals.
 *)
 let hiddenOrbit = Trajectories.SampleRk4(field, ctRnnSpectrum.FinalState, interval, orbitSamples)
 let ctRnnFixed = FixedPoints.Find(field, hiddenOrbit, FixedPointOptions(StartCount = fixedPointStarts), seed)
@@ -305,7 +311,7 @@ page.Chart(
     |> Chart.combine
     |> Chart.withTitle "Fixed points of the CT-RNN, read out into Lorenz space, over the true attractor")
 page.Chart(
-    Plots.complexPlane "Jacobian eigenvalues at the fixed points, data time units (CT-RNN: all 64 per point)"
+    Plots.complexPlane $"Jacobian eigenvalues at the fixed points, data time units (CT-RNN: all {field.Dimension} per point)"
         ([ for p in ctRnnFixed.FixedPoints -> $"CT-RNN {p.Kind}, {p.UnstableDirections} unstable", toDataTimeEigenvalues p ]
          @ [ ("Lorenz-63 (all points)", lorenzFixed.FixedPoints |> Seq.collect (fun p -> p.Eigenvalues) |> Array.ofSeq) ]))
 page.Table(
@@ -313,6 +319,14 @@ page.Table(
     :: [ for p, y in ctRnnFixedOutputs ->
             [ $"({y.[0]:F3}, {y.[1]:F3}, {y.[2]:F3})"; string p.Kind; string p.UnstableDirections
               describeEigenvalues (toDataTimeEigenvalues p |> Array.truncate 4); string p.Hits ] ])
+let unstableCounts (points: seq<FixedPoint>) = points |> Seq.map (fun p -> p.UnstableDirections) |> Seq.sort |> List.ofSeq
+let listed (counts: int list) = String.Join(", ", counts)
+page.Text(
+    if unstableCounts ctRnnFixed.FixedPoints = unstableCounts lorenzFixed.FixedPoints then
+        $"The network's fixed points have as many unstable directions as Lorenz's ({listed (unstableCounts lorenzFixed.FixedPoints)}): its skeleton is Lorenz's."
+    else
+        $"The network's skeleton differs from Lorenz's: its fixed points have {listed (unstableCounts ctRnnFixed.FixedPoints)} unstable directions, "
+        + $"Lorenz's {listed (unstableCounts lorenzFixed.FixedPoints)}.")
 page.Text(
     $"The search from {ctRnnFixed.Starts} starts took **{ctRnnFixedSeconds:F2} s** and found **{ctRnnFixed.FixedPoints.Count}** fixed points "
     + $"and {ctRnnFixed.SlowPoints.Count} slow points ({ctRnnFixed.Discarded} starts ended elsewhere).")
@@ -320,8 +334,10 @@ page.Text(
 (**
 ## Learned against true, side by side
 
-The table gathers the numbers. Read it with the error bars in mind: the QR exponents of Lorenz are good to a few
-thousandths over 1000 time units, Rosenstein's estimates to about ±0.1, the correlation dimensions to about ±0.1.
+The table gathers the numbers. Read it with the error bars in mind: the QR exponents of Lorenz are good to about a
+hundredth over 1000 time units; Rosenstein's estimates from series of this length fall short of the true exponent by
+0.1–0.2 (compare the Lorenz column with 0.906), which is why the network is compared with a Lorenz orbit of the same length
+rather than with the published value; correlation dimensions from 3000 points are good to about ±0.1.
 *)
 let kinds (points: seq<FixedPoint>) =
     points |> Seq.map (fun p -> $"{p.Kind} ({p.UnstableDirections})") |> Seq.sort |> fun s -> String.Join(", ", s)
