@@ -141,18 +141,18 @@ let stabilityGroup (p: FixedPoint) =
     elif p.UnstableDirections = p.Eigenvalues.Length then "unstable"
     else $"saddle, {p.UnstableDirections} unstable"
 
-/// Markers for fixed points at the given (3-D) positions, one trace per stability group.
-let fixedPointMarkers (label: string) (points: (FixedPoint * float[]) list) =
+/// Markers of a given size for fixed points at the given (3-D) positions, one trace per stability group.
+let fixedPointMarkers (label: string) (size: int) (points: (FixedPoint * float[]) list) =
     points
     |> List.groupBy (fst >> stabilityGroup)
-    |> List.map (fun (group, members) -> Plots.markers3d $"{label} ({group})" 8 (members |> List.map snd))
+    |> List.map (fun (group, members) -> Plots.markers3d $"{label} ({group})" size (members |> List.map snd))
 
 let formatComplex (z: Complex) = if abs z.Imaginary < 1e-12 then $"{z.Real:F3}" else $"{z.Real:F3} ± {abs z.Imaginary:F3}i"
 let describeEigenvalues (eigenvalues: Complex[]) =
     eigenvalues |> Array.filter (fun z -> z.Imaginary >= 0.0) |> Array.map formatComplex |> fun s -> String.Join(", ", s)
 
 page.Chart(
-    Plots.trajectory3d "Lorenz-63 orbit" (Series.Rows(lorenzOrbit, 0, min 3000 orbitSamples)) :: fixedPointMarkers "fixed point" [ for p in lorenzFixed.FixedPoints -> p, p.Location ]
+    Plots.trajectory3d "Lorenz-63 orbit" (Series.Rows(lorenzOrbit, 0, min 3000 orbitSamples)) :: fixedPointMarkers "fixed point" 8 [ for p in lorenzFixed.FixedPoints -> p, p.Location ]
     |> Chart.combine
     |> Chart.withTitle "Lorenz-63: the attractor and its fixed points, by stability")
 page.Chart(Plots.complexPlane "Lorenz-63: Jacobian eigenvalues at the fixed points" [ for p in lorenzFixed.FixedPoints -> $"{p.Kind} at ({p.Location.[0]:F2}, {p.Location.[1]:F2}, {p.Location.[2]:F2})", p.Eigenvalues ])
@@ -307,7 +307,7 @@ for p, y in ctRnnFixedOutputs do
 page.Chart(
     Plots.trajectory3d "Lorenz-63 (test data, z-scored)" data.Test
     :: Plots.trajectory3d "the field's orbit, read out" (readoutSeries (Series.Rows(hiddenOrbit, 0, min 2000 orbitSamples)))
-    :: fixedPointMarkers "Lorenz" lorenzFixedZ @ fixedPointMarkers "CT-RNN" ctRnnFixedOutputs
+    :: fixedPointMarkers "Lorenz" 11 lorenzFixedZ @ fixedPointMarkers "CT-RNN" 6 ctRnnFixedOutputs
     |> Chart.combine
     |> Chart.withTitle "Fixed points of the CT-RNN, read out into Lorenz space, over the true attractor")
 page.Chart(
