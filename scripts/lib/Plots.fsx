@@ -1,4 +1,4 @@
-/// Chart helpers shared by the chapters (Plotly.NET): attractors, time series, log-scale curves.
+/// Chart helpers shared by the chapters (Plotly.NET): attractors, time series, linear and log-scale curves, heatmaps, histograms, complex planes, bars.
 module Plots
 
 open Plotly.NET
@@ -69,3 +69,48 @@ let lossCurves (title: string) (history: NeuroDyn.Training.EpochRecord seq) =
     logY title "epoch" "MSE (z-scored)"
         [ "train", epochs, h |> Array.map (fun r -> r.TrainLoss)
           "validation", epochs, h |> Array.map (fun r -> r.ValidationLoss) ]
+
+/// Curves on linear axes: (name, x, y) each, optionally dashed.
+let lines (title: string) (xTitle: string) (yTitle: string) (curves: (string * float[] * float[]) list) =
+    curves
+    |> List.map (fun (n, x, y) -> Chart.Line(x = x, y = y, Name = n))
+    |> Chart.combine
+    |> Chart.withXAxisStyle xTitle
+    |> Chart.withYAxisStyle yTitle
+    |> Chart.withTitle title
+
+/// Curves and point sets on logarithmic x and y axes: (name, x, y, as markers?) each.
+let logLog (title: string) (xTitle: string) (yTitle: string) (curves: (string * float[] * float[] * bool) list) =
+    curves
+    |> List.map (fun (n, x, y, markers) ->
+        if markers then Chart.Point(x = x, y = y, Name = n)
+        else Chart.Line(x = x, y = y, Name = n))
+    |> Chart.combine
+    |> Chart.withXAxis (LinearAxis.init (AxisType = StyleParam.AxisType.Log, Title = Title.init xTitle))
+    |> Chart.withYAxis (LinearAxis.init (AxisType = StyleParam.AxisType.Log, Title = Title.init yTitle))
+    |> Chart.withTitle title
+
+/// Complex numbers (e.g. eigenvalues) as points in the complex plane, one trace per named group; the imaginary axis is drawn dashed.
+let complexPlane (title: string) (groups: (string * System.Numerics.Complex[]) list) =
+    let all = groups |> List.collect (snd >> List.ofArray)
+    let top = all |> List.map (fun z -> abs z.Imaginary) |> List.fold max 1.0
+    groups
+    |> List.map (fun (n, zs) -> Chart.Point(x = (zs |> Array.map (fun z -> z.Real)), y = (zs |> Array.map (fun z -> z.Imaginary)), Name = n))
+    |> List.append [ Chart.Line(x = [ 0.0; 0.0 ], y = [ -1.1 * top; 1.1 * top ], Name = "Re = 0", LineDash = StyleParam.DrawingStyle.Dash, LineColor = Color.fromString "grey") ]
+    |> Chart.combine
+    |> Chart.withXAxisStyle "Re λ"
+    |> Chart.withYAxisStyle "Im λ"
+    |> Chart.withTitle title
+
+/// Points in 3-D (the first three coordinates of each), drawn as markers of the given size.
+let markers3d (name: string) (size: int) (points: float[] list) =
+    Chart.Scatter3D(
+        x = (points |> List.map (fun p -> p.[0])), y = (points |> List.map (fun p -> p.[1])), z = (points |> List.map (fun p -> p.[2])),
+        mode = StyleParam.Mode.Markers, Name = name, MarkerSymbol = StyleParam.MarkerSymbol3D.Diamond, Marker = TraceObjects.Marker.init (Size = size))
+
+/// Values of several named quantities for several named models as grouped bars: (model, values in the order of `quantities`).
+let groupedBars (title: string) (quantities: string list) (models: (string * float list) list) =
+    models
+    |> List.map (fun (n, values) -> Chart.Column(values = values, Keys = quantities, Name = n))
+    |> Chart.combine
+    |> Chart.withTitle title

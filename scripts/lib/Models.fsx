@@ -1,0 +1,92 @@
+/// What later chapters reuse from earlier ones: the Lorenz data set of chapter 00 and the trained CT-RNN of chapter 01,
+/// loaded from disk when present, otherwise made again (the network with a small training budget).
+module Models
+
+open System
+open System.IO
+open NeuroDyn.Data
+open NeuroDyn.Models
+open NeuroDyn.Training
+
+/// The data set at `path`, or (if the file is missing) generated as chapter 00 does, `duration` time units long, and saved there.
+let lorenzData (path: string) (duration: float) =
+    if File.Exists path then LorenzData.Load path
+    else
+        printfn "no data set at %s; generating it as chapter 00 does" path
+        let data = (LorenzDataset.Generate(LorenzDataOptions(Duration = duration))).Data
+        data.Save path
+        data
+
+/// A training budget for a CT-RNN made on the spot: hidden units, epochs of one-step and of rollout training, rollout length, batches per epoch.
+type CtRnnBudget =
+    { Hidden: int
+      OneStepEpochs: int
+      RolloutEpochs: int
+      RolloutSteps: int
+      BatchesPerEpoch: int }
+
+    /// Seconds of CPU, a toy network for tests (`--quick`); on the quick data set it learns an oscillation, not yet chaos.
+    static member Quick = { Hidden = 16; OneStepEpochs = 8; RolloutEpochs = 4; RolloutSteps = 10; BatchesPerEpoch = 30 }
+
+    /// About a minute of CPU: a usable but not fully trained network.
+    static member Small = { Hidden = 32; OneStepEpochs = 6; RolloutEpochs = 3; RolloutSteps = 15; BatchesPerEpoch = 60 }
+
+/// A CT-RNN and where it came from (a sentence for the page).
+type LoadedCtRnn = { Model: CtRnn; Source: string; TrainedHere: bool }
+
+/// The options chapter 01 saved with its model: the safetensors metadata (hidden, tau, sample_interval, solver), else 01_ctrnn.json.
+let private savedCtRnnOptions (modelDir: string) =
+    let fromMetadata () =
+        let path = Path.Combine(modelDir, "ctrnn.safetensors")
+        if not (File.Exists path) then None
+        else
+            use content = SafeTensors.Read path
+            let m = content.Metadata
+            if [ "hidden"; "tau"; "sample_interval"; "solver" ] |> List.forall m.ContainsKey then
+                Some(int m.["hidden"], float m.["tau"], float m.["sample_interval"], m.["solver"])
+            else None
+    let fromJson () =
+        let path = Path.Combine(modelDir, "..", "01_ctrnn.json")
+        if not (File.Exists path) then None
+        else
+            use json = Output.readJson path
+            let r = json.RootElement
+            Some(r.GetProperty("hidden").GetInt32(), r.GetProperty("tau").GetDouble(), r.GetProperty("sample_interval").GetDouble(), r.GetProperty("solver").GetString())
+    fromMetadata () |> Option.orElseWith fromJson
+    |> Option.map (fun (hidden, tau, interval, solver) ->
+        match Enum.TryParse<NeuroDyn.Torch.OdeMethod>(solver, true) with
+        | true, method -> CtRnnOptions(Hidden = hidden, Tau = tau, SampleInterval = interval, Solver = method)
+        | _ -> failwithf "the saved CT-RNN in %s names the solver '%s', which is not known; run chapter 01 again" modelDir solver)
+
+/// Trains a CT-RNN as chapter 01 does (one-step, then closed-loop rollouts with a curriculum), within a budget.
+let trainCtRnn (data: LorenzData) (budget: CtRnnBudget) (seed: int) =
+    let model = new CtRnn(CtRnnOptions(Hidden = budget.Hidden), int64 seed)
+    let fit epochs objective =
+        let options =
+            TrainingOptions(
+                Epochs = epochs, BatchSize = 64, SeqLength = data.SeqLength, LearningRate = 3e-3, Objective = objective, Seed = seed,
+                MaxBatchesPerEpoch = Nullable budget.BatchesPerEpoch, EarlyStoppingPatience = Nullable 10, Threads = Nullable 1)
+        Trainer.Fit(model, data.Train, data.Val, options, ConsoleProgress()) |> ignore
+    fit budget.OneStepEpochs TrainingObjective.OneStep
+    fit budget.RolloutEpochs (TrainingObjective.Rollout(budget.RolloutSteps, max 1 (budget.RolloutEpochs / 2)))
+    model
+
+/// Chapter 01's CT-RNN from `<outDir>/models/ctrnn.dat` (or ctrnn.safetensors) with its saved options; if there is none,
+/// one trained here within `budget` (not saved: chapter 01 owns that file).
+let ctRnn (outDir: string) (data: LorenzData) (budget: CtRnnBudget) (seed: int) =
+    let modelDir = Path.Combine(outDir, "models")
+    let weights = [ "ctrnn.dat"; "ctrnn.safetensors" ] |> List.map (fun f -> Path.Combine(modelDir, f)) |> List.tryFind File.Exists
+    match weights, savedCtRnnOptions modelDir with
+    | Some path, Some options ->
+        let model = new CtRnn(options, 0L)
+        if path.EndsWith ".dat" then ModelFiles.LoadTorchSharp(model, path) else ModelFiles.LoadSafeTensors(model, path)
+        { Model = model; TrainedHere = false
+          Source = $"the network of chapter 01, loaded from `{path}` ({options.Hidden} hidden units, τ = {options.Tau}, Δ = {options.SampleInterval}, solver {options.Solver})" }
+    | _ ->
+        printfn "no saved CT-RNN in %s; training a small one (%d hidden units). Run chapter 01 for the real one." modelDir budget.Hidden
+        let clock = Diagnostics.Stopwatch.StartNew()
+        let model = trainCtRnn data budget seed
+        { Model = model; TrainedHere = true
+          Source =
+            $"a network trained here in {clock.Elapsed.TotalSeconds:F0} s on a small budget ({budget.Hidden} hidden units, {budget.OneStepEpochs} + {budget.RolloutEpochs} epochs of {budget.BatchesPerEpoch} batches), "
+            + $"because chapter 01 has not saved one in `{modelDir}` — run `dotnet fsi scripts/01_ctrnn.fsx` for the real thing" }
