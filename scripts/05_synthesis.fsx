@@ -245,9 +245,9 @@ let show (digits: string) (value: float option) =
 if ctRnn.IsSome then
     page.Table(
         [ [ "CT-RNN"; "test MSE"; "VPT median"; "VPT p10"; "VPT p90"; "D_stsp"; "D_H" ]
-          [ "saved by chapter 01"; show "E3" ctRnnSaved.TestMse; show "F3" ctRnnSaved.Vpt.Median; show "F3" ctRnnSaved.Vpt.P10
+          [ "saved by chapter 01"; show "0.000E+00" ctRnnSaved.TestMse; show "F3" ctRnnSaved.Vpt.Median; show "F3" ctRnnSaved.Vpt.P10
             show "F3" ctRnnSaved.Vpt.P90; show "F4" ctRnnSaved.DStsp; show "F4" ctRnnSaved.DH ]
-          [ "evaluated again here"; show "E3" ctRnnRow.TestMse; show "F3" ctRnnRow.Vpt.Median; show "F3" ctRnnRow.Vpt.P10
+          [ "evaluated again here"; show "0.000E+00" ctRnnRow.TestMse; show "F3" ctRnnRow.Vpt.Median; show "F3" ctRnnRow.Vpt.P10
             show "F3" ctRnnRow.Vpt.P90; show "F4" ctRnnRow.DStsp; show "F4" ctRnnRow.DH ] ])
 
 (**
@@ -297,17 +297,25 @@ for m in models do
           if m.FixedPoints.IsNone then "fixed_points" ]
     if not missing.IsEmpty then notes.Add $"""{m.Name}: no {String.Join(", ", missing)} in {m.Source}."""
 
-let lorenzFixedPoints = count "04_analysis" [ "lorenz"; "fixed_points" ]
+/// Fixed points of Lorenz-63 itself: chapter 04's, else a search here from states of the test data (in physical units).
+let lorenzFixedPoints =
+    count "04_analysis" [ "lorenz"; "fixed_points" ]
+    |> Option.defaultWith (fun () ->
+        let physical = Array2D.init (Array2D.length1 data.Test) 3 (fun i j -> data.Test.[i, j] * data.Std.[j] + data.Mean.[j])
+        FixedPoints.Find(NeuroDyn.Systems.Lorenz63(), physical, seed = seed).FixedPoints.Count)
 let lorenzLambdaMeasured = number "04_analysis" [ "lorenz"; "lyapunov"; "0" ]
+let lorenzLambdaText =
+    match lorenzLambdaMeasured with
+    | Some l -> show "F3" (Some l) + " (chapter 04)"
+    | None -> $"{lorenzLambda:F3} (published)"
 let header =
     [ "model"; "parameters"; "train (s)"; "test MSE"; "VPT median"; "VPT p10"; "VPT p90"; "D_stsp"; "D_H"; "λ_max (vs 0.906)"; "fixed points"; "firing" ]
 let rows =
     [ for m in models ->
-        [ m.Name; show "F0" m.Parameters; show "F1" m.TrainSeconds; show "E2" m.TestMse; show "F2" m.Vpt.Median; show "F2" m.Vpt.P10
+        [ m.Name; show "F0" m.Parameters; show "F1" m.TrainSeconds; show "0.00E+00" m.TestMse; show "F2" m.Vpt.Median; show "F2" m.Vpt.P10
           show "F2" m.Vpt.P90; show "F3" m.DStsp; show "F3" m.DH; show "F3" m.LambdaMax
           (m.FixedPoints |> Option.map string |> Option.defaultValue "n/a"); defaultArg m.Firing "" ] ]
-    @ [ [ "Lorenz-63 (truth)"; ""; ""; ""; ""; ""; ""; ""; ""; show "F3" (lorenzLambdaMeasured |> Option.orElse (Some lorenzLambda))
-          (lorenzFixedPoints |> Option.map string |> Option.defaultValue "3"); "" ] ]
+    @ [ [ "Lorenz-63 (truth)"; ""; ""; ""; ""; ""; ""; ""; ""; lorenzLambdaText; string lorenzFixedPoints; "" ] ]
 page.Table(header :: rows)
 if notes.Count > 0 then page.Text("**Notes on this run.**\n\n" + String.Join("\n", notes |> Seq.map (fun n -> "* " + n)))
 
@@ -334,10 +342,16 @@ let freeRuns =
     [ match ctRnnFreeRun with Some run -> "CT-RNN", run | None -> ()
       match savedFreeRun "02_ei_rate" [] with Some run -> "E/I rate network", run | None -> ()
       match savedFreeRun "03_spiking" [ "reservoir" ] with Some run -> "Spiking reservoir", run | None -> () ]
+/// Range of column j over every drawn state, finite values only, so that all panels share one scale.
+let sharedRange j =
+    let values = ("", data.Test) :: freeRuns |> List.collect (fun (_, s) -> Plots.column s j |> Array.filter Double.IsFinite |> List.ofArray)
+    let lo, hi = List.min values, List.max values
+    let pad = 0.05 * (hi - lo)
+    lo - pad, hi + pad
 let panel (name: string) (states: float[,]) color =
     Chart.Line(x = Plots.column states 0, y = Plots.column states 2, Name = name, LineColor = Color.fromString color, LineWidth = 0.8)
-    |> Chart.withXAxisStyle "x"
-    |> Chart.withYAxisStyle "z"
+    |> Chart.withXAxisStyle ("x", MinMax = sharedRange 0)
+    |> Chart.withYAxisStyle ("z", MinMax = sharedRange 2)
 let palette = [| "#1f77b4"; "#d62728"; "#2ca02c"; "#9467bd" |]
 let attractorChart =
     ("Lorenz-63 (test data)", data.Test) :: freeRuns
@@ -378,7 +392,6 @@ let errorCurves =
       yield! savedCurve "Spiking reservoir, median" "03_spiking" [ "reservoir" ] ]
 let errorChart =
     Plots.logY "Closed-loop forecast error against time" "time (Lyapunov times)" "normalised error e(t)" errorCurves
-    |> Chart.withYAxis (LinearAxis.init (AxisType = StyleParam.AxisType.Log, Title = Title.init "normalised error e(t)", Range = StyleParam.Range.MinMax(-4.0, 1.0)))
 if not errorCurves.IsEmpty then page.Chart errorChart
 
 (**
@@ -439,7 +452,7 @@ let conclusions =
               | _ -> "Dale's law gave a mixed result in this run"
           let dale = number "02_ei_rate" [ "dale_violations" ] |> Option.map (fun v -> $" (Dale violations: {v:F0})") |> Option.defaultValue ""
           yield
-              $"{verdict}: the E/I network{dale} reached a test MSE of {e.TestMse.Value:E2} against the unconstrained CT-RNN's {c.TestMse.Value:E2} " +
+              $"{verdict}: the E/I network{dale} reached a test MSE of {e.TestMse.Value:``0.00E+00``} against the unconstrained CT-RNN's {c.TestMse.Value:``0.00E+00``} " +
               $"""and a median VPT of {e.Vpt.Median.Value:F2} against {c.Vpt.Median.Value:F2} Lyapunov times, with {show "F0" e.Parameters} parameters against {show "F0" c.Parameters}."""
       | _ -> yield "Whether Dale's law cost accuracy cannot be judged from this run: the E/I network's or the CT-RNN's test MSE and VPT are missing."
       match spikingLambda with
@@ -449,12 +462,21 @@ let conclusions =
           yield $"The spiking reservoir's free run has λ_max = {l:F3} per time unit, {near} Lorenz's 0.906 ({100.0 * off:F0}%% off)."
       | _ -> yield "The spiking reservoir's λ_max is not available in this run."
       let withLambda = models |> List.filter (fun m -> m.LambdaMax |> Option.exists Double.IsFinite)
-      if not withLambda.IsEmpty then
+      match withLambda with
+      | [] -> ()
+      | [ only ] ->
+          yield $"The {only.Name}'s largest Lyapunov exponent is {only.LambdaMax.Value:F3} per time unit against Lorenz's 0.906" +
+                (if only.LambdaMax.Value <= 0.0 then ": its free run is not chaotic." else ".")
+      | _ ->
           let closest = withLambda |> List.minBy (fun m -> abs (m.LambdaMax.Value - lorenzLambda))
           yield $"The λ_max closest to Lorenz's is the {closest.Name}'s ({closest.LambdaMax.Value:F3}); " +
                 String.Join(", ", withLambda |> List.map (fun m -> $"{m.Name} {m.LambdaMax.Value:F3}")) + "."
       let withStsp = models |> List.filter (fun m -> m.DStsp |> Option.exists Double.IsFinite)
-      if not withStsp.IsEmpty then
+      match withStsp with
+      | [] -> ()
+      | [ only ] ->
+          yield $"The {only.Name}'s free run has D_stsp = {only.DStsp.Value:F3}" + (match only.DH with Some d -> $" and D_H = {d:F3}." | None -> ".")
+      | _ ->
           let best = withStsp |> List.minBy (fun m -> m.DStsp.Value)
           yield $"The free run that best fills the true attractor's state space is the {best.Name}'s (D_stsp = {best.DStsp.Value:F3}" +
                 (match best.DH with Some d -> $", D_H = {d:F3})." | None -> ").") ]
@@ -513,7 +535,7 @@ Output.writeJson (Path.Combine(outDir, "05_synthesis.json"))
                fixed_points = Option.toNullable m.FixedPoints
                firing = Option.toObj m.Firing
                source = m.Source |} |]
-       lorenz = {| lambda_max = defaultArg lorenzLambdaMeasured lorenzLambda; fixed_points = Option.toNullable lorenzFixedPoints |}
+       lorenz = {| lambda_max = defaultArg lorenzLambdaMeasured lorenzLambda; fixed_points = lorenzFixedPoints |}
        chapters = [| for name in chapters -> {| name = name; present = results.[name].IsSome |} |]
        ctrnn_saved = {| test_mse_one_step = Option.toNullable ctRnnSaved.TestMse; vpt_median = Option.toNullable ctRnnSaved.Vpt.Median
                         d_stsp = Option.toNullable ctRnnSaved.DStsp; d_h = Option.toNullable ctRnnSaved.DH |}
