@@ -75,7 +75,7 @@ let runChapter (name: string) (script: string) =
     printfn "%s: no results in %s; training it now on defaults: dotnet %s" name outDir (String.Join(" ", arguments))
     use p = Process.Start(ProcessStartInfo("dotnet", arguments, WorkingDirectory = Output.root))
     p.WaitForExit()
-    if p.ExitCode <> 0 then notes.Add $"Chapter {name} was run because its results were missing, but it failed (exit code {p.ExitCode}); its model is shown as n/a."
+    if p.ExitCode <> 0 then notes.Add $"Chapter {name} was run because its results were missing, but it failed (exit code {p.ExitCode}); its numbers are shown as n/a."
     else notes.Add $"Chapter {name} had no results in this output folder, so it was run first on its defaults."
     p.ExitCode = 0
 
@@ -85,7 +85,7 @@ let results =
         let script = Path.Combine(__SOURCE_DIRECTORY__, name + ".fsx")
         if not (File.Exists json) then
             if File.Exists script then runChapter name script |> ignore
-            else notes.Add $"Chapter {name} has no results ({name}.json) and its script is not in this checkout; its model is shown as n/a."
+            else notes.Add $"Chapter {name} has no results ({name}.json) and its script is not in this checkout; its numbers are shown as n/a."
         name, (if File.Exists json then Some (Output.readJson json).RootElement else None) ]
     |> Map.ofList
 for name in chapters do printfn "%s: %s" name (if results.[name].IsSome then "results read" else "missing")
@@ -253,9 +253,9 @@ if ctRnn.IsSome then
 (**
 ## The comparison
 
-One row per model. The E/I rate network and the spiking models are shown as their chapters measured them (their
-model code is evaluated by their own chapters with the same `Evaluate` and `AttractorAgreement` functions and the
-same VPT start rule). For the spiking network the firing column gives the mean rate and the coefficient of variation
+One row per model. The E/I rate network and the spiking models are shown with the numbers their chapters saved
+(this chapter does not load their models; their chapters measure them with the same `Evaluate` and
+`AttractorAgreement` functions). For the spiking network the firing column gives the mean rate and the coefficient of variation
 of the inter-spike intervals of the regimes chapter 03 simulated. $\lambda_{max}$ is per time unit of the data, to be
 read against 0.906; "n/a" means the chapter did not save the quantity (the notes below say which).
 *)
