@@ -6,15 +6,20 @@ open System.IO
 open System.Text.Json
 open Expecto
 
-/// Runs scripts/NAME.fsx --quick with outputs in a fresh folder; returns the folder and the parsed JSON result.
-let runChapter (name: string) (extra: string list) =
-    let dir = Run.tempFolder name
+/// Runs scripts/NAME.fsx --quick with outputs (and the data set) in the folder `dir`, killed after `limit`; returns the parsed JSON result and the run.
+let runChapterIn (dir: string) (limit: TimeSpan) (name: string) (extra: string list) =
     let script = Path.Combine(Run.root, "scripts", name + ".fsx")
     let result =
         Run.program "dotnet" ([ "fsi"; script; "--quick"; "--out"; dir; "--data"; Path.Combine(dir, "lorenz_data.npz") ] @ extra)
-            Run.root (TimeSpan.FromMinutes 5.0)
+            Run.root limit
     if result.ExitCode <> 0 then failtestf "%s exited with %d:\n%s" name result.ExitCode result.Output
     let json = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, name + ".json"))).RootElement
+    json, result
+
+/// Runs scripts/NAME.fsx --quick with outputs in a fresh folder; returns the folder and the parsed JSON result.
+let runChapter (name: string) (extra: string list) =
+    let dir = Run.tempFolder name
+    let json, result = runChapterIn dir (TimeSpan.FromMinutes 5.0) name extra
     dir, json, result
 
 /// Checks that the chapter's HTML page exists, embeds plotly.js (renders offline) and holds at least n charts.

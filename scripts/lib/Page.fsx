@@ -11,7 +11,8 @@ open Plotly.NET
 open Markdig
 open NeuroDyn.IO
 
-let private plotlyJs =
+/// plotly.js as shipped inside Plotly.NET, for pages and figures that must render with no network.
+let plotlyJs =
     lazy
         let assembly = typeof<GenericChart>.Assembly
         let name = assembly.GetManifestResourceNames() |> Array.find (fun n -> n.EndsWith ".min.js")
