@@ -58,7 +58,9 @@ case "$cmd" in
             dotnet fsi "$chapter" "$@"
             log "[$((i + 1))/${#chapters[@]}] $(basename "$chapter" .fsx) done in $((SECONDS - began)) s"
         done
-        log "tutorial finished in $((SECONDS - start)) s; open out/*.html in a browser" ;;
+        log "tutorial finished in $((SECONDS - start)) s"
+        [ -f out/05_synthesis.md ] && cat out/05_synthesis.md
+        log "the book: out/book/index.html (each chapter also as out/NN_name.html; figures in out/figures/)" ;;
     bench)
         setup
         dotnet run --project bench/NeuroDyn.Bench.fsproj -c Release --no-build -- "$@" ;;
