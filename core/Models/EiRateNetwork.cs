@@ -26,7 +26,8 @@ namespace NeuroDyn.Models;
 /// of E columns are drawn as U(0, 2)/√n_E and of I columns as U(0, 2)·(n_E/n_I)/√n_E, then each row's inhibitory weights are rescaled
 /// so that Σ_E W_ij = Σ_I |W_ij| exactly (Rajan &amp; Abbott 2006, PRL 97:188104): the uniform mode is then an eigenvector with
 /// eigenvalue 0, excitation and inhibition of order √n_E cancel for any common rate, and the whole matrix is scaled so that its
-/// spectral radius equals <see cref="EiRateNetworkOptions.SpectralRadius"/>. <see cref="MeasureBalance"/> measures how balanced a run is.</para>
+/// spectral radius equals <see cref="EiRateNetworkOptions.SpectralRadius"/>. The biases start at <see cref="EiRateNetworkOptions.ExternalDrive"/> ± 1/√D,
+/// a tonic external excitation (the theory's external drive) that keeps both populations active. <see cref="MeasureBalance"/> measures how balanced a run is.</para>
 /// <para>Zero-order hold: the window's samples drive the network in turn, each held for Δ, from r(0) = 0; the prediction of x_L is the
 /// readout of r(LΔ). Integration is shared with the CT-RNN (<see cref="RateIntegrator"/>).</para>
 /// </remarks>
