@@ -34,11 +34,8 @@ open Plotly.NET
 open Plotly.NET.LayoutObjects
 
 let args = Cli.Args.FromFsi()
-let quick = args.Flag "quick"
-let full = args.Flag "full"
-let outDir = Output.fromRoot (args.Text("out", "out"))
-let dataPath = Output.fromRoot (args.Text("data", "data/processed/lorenz_data.npz"))
-let seed = args.Int("seed", 0)
+let common = Output.chapterOptions args
+let quick, full, outDir, dataPath, seed = common.Quick, common.Full, common.OutDir, common.DataPath, common.Seed
 let hidden = args.Int("hidden", (if quick then 16 else 64))
 let solverName = args.Text("solver", "rk4")
 let adjoint = args.Flag "adjoint"
@@ -65,13 +62,7 @@ let page = Page.Page("Chapter 01 — CT-RNN as a neural ODE", __SOURCE_DIRECTORY
 
 The z-scored Lorenz data of chapter 00 (made here if it is missing): windows of 50 states, target the next.
 *)
-let data =
-    if File.Exists dataPath then LorenzData.Load dataPath
-    else
-        printfn "no data set at %s; generating it as chapter 00 does" dataPath
-        let d = (LorenzDataset.Generate(LorenzDataOptions(Duration = (if quick then 20.0 else 200.0)))).Data
-        d.Save dataPath
-        d
+let data = Models.lorenzData dataPath (if quick then 20.0 else 200.0)
 printfn "data: %d train, %d val, %d test samples, windows of %d" (Array2D.length1 data.Train) (Array2D.length1 data.Val) (Array2D.length1 data.Test) data.SeqLength
 
 (**

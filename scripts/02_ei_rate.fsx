@@ -42,24 +42,14 @@ open Plotly.NET
 open TorchSharp
 
 let args = Cli.Args.FromFsi()
-let quick = args.Flag "quick"
-let full = args.Flag "full"
-let outDir = Output.fromRoot (args.Text("out", "out"))
-let dataPath = Output.fromRoot (args.Text("data", "data/processed/lorenz_data.npz"))
-let seed = args.Int("seed", 0)
+let common = Output.chapterOptions args
+let quick, full, outDir, dataPath, seed = common.Quick, common.Full, common.OutDir, common.DataPath, common.Seed
 let hidden = args.Int("hidden", (if quick then 16 else 64))
 let epochs = args.Int("epochs", (if quick then 2 elif full then 60 else 6))
 args.Check()
-if quick && full then failwith "--quick and --full exclude each other; give one of them"
 let page = Page.Page("Chapter 02 — Balanced E/I rate network", __SOURCE_DIRECTORY__ + "/02_ei_rate.fsx")
 
-let data =
-    if File.Exists dataPath then LorenzData.Load dataPath
-    else
-        printfn "no data set at %s: generating it (chapter 00 does the same)" dataPath
-        let generated = (LorenzDataset.Generate(LorenzDataOptions(Duration = (if quick then 20.0 else 200.0)))).Data
-        generated.Save dataPath
-        generated
+let data = Models.lorenzData dataPath (if quick then 20.0 else 200.0)
 let seqLength = data.SeqLength
 
 /// Row-major copy of a 2-D tensor as a matrix.

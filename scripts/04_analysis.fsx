@@ -30,11 +30,8 @@ open NeuroDyn.Data
 open Plotly.NET
 
 let args = Cli.Args.FromFsi()
-let quick = args.Flag "quick"
-let full = args.Flag "full"
-let outDir = Output.fromRoot (args.Text("out", "out"))
-let dataPath = Output.fromRoot (args.Text("data", "data/processed/lorenz_data.npz"))
-let seed = args.Int("seed", 0)
+let common = Output.chapterOptions args
+let quick, full, outDir, dataPath, seed = common.Quick, common.Full, common.OutDir, common.DataPath, common.Seed
 args.Check()
 
 /// Length of the Lyapunov averages in data time units (Lorenz, CT-RNN), of the sampled orbits in samples, and the number of fixed-point starts.
@@ -247,12 +244,17 @@ let freeRun = Evaluate.FreeRun(model, Series.Rows(data.Test, 0, data.SeqLength),
 let rosensteinOptions = RosensteinOptions(Dt = data.Dt)
 let ctRnnRosenstein = LargestLyapunov.Rosenstein(freeRun, rosensteinOptions)
 let lorenzRosenstein = LargestLyapunov.Rosenstein(lorenzOrbit, rosensteinOptions)
-let ctRnnCorrelation = Dimensions.Correlation(freeRun, correlationOptions)
+/// The free run's correlation sum, or None with the reason when it has no scaling region (a network that settled on a
+/// fixed point or a small cycle has too few distinct pairs at small radii).
+let ctRnnCorrelation, ctRnnCorrelationProblem =
+    try Some(Dimensions.Correlation(freeRun, correlationOptions)), None
+    with :? ArgumentException as e -> None, Some e.Message
+let ctRnnDimension = ctRnnCorrelation |> Option.map (fun c -> c.Dimension) |> Option.defaultValue nan
 let testLength = Array2D.length1 data.Test
 let dStsp = AttractorAgreement.StateSpaceDivergence(data.Test, freeRun)
 let dH = AttractorAgreement.PowerSpectrumDistance(data.Test, Series.Rows(freeRun, 0, testLength))
 let freeRunSeconds = lap ()
-printfn "CT-RNN free run: Rosenstein λ_max %.3f (Lorenz orbit %.3f), D_2 %.3f, D_stsp %.3f, D_H %.3f" ctRnnRosenstein.Exponent lorenzRosenstein.Exponent ctRnnCorrelation.Dimension dStsp dH
+printfn "CT-RNN free run: Rosenstein λ_max %.3f (Lorenz orbit %.3f), D_2 %.3f, D_stsp %.3f, D_H %.3f" ctRnnRosenstein.Exponent lorenzRosenstein.Exponent ctRnnDimension dStsp dH
 
 /// Rosenstein's divergence curve with its fitted line over the fit range.
 let divergenceCurves (name: string) (r: RosensteinResult) =
@@ -263,11 +265,12 @@ page.Chart(
         (divergenceCurves "CT-RNN free run" ctRnnRosenstein @ divergenceCurves "Lorenz-63 orbit" lorenzRosenstein))
 page.Chart(
     Plots.logLog "Correlation sums: the CT-RNN's free run against Lorenz-63 (each in its own units)" "radius r" "C(r)"
-        (correlationCurves "CT-RNN" ctRnnCorrelation @ correlationCurves "Lorenz-63" lorenzCorrelation))
+        ((ctRnnCorrelation |> Option.map (correlationCurves "CT-RNN") |> Option.defaultValue []) @ correlationCurves "Lorenz-63" lorenzCorrelation))
 page.Text(
     $"Rosenstein's largest exponent: **{ctRnnRosenstein.Exponent:F3}** for the CT-RNN's free run, {lorenzRosenstein.Exponent:F3} for a Lorenz orbit "
     + $"of the same {orbitSamples} samples (the field's QR estimate: {ctRnnExponents.[0]:F3}). Correlation dimension of the free run "
-    + $"**{ctRnnCorrelation.Dimension:F3}** (Lorenz {lorenzCorrelation.Dimension:F3}). Against the test data: **D_stsp = {dStsp:F3}**, **D_H = {dH:F3}**.")
+    + $"**{ctRnnDimension:F3}** (Lorenz {lorenzCorrelation.Dimension:F3}). Against the test data: **D_stsp = {dStsp:F3}**, **D_H = {dH:F3}**."
+    + (ctRnnCorrelationProblem |> Option.map (fun m -> $" The free run's correlation dimension could not be estimated: {m}") |> Option.defaultValue ""))
 
 (**
 ### Its fixed points
@@ -349,13 +352,13 @@ page.Table(
       [ "λ₃"; $"{lorenzSpectrum.Exponents.[2]:F3}"; ctRnnAt 2 ]
       [ "λ_max, Rosenstein on the output series"; $"{lorenzRosenstein.Exponent:F3}"; $"{ctRnnRosenstein.Exponent:F3}" ]
       [ "Kaplan–Yorke dimension"; $"{lorenzKaplanYorke:F3}"; $"{ctRnnKaplanYorke:F3}" ]
-      [ "correlation dimension"; $"{lorenzCorrelation.Dimension:F3}"; $"{ctRnnCorrelation.Dimension:F3}" ]
+      [ "correlation dimension"; $"{lorenzCorrelation.Dimension:F3}"; $"{ctRnnDimension:F3}" ]
       [ "fixed points (kind, unstable directions)"; kinds lorenzFixed.FixedPoints; kinds ctRnnFixed.FixedPoints ]
       [ "D_stsp / D_H against the test data"; "—"; $"{dStsp:F3} / {dH:F3}" ] ])
 page.Chart(
     Plots.groupedBars "Learned against true" [ "λ₁"; "λ₁ (Rosenstein)"; "λ₂"; "D_KY"; "D₂" ]
         [ "Lorenz-63", [ lorenzSpectrum.Exponents.[0]; lorenzRosenstein.Exponent; lorenzSpectrum.Exponents.[1]; lorenzKaplanYorke; lorenzCorrelation.Dimension ]
-          "CT-RNN", [ ctRnnExponents.[0]; ctRnnRosenstein.Exponent; (if exponentCount > 1 then ctRnnExponents.[1] else nan); ctRnnKaplanYorke; ctRnnCorrelation.Dimension ] ])
+          "CT-RNN", [ ctRnnExponents.[0]; ctRnnRosenstein.Exponent; (if exponentCount > 1 then ctRnnExponents.[1] else nan); ctRnnKaplanYorke; ctRnnDimension ] ])
 page.Chart(Plots.attractor3d "Free-running CT-RNN and the test data (z-scored)" [ ("truth (test)", data.Test); ("CT-RNN free run", Series.Rows(freeRun, 0, min 3000 orbitSamples)) ])
 
 page.Save(Path.Combine(outDir, "04_analysis.html"))
@@ -391,7 +394,7 @@ Output.writeJson (Path.Combine(outDir, "04_analysis.json"))
            lyapunov = ctRnnExponents
            lyapunov_model_time = ctRnnSpectrum.Exponents
            kaplan_yorke = ctRnnKaplanYorke
-           correlation_dimension = ctRnnCorrelation.Dimension
+           correlation_dimension = ctRnnDimension
            lambda_max_rosenstein = ctRnnRosenstein.Exponent
            d_stsp = dStsp
            d_h = dH

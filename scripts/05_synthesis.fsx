@@ -39,14 +39,9 @@ open Plotly.NET
 open Plotly.NET.LayoutObjects
 
 let args = Cli.Args.FromFsi()
-let quick = args.Flag "quick"
-let full = args.Flag "full"
-let outOption = args.Text("out", "out")
-let outDir = Output.fromRoot outOption
-let dataPath = Output.fromRoot (args.Text("data", "data/processed/lorenz_data.npz"))
-let seed = args.Int("seed", 0)
+let common = Output.chapterOptions args
+let quick, full, outDir, dataPath, seed = common.Quick, common.Full, common.OutDir, common.DataPath, common.Seed
 args.Check()
-if quick && full then failwith "--quick and --full contradict each other; give one of them (or neither for the default run)"
 let page = Page.Page("Chapter 05 — Synthesis", __SOURCE_DIRECTORY__ + "/05_synthesis.fsx")
 
 /// Largest Lyapunov exponent of Lorenz-63 (σ 10, ρ 28, β 8/3) per time unit (Sprott 2003: 0.9056).
@@ -57,13 +52,7 @@ let lorenzLambda = 0.9056
 
 The data set of chapter 00 (made here if it is missing), then each chapter's JSON result.
 *)
-let data =
-    if File.Exists dataPath then LorenzData.Load dataPath
-    else
-        printfn "no data set at %s; generating it as chapter 00 does" dataPath
-        let d = (LorenzDataset.Generate(LorenzDataOptions(Duration = (if quick then 20.0 else 200.0)))).Data
-        d.Save dataPath
-        d
+let data = Models.lorenzData dataPath (if quick then 20.0 else 200.0)
 
 let notes = ResizeArray<string>()
 let chapters = [ "01_ctrnn"; "02_ei_rate"; "03_spiking"; "04_analysis" ]

@@ -24,3 +24,15 @@ let writeJson (path: string) (value: obj) =
 
 /// Parses a JSON file written by `writeJson`.
 let readJson (path: string) = JsonDocument.Parse(File.ReadAllText path)
+
+/// The options every chapter takes: `--quick` (tiny sizes, for tests), `--full` (full quality), `--out DIR`, `--data PATH`, `--seed N`.
+type ChapterOptions = { Quick: bool; Full: bool; OutDir: string; DataPath: string; Seed: int }
+
+/// Reads the common chapter options (paths relative to the repository root); --quick and --full exclude each other.
+let chapterOptions (args: Cli.Args) =
+    if args.Flag "quick" && args.Flag "full" then failwith "--quick and --full exclude each other; give one of them (or neither for the default run)"
+    { Quick = args.Flag "quick"
+      Full = args.Flag "full"
+      OutDir = fromRoot (args.Text("out", "out"))
+      DataPath = fromRoot (args.Text("data", "data/processed/lorenz_data.npz"))
+      Seed = args.Int("seed", 0) }
