@@ -38,3 +38,31 @@ let logY (title: string) (xTitle: string) (yTitle: string) (curves: (string * fl
     |> Chart.withYAxis (LinearAxis.init (AxisType = StyleParam.AxisType.Log, Title = Title.init yTitle))
     |> Chart.withXAxisStyle xTitle
     |> Chart.withTitle title
+
+/// Several curves y(x) on shared axes with axis titles.
+let lines (title: string) (xTitle: string) (yTitle: string) (curves: (string * float[] * float[]) list) =
+    curves
+    |> List.map (fun (n, x, y) -> Chart.Line(x = x, y = y, Name = n))
+    |> Chart.combine
+    |> Chart.withXAxisStyle xTitle
+    |> Chart.withYAxisStyle yTitle
+    |> Chart.withTitle title
+
+/// Curves with logarithmic x and y axes.
+let logLog (title: string) (xTitle: string) (yTitle: string) (curves: (string * float[] * float[]) list) =
+    curves
+    |> List.map (fun (n, x, y) -> Chart.Line(x = x, y = y, Name = n, ShowMarkers = true))
+    |> Chart.combine
+    |> Chart.withXAxis (LinearAxis.init (AxisType = StyleParam.AxisType.Log, Title = Title.init xTitle))
+    |> Chart.withYAxis (LinearAxis.init (AxisType = StyleParam.AxisType.Log, Title = Title.init yTitle))
+    |> Chart.withTitle title
+
+/// A spike raster (one dot per spike: time, neuron) above the population rate (Hz) against time, sharing the time axis.
+let raster (title: string) (spikeTimes: float[]) (neurons: int[]) (rateTimes: float[]) (rates: float[]) =
+    [ Chart.Point(x = spikeTimes, y = neurons, Name = "spikes", Marker = TraceObjects.Marker.init (Size = 3))
+      |> Chart.withYAxisStyle "neuron"
+      Chart.Line(x = rateTimes, y = rates, Name = "population rate")
+      |> Chart.withYAxisStyle "rate (Hz)"
+      |> Chart.withXAxisStyle "time (ms)" ]
+    |> Chart.Grid(2, 1)
+    |> Chart.withTitle title
