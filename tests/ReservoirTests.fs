@@ -130,6 +130,18 @@ let tests =
                 IO.File.Delete path
         }
 
+        test "the first closed-loop step is the teacher-forced one-step prediction" {
+            let data = lorenz.Force()
+            let training = ReservoirForecaster.Train(small, 3L, Series.Rows(data.Train, 0, 600), data.Val, ReservoirTrainingOptions(Washout = 100))
+            let f = training.Forecaster
+            let series = Series.Rows(data.Test, 0, 122) // warm-up of 120 samples, the state to predict and one more
+            let teacher = f.PredictOneStep(series, 119) // predicts row 120 from the traces after row 119
+            let closed = f.Forecast(Series.Rows(data.Test, 0, 120), 1)
+            for k in 0 .. 2 do
+                // same reservoir, same inputs, same readout: identical arithmetic up to the order of the readout sum
+                Expect.floatClose { absolute = 1e-12; relative = 0.0 } closed.[0, k] teacher.Predictions.[0, k] $"component {k}"
+        }
+
         test "surrogate spike: forward is the Heaviside step, backward the fast-sigmoid derivative" {
             TorchRuntime.Initialize() |> ignore
             let alpha = 10.0
