@@ -284,8 +284,8 @@ let surrogateOptions = SurrogateLifOptions(Hidden = (if quick then 32 elif full 
 let surrogate = new SurrogateLifNetwork(surrogateOptions, int64 seed + 2L)
 let trainingOptions =
     TrainingOptions(
-        Epochs = (if quick then 2 elif full then 40 else 8), BatchSize = 64, SeqLength = data.SeqLength, LearningRate = 2e-3,
-        MaxBatchesPerEpoch = Nullable(if quick then 4 elif full then 160 else 30), Seed = seed, EarlyStoppingPatience = Nullable 8, Threads = Nullable 1)
+        Epochs = (if quick then 2 elif full then 25 else 8), BatchSize = 64, SeqLength = data.SeqLength, LearningRate = 2e-3,
+        MaxBatchesPerEpoch = Nullable(if quick then 4 elif full then 60 else 30), Seed = seed, EarlyStoppingPatience = Nullable 8, Threads = Nullable 1)
 let fitResult = timed "surrogate_train" (fun () -> Trainer.Fit(surrogate, data.Train, data.Val, trainingOptions, ConsoleProgress()))
 let surrogateMse = Evaluate.OneStepMse(surrogate, data.Test, data.SeqLength)
 let surrogateVpt = timed "surrogate_closed_loop" (fun () -> Evaluate.ValidPredictionTime(surrogate, data.Test, washout, startCount, horizon, data.Dt, seed = seed))
@@ -296,6 +296,18 @@ page.Chart(
     Plots.logY "Surrogate-gradient training: loss per epoch" "epoch" "MSE"
         [ "train", epochs, fitResult.History |> Seq.map (fun e -> e.TrainLoss) |> Seq.toArray
           "validation", epochs, fitResult.History |> Seq.map (fun e -> e.ValidationLoss) |> Seq.toArray ])
+/// Spikes of the trained network while it reads one warm-up window: [steps, neurons] as 0/1.
+let surrogateSpikes =
+    let window = TorchSharp.torch.tensor(Series.Rows(data.Test, starts.[best], washout), dtype = TorchSharp.torch.ScalarType.Float64).unsqueeze(0L)
+    surrogate.Spikes(window).squeeze(0L).data<float>().ToArray()
+let stepMs = surrogateOptions.SampleDuration / float surrogateOptions.StepsPerSample
+let spikePoints =
+    [| for k in 0 .. surrogateSpikes.Length - 1 do
+         if surrogateSpikes.[k] > 0.5 then yield float (k / surrogateOptions.Hidden) * stepMs, k % surrogateOptions.Hidden |]
+let spikeCounts = Array.init (surrogateSpikes.Length / surrogateOptions.Hidden) (fun t -> Array.sum surrogateSpikes.[t * surrogateOptions.Hidden .. (t + 1) * surrogateOptions.Hidden - 1])
+page.Chart(
+    Plots.raster "The trained network's spikes while it reads a warm-up window" (Array.map fst spikePoints) (Array.map snd spikePoints)
+        (Array.init spikeCounts.Length (fun t -> float t * stepMs)) (spikeCounts |> Array.map (fun c -> c / float surrogateOptions.Hidden / stepMs * 1000.0)))
 let surrogateFree = Evaluate.FreeRun(surrogate, Series.Rows(data.Test, starts.[best], washout), horizon)
 page.Chart(
     Plots.timeSeries "Surrogate network in closed loop from the same start" forecastTimes [ "x"; "y"; "z" ]
@@ -311,7 +323,7 @@ page.Table(
 
 (**
 The reservoir needs no gradient and trains in one linear solve, but only its readout adapts; the trained network shapes its
-own recurrent dynamics with a tenth of the neurons. Chapter 05 reloads both from `out/models/`.
+own recurrent dynamics with far fewer neurons. Chapter 05 reloads both from `out/models/`.
 *)
 let modelDir = IO.Path.Combine(outDir, "models")
 IO.Directory.CreateDirectory modelDir |> ignore

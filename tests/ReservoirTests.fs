@@ -201,6 +201,9 @@ let tests =
             Throws.withMessage<ArgumentException> [ "washout" ] (fun () -> ReservoirForecaster.Train(small, 1L, Array2D.zeroCreate 50 3, Array2D.zeroCreate 50 3, ReservoirTrainingOptions(Washout = 60)) |> ignore)
             Throws.withMessage<ArgumentException> [ "Hidden" ] (fun () -> new SurrogateLifNetwork(SurrogateLifOptions(Hidden = 0), 1L) |> ignore)
             Throws.withMessage<ArgumentException> [ "TauMem" ] (fun () -> new SurrogateLifNetwork(SurrogateLifOptions(TauMem = 0.0), 1L) |> ignore)
+            use net = new SurrogateLifNetwork(SurrogateLifOptions(Hidden = 4), 1L)
+            Throws.withMessage<ArgumentException> [ "NaN" ] (fun () -> net.PredictNext(torch.zeros([| 1L; 3L; 3L |], dtype = f64) + nan) |> ignore)
+            Throws.withMessage<ArgumentException> [ "[batch, length, 3]" ] (fun () -> net.PredictNext(torch.zeros([| 1L; 3L; 2L |], dtype = f64)) |> ignore)
             Throws.withMessage<ArgumentOutOfRangeException> [ "steepness" ] (fun () -> SurrogateSpike.Apply(torch.zeros(3), -1.0) |> ignore)
             Throws.withMessage<IO.FileNotFoundException> [ "ReservoirForecaster.Save" ] (fun () -> ReservoirForecaster.Load "/nonexistent/reservoir.json" |> ignore)
         }

@@ -135,6 +135,9 @@ public sealed class SurrogateLifNetwork : nn.Module<Tensor, Tensor>, ISequenceMo
             throw new ArgumentException($"windows must have shape [batch, length, {Options.InputSize}] with batch, length >= 1, but have shape [{string.Join(", ", windows.shape)}].", nameof(windows));
         if (windows.dtype != w_in.dtype || windows.device.type != w_in.device.type)
             throw new ArgumentException($"windows are {windows.dtype} on {windows.device} but the network is {w_in.dtype} on {w_in.device}; convert them with .to(...).", nameof(windows));
+        using var noGrad = torch.no_grad();
+        if (!torch.isfinite(windows).all().item<bool>())
+            throw new ArgumentException("windows contain NaN or infinite entries; clean or re-normalise the data.", nameof(windows));
     }
 
     static void Validate(SurrogateLifOptions o)
