@@ -114,3 +114,13 @@ let groupedBars (title: string) (quantities: string list) (models: (string * flo
     |> List.map (fun (n, values) -> Chart.Column(values = values, Keys = quantities, Name = n))
     |> Chart.combine
     |> Chart.withTitle title
+
+/// A spike raster (one dot per spike: time, neuron) above the population rate (Hz) against time, sharing the time axis.
+let raster (title: string) (spikeTimes: float[]) (neurons: int[]) (rateTimes: float[]) (rates: float[]) =
+    [ Chart.Point(x = spikeTimes, y = neurons, Name = "spikes", Marker = TraceObjects.Marker.init (Size = 3))
+      |> Chart.withYAxisStyle "neuron"
+      Chart.Line(x = rateTimes, y = rates, Name = "population rate")
+      |> Chart.withYAxisStyle "rate (Hz)"
+      |> Chart.withXAxisStyle "time (ms)" ]
+    |> Chart.Grid(2, 1)
+    |> Chart.withTitle title

@@ -1,0 +1,208 @@
+using System.Text.Json;
+using NeuroDyn.IO;
+
+namespace NeuroDyn.Models.Reservoir;
+
+/// <summary>Settings of <see cref="ReservoirForecaster.Train"/>.</summary>
+public sealed record ReservoirTrainingOptions
+{
+    /// <summary>Samples fed before features are collected, so the reservoir forgets its arbitrary initial state (default 200 = 200 ms at 1 ms per sample, 10 τ_m).</summary>
+    public int Washout { get; init; } = 200;
+    /// <summary>The ridge strengths tried; the one with the smallest validation MSE is kept (default 10⁻⁴ … 10⁴, 17 values).</summary>
+    public IReadOnlyList<double> Lambdas { get; init; } = RidgeRegression.LogGrid(1e-4, 1e4, 17);
+}
+
+/// <summary>The outcome of training a reservoir forecaster.</summary>
+/// <param name="Forecaster">The trained forecaster.</param>
+/// <param name="Selection">The λ grid with the validation MSE of each (of the increment, which equals the one-step MSE).</param>
+/// <param name="TrainMse">One-step MSE on the training features with the chosen λ.</param>
+/// <param name="Seconds">Wall-clock seconds for driving the reservoir and fitting.</param>
+public sealed record ReservoirTraining(ReservoirForecaster Forecaster, RidgeSelection Selection, double TrainMse, double Seconds);
+
+/// <summary>One-step predictions of a series under teacher forcing.</summary>
+/// <param name="Predictions">x̂_{t+1} for t = washout … T−2, rows × D.</param>
+/// <param name="Targets">The true x_{t+1} for the same rows.</param>
+/// <param name="Traces">Spike traces after each of those samples, rows × N (what the readout read).</param>
+/// <param name="Mse">Mean over rows and components of (x̂ − x)².</param>
+/// <param name="PersistenceMse">MSE of the trivial forecast x̂_{t+1} = x_t, for comparison.</param>
+public sealed record OneStepForecast(double[,] Predictions, double[,] Targets, double[,] Traces, double Mse, double PersistenceMse);
+
+/// <summary>
+/// Next-state forecasts from a <see cref="SpikingReservoir"/> with a linear readout fitted by ridge regression (reservoir computing;
+/// Jaeger 2001, Maass et al. 2002): features φ_t = [u_t, r(t)] (the sample just fed and the spike traces after it), prediction
+/// x̂_{t+1} = u_t + Wᵀφ_t + b, i.e. the readout learns the increment x_{t+1} − x_t. In closed loop x̂_{t+1} is fed back as the next input,
+/// so the spiking network generates the trajectory itself.
+/// </summary>
+public sealed class ReservoirForecaster
+{
+    /// <summary>The reservoir's options.</summary>
+    public SpikingReservoirOptions Options { get; }
+    /// <summary>The reservoir's seed (a fresh reservoir with it is built for every run).</summary>
+    public long Seed { get; }
+    /// <summary>The fitted readout: features [u, r] (D + N) → increment (D).</summary>
+    public RidgeReadout Readout { get; }
+
+    /// <summary>A forecaster from a reservoir description and a fitted readout of D + N features and D outputs.</summary>
+    public ReservoirForecaster(SpikingReservoirOptions options, long seed, RidgeReadout readout)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(readout);
+        options.Validate();
+        if (readout.FeatureCount != options.InputSize + options.NeuronCount || readout.OutputCount != options.InputSize)
+            throw new ArgumentException($"the readout maps {readout.FeatureCount} features to {readout.OutputCount} outputs, but this reservoir needs D + N = {options.InputSize + options.NeuronCount} features and D = {options.InputSize} outputs; it was fitted for another reservoir.", nameof(readout));
+        (Options, Seed, Readout) = (options, seed, readout);
+    }
+
+    /// <summary>Drives fresh reservoirs (same seed) with the training and validation series, discards the washout, and fits the readout, λ chosen on validation.</summary>
+    public static ReservoirTraining Train(SpikingReservoirOptions options, long seed, double[,] train, double[,] validation, ReservoirTrainingOptions? training = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var o = training ?? new ReservoirTrainingOptions();
+        options.Validate();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (trainFeatures, trainTargets) = Collect(options, seed, train, o.Washout, nameof(train));
+        var (validationFeatures, validationTargets) = Collect(options, seed, validation, o.Washout, nameof(validation));
+        var selection = RidgeRegression.FitOnValidation(trainFeatures, trainTargets, validationFeatures, validationTargets, o.Lambdas);
+        var fitted = selection.Readout.Predict(trainFeatures);
+        double trainMse = MeanSquaredDifference(fitted, trainTargets);
+        return new ReservoirTraining(new ReservoirForecaster(options, seed, selection.Readout), selection, trainMse, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Teacher-forced one-step predictions of <paramref name="series"/> after a washout of that many samples.</summary>
+    public OneStepForecast PredictOneStep(double[,] series, int washout)
+    {
+        var (features, increments) = Collect(Options, Seed, series, washout, nameof(series));
+        var predicted = Readout.Predict(features);
+        int rows = predicted.GetLength(0), d = Options.InputSize, n = Options.NeuronCount;
+        var traces = new double[rows, n];
+        for (int r = 0; r < rows; r++)
+            for (int i = 0; i < n; i++) traces[r, i] = features[r, d + i];
+        var predictions = new double[rows, d];
+        var targets = new double[rows, d];
+        var zero = new double[rows, d];
+        for (int r = 0; r < rows; r++)
+            for (int k = 0; k < d; k++)
+            {
+                predictions[r, k] = series[washout + r, k] + predicted[r, k];
+                targets[r, k] = series[washout + r + 1, k];
+            }
+        return new OneStepForecast(predictions, targets, traces, MeanSquaredDifference(predictions, targets), MeanSquaredDifference(increments, zero));
+    }
+
+    /// <summary>Closed loop: a fresh reservoir is driven by the rows of <paramref name="warmup"/> (L × D), then by its own predictions for <paramref name="steps"/> samples; returns them (steps × D).</summary>
+    public double[,] Forecast(double[,] warmup, int steps)
+    {
+        ArgumentNullException.ThrowIfNull(warmup);
+        if (warmup.GetLength(0) < 1 || warmup.GetLength(1) != Options.InputSize)
+            throw new ArgumentException($"warmup is {warmup.GetLength(0)}×{warmup.GetLength(1)}; it needs at least one row of {Options.InputSize} values.", nameof(warmup));
+        if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), steps, "a closed-loop forecast needs at least 1 step.");
+        using var reservoir = new SpikingReservoir(Options, Seed);
+        int d = Options.InputSize, n = Options.NeuronCount;
+        var features = new double[d + n];
+        var increment = new double[d];
+        var input = new double[d];
+        for (int t = 0; t < warmup.GetLength(0) - 1; t++)
+        {
+            for (int k = 0; k < d; k++) input[k] = warmup[t, k];
+            reservoir.Advance(input);
+        }
+        for (int k = 0; k < d; k++) input[k] = warmup[warmup.GetLength(0) - 1, k];
+        var result = new double[steps, d];
+        for (int s = 0; s < steps; s++)
+        {
+            input.CopyTo(features, 0);
+            reservoir.Advance(input).CopyTo(features.AsSpan(d));
+            Readout.Predict(features, increment);
+            for (int k = 0; k < d; k++)
+            {
+                input[k] += increment[k];
+                result[s, k] = input[k];
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Closed-loop forecasts from many starts of a series: forecast n warms up on rows starts[n] … starts[n] + L − 1 and predicts the next <paramref name="steps"/> rows (the layout Evaluate.ValidPredictionTime expects).</summary>
+    public IReadOnlyList<double[,]> Forecasts(double[,] series, IReadOnlyList<int> starts, int warmup, int steps, int parallelism = 1)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        ArgumentNullException.ThrowIfNull(starts);
+        if (warmup < 1) throw new ArgumentOutOfRangeException(nameof(warmup), warmup, "the warm-up needs at least 1 sample.");
+        if (parallelism < 1) throw new ArgumentOutOfRangeException(nameof(parallelism), parallelism, "parallelism must be at least 1.");
+        foreach (int s in starts)
+            if (s < 0 || s + warmup > series.GetLength(0))
+                throw new ArgumentOutOfRangeException(nameof(starts), s, $"start {s} with a warm-up of {warmup} runs past the series of {series.GetLength(0)} rows.");
+        var results = new double[starts.Count][,];
+        Parallel.For(0, starts.Count, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, i =>
+        {
+            var window = new double[warmup, series.GetLength(1)];
+            Buffer.BlockCopy(series, starts[i] * series.GetLength(1) * sizeof(double), window, 0, window.Length * sizeof(double));
+            results[i] = Forecast(window, steps);
+        });
+        return results;
+    }
+
+    /// <summary>Writes options, seed and readout as JSON (atomically), enough to rebuild the forecaster with <see cref="Load"/>.</summary>
+    public void Save(string path)
+    {
+        var file = new SavedForecaster(Options, Seed, Readout.Lambda, ToJagged(Readout.Weights), Readout.Intercept);
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(file, new JsonSerializerOptions { WriteIndented = false }));
+    }
+
+    /// <summary>Reads a forecaster written by <see cref="Save"/>.</summary>
+    public static ReservoirForecaster Load(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"No reservoir file at '{path}'. Check the path, or write it first with ReservoirForecaster.Save.", path);
+        SavedForecaster? file;
+        try { file = JsonSerializer.Deserialize<SavedForecaster>(File.ReadAllText(path)); }
+        catch (JsonException e) { throw new InvalidDataException($"'{path}' is not a reservoir file written by ReservoirForecaster.Save: {e.Message}", e); }
+        if (file?.Options is null || file.Weights is null || file.Intercept is null || file.Weights.Length == 0)
+            throw new InvalidDataException($"'{path}' lacks options, weights or intercept; write it again with ReservoirForecaster.Save.");
+        var weights = new double[file.Weights.Length, file.Weights[0].Length];
+        for (int i = 0; i < file.Weights.Length; i++)
+            for (int j = 0; j < file.Weights[i].Length; j++) weights[i, j] = file.Weights[i][j];
+        return new ReservoirForecaster(file.Options, file.Seed, new RidgeReadout(weights, file.Intercept, file.Lambda));
+    }
+
+    /// <summary>The JSON layout of a saved forecaster.</summary>
+    sealed record SavedForecaster(SpikingReservoirOptions Options, long Seed, double Lambda, double[][] Weights, double[] Intercept);
+
+    /// <summary>Features [u_t, r(t)] and increments x_{t+1} − u_t for t = washout … T−2, from a fresh reservoir driven by the whole series.</summary>
+    static (double[,] Features, double[,] Increments) Collect(SpikingReservoirOptions options, long seed, double[,] series, int washout, string name)
+    {
+        ArgumentNullException.ThrowIfNull(series, name);
+        int rows = series.GetLength(0), d = options.InputSize, n = options.NeuronCount;
+        if (series.GetLength(1) != d) throw new ArgumentException($"{name} has {series.GetLength(1)} columns but the reservoir takes {d}.", name);
+        if (washout < 0) throw new ArgumentOutOfRangeException(nameof(washout), washout, "the washout must be >= 0 samples.");
+        if (rows - washout - 1 < 2)
+            throw new ArgumentException($"{name} has {rows} rows; after a washout of {washout} samples fewer than 2 prediction targets remain. Use a longer series or a shorter washout.", name);
+        using var reservoir = new SpikingReservoir(options, seed);
+        int used = rows - washout - 1;
+        var features = new double[used, d + n];
+        var increments = new double[used, d];
+        var flat = System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref features[0, 0], features.Length);
+        var input = new double[d];
+        for (int t = 0; t < rows - 1; t++)
+        {
+            for (int k = 0; k < d; k++) input[k] = series[t, k];
+            var traces = reservoir.Advance(input);
+            if (t < washout) continue;
+            int r = t - washout;
+            input.CopyTo(flat.Slice(r * (d + n), d));
+            traces.CopyTo(flat.Slice(r * (d + n) + d, n));
+            for (int k = 0; k < d; k++) increments[r, k] = series[t + 1, k] - series[t, k];
+        }
+        return (features, increments);
+    }
+
+    static double MeanSquaredDifference(double[,] a, double[,] b)
+    {
+        double sum = 0;
+        for (int r = 0; r < a.GetLength(0); r++)
+            for (int k = 0; k < a.GetLength(1); k++) sum += (a[r, k] - b[r, k]) * (a[r, k] - b[r, k]);
+        return sum / a.Length;
+    }
+
+    static double[][] ToJagged(double[,] m) =>
+        Enumerable.Range(0, m.GetLength(0)).Select(i => Enumerable.Range(0, m.GetLength(1)).Select(j => m[i, j]).ToArray()).ToArray();
+}

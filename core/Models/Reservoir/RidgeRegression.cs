@@ -1,0 +1,113 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NeuroDyn.Models.Reservoir;
+
+/// <summary>
+/// Ridge regression (Tikhonov regularisation; Hoerl &amp; Kennard 1970, Technometrics 12:55) with an unpenalised intercept:
+/// minimise Σ_t ‖y_t − Wᵀx_t − b‖² + λ‖W‖², solved on centred data as (X_cᵀX_c + λI) W = X_cᵀY_c, b = ȳ − Wᵀx̄.
+/// The linear algebra runs in float64 through libtorch (a reservoir's Gram matrix has thousands of rows and columns).
+/// </summary>
+public static class RidgeRegression
+{
+    /// <summary>The ridge solution for one λ &gt; 0 (Cholesky solve of the regularised normal equations).</summary>
+    public static RidgeReadout Fit(double[,] features, double[,] targets, double lambda)
+    {
+        CheckPair(features, targets, nameof(features), nameof(targets));
+        CheckLambda(lambda, nameof(lambda));
+        NeuroDyn.Torch.TorchRuntime.Initialize();
+        using var scope = torch.NewDisposeScope();
+        var (x, xMean) = Centred(features);
+        var (y, yMean) = Centred(targets);
+        var gram = x.t().mm(x);
+        gram.diagonal().add_(lambda);
+        var weights = torch.linalg.solve(gram, x.t().mm(y));
+        return Readout(weights, xMean, yMean, lambda);
+    }
+
+    /// <summary>
+    /// Fits on the training pair for every λ in <paramref name="lambdas"/> and keeps the one with the smallest validation MSE.
+    /// One eigendecomposition X_cᵀX_c = V diag(s) Vᵀ serves the whole grid: W(λ) = V diag(1/(s + λ)) Vᵀ X_cᵀY_c.
+    /// </summary>
+    public static RidgeSelection FitOnValidation(double[,] trainFeatures, double[,] trainTargets, double[,] validationFeatures, double[,] validationTargets,
+        IReadOnlyList<double> lambdas)
+    {
+        CheckPair(trainFeatures, trainTargets, nameof(trainFeatures), nameof(trainTargets));
+        CheckPair(validationFeatures, validationTargets, nameof(validationFeatures), nameof(validationTargets));
+        if (validationFeatures.GetLength(1) != trainFeatures.GetLength(1) || validationTargets.GetLength(1) != trainTargets.GetLength(1))
+            throw new ArgumentException($"validation has {validationFeatures.GetLength(1)} features and {validationTargets.GetLength(1)} targets per row but training has {trainFeatures.GetLength(1)} and {trainTargets.GetLength(1)}; both need the same columns.", nameof(validationFeatures));
+        ArgumentNullException.ThrowIfNull(lambdas);
+        if (lambdas.Count == 0) throw new ArgumentException("the λ grid is empty; give at least one λ > 0 (e.g. RidgeRegression.LogGrid(1e-6, 1e2, 17)).", nameof(lambdas));
+        foreach (double l in lambdas) CheckLambda(l, nameof(lambdas));
+        NeuroDyn.Torch.TorchRuntime.Initialize();
+        using var scope = torch.NewDisposeScope();
+        var (x, xMean) = Centred(trainFeatures);
+        var (y, yMean) = Centred(trainTargets);
+        var (s, v) = torch.linalg.eigh(x.t().mm(x));
+        var projected = v.t().mm(x.t().mm(y));                       // Vᵀ X_cᵀ Y_c
+        var validationX = torch.tensor(validationFeatures, ScalarType.Float64) - xMean;
+        var validationY = torch.tensor(validationTargets, ScalarType.Float64) - yMean;
+        var validationV = validationX.mm(v);
+        var mse = new double[lambdas.Count];
+        for (int k = 0; k < lambdas.Count; k++)
+        {
+            using var inner = torch.NewDisposeScope();
+            var shrunk = projected / (s + lambdas[k]).unsqueeze(1);
+            mse[k] = (validationV.mm(shrunk) - validationY).square().mean().item<double>();
+        }
+        int best = Array.IndexOf(mse, mse.Min());
+        var weights = v.mm(projected / (s + lambdas[best]).unsqueeze(1));
+        return new RidgeSelection(Readout(weights, xMean, yMean, lambdas[best]), lambdas.ToArray(), mse, best);
+    }
+
+    /// <summary><paramref name="count"/> values from <paramref name="smallest"/> to <paramref name="largest"/>, equally spaced in log10.</summary>
+    public static double[] LogGrid(double smallest, double largest, int count)
+    {
+        CheckLambda(smallest, nameof(smallest));
+        CheckLambda(largest, nameof(largest));
+        if (count < 2 || !(largest > smallest))
+            throw new ArgumentException($"a log grid needs count >= 2 (got {count}) and largest > smallest (got {smallest} .. {largest}).", nameof(count));
+        double a = Math.Log10(smallest), b = Math.Log10(largest);
+        return Enumerable.Range(0, count).Select(k => Math.Pow(10, a + (b - a) * k / (count - 1))).ToArray();
+    }
+
+    static (Tensor Centred, Tensor Mean) Centred(double[,] values)
+    {
+        var t = torch.tensor(values, ScalarType.Float64);
+        var mean = t.mean([0]);
+        return (t - mean, mean);
+    }
+
+    static RidgeReadout Readout(Tensor weights, Tensor xMean, Tensor yMean, double lambda)
+    {
+        var intercept = yMean - xMean.matmul(weights);
+        return new RidgeReadout(ToMatrix(weights), intercept.data<double>().ToArray(), lambda);
+    }
+
+    static double[,] ToMatrix(Tensor t)
+    {
+        var c = t.contiguous();
+        var result = new double[c.shape[0], c.shape[1]];
+        var data = c.data<double>().ToArray();
+        Buffer.BlockCopy(data, 0, result, 0, data.Length * sizeof(double));
+        return result;
+    }
+
+    static void CheckPair(double[,] features, double[,] targets, string featureName, string targetName)
+    {
+        ArgumentNullException.ThrowIfNull(features, featureName);
+        ArgumentNullException.ThrowIfNull(targets, targetName);
+        if (features.GetLength(0) != targets.GetLength(0))
+            throw new ArgumentException($"{featureName} has {features.GetLength(0)} rows but {targetName} has {targets.GetLength(0)}; give one target row per feature row.", targetName);
+        if (features.GetLength(0) < 2 || features.GetLength(1) < 1 || targets.GetLength(1) < 1)
+            throw new ArgumentException($"{featureName} is {features.GetLength(0)}×{features.GetLength(1)} and {targetName} {targets.GetLength(0)}×{targets.GetLength(1)}; a fit needs at least 2 rows and 1 column each.", featureName);
+        NeuroDyn.Systems.Guard.Finite(System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref features[0, 0], features.Length), featureName);
+        NeuroDyn.Systems.Guard.Finite(System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref targets[0, 0], targets.Length), targetName);
+    }
+
+    static void CheckLambda(double lambda, string name)
+    {
+        if (!double.IsFinite(lambda) || lambda <= 0)
+            throw new ArgumentOutOfRangeException(name, lambda, $"the ridge strength λ must be a finite number > 0 (got {lambda}); use e.g. 1e-6 for nearly no regularisation.");
+    }
+}

@@ -1,0 +1,152 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace NeuroDyn.Models.Reservoir;
+
+/// <summary>
+/// A recurrent network of discrete-time LIF neurons trained end to end with surrogate gradients (Zenke &amp; Ganguli 2018;
+/// Neftci, Mostafa &amp; Zenke 2019, IEEE Signal Process Mag 36:51), in norse's form. Per step of Δ ms, with β = e^{−Δ/τ_mem},
+/// α = e^{−Δ/τ_filter} and threshold 1:
+/// v ← β v (1 − s) + (1 − β)(W_in x + W_rec s + b), s ← H(v − 1) (<see cref="SurrogateSpike"/>), r ← α r + s;
+/// the prediction is ŷ = x + W_out (1 − α) r + b_out (or without x when <see cref="SurrogateLifOptions.Residual"/> is false).
+/// The reset multiplies by the detached spike (Zenke &amp; Vogels 2021), so gradients do not flow through it.
+/// </summary>
+public sealed class SurrogateLifNetwork : nn.Module<Tensor, Tensor>, ISequenceModel
+{
+    readonly Parameter w_in, w_rec, b, w_out, b_out;
+    readonly double beta, alpha;
+
+    /// <summary>The options the network was built with.</summary>
+    public SurrogateLifOptions Options { get; }
+
+    /// <summary>A network with weights drawn from a generator seeded with <paramref name="seed"/>: W_in ~ N(0, 1/D), W_rec ~ N(0, 1/n)/2,
+    /// b ~ U[0.5, 1.5] (so about half of the neurons reach threshold at rest), W_out ~ U(±0.1/√n), b_out = 0.</summary>
+    public SurrogateLifNetwork(SurrogateLifOptions options, long seed, Device? device = null, ScalarType dtype = ScalarType.Float64) : base(nameof(SurrogateLifNetwork))
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Validate(options);
+        if (!torch.is_floating_point(torch.empty(0, dtype)))
+            throw new ArgumentException($"dtype {dtype} is not a floating-point type; use Float64 or Float32.", nameof(dtype));
+        Options = options;
+        int n = options.Hidden, d = options.InputSize;
+        double step = options.SampleDuration / options.StepsPerSample;
+        beta = Math.Exp(-step / options.TauMem);
+        alpha = Math.Exp(-step / options.TauFilter);
+        using var generator = new Generator((ulong)seed);
+        Parameter Make(Tensor values) => new(values.to(dtype, device ?? torch.CPU));
+        w_in = Make(torch.randn([n, d], dtype: ScalarType.Float64, generator: generator).div_(Math.Sqrt(d)));
+        w_rec = Make(torch.randn([n, n], dtype: ScalarType.Float64, generator: generator).div_(2 * Math.Sqrt(n)));
+        b = Make(torch.rand([n], dtype: ScalarType.Float64, generator: generator).add_(0.5));
+        w_out = Make(torch.rand([d, n], dtype: ScalarType.Float64, generator: generator).mul_(0.2 / Math.Sqrt(n)).sub_(0.1 / Math.Sqrt(n)));
+        b_out = Make(torch.zeros([d], dtype: ScalarType.Float64));
+        RegisterComponents();
+    }
+
+    /// <inheritdoc/>
+    public nn.Module Module => this;
+
+    /// <inheritdoc/>
+    public int ParameterCount => (int)parameters().Sum(p => p.numel());
+
+    /// <summary>Input weights W_in [n, D].</summary>
+    public Tensor InputWeight => w_in;
+    /// <summary>Recurrent weights W_rec [n, n].</summary>
+    public Tensor RecurrentWeight => w_rec;
+    /// <summary>Readout weights W_out [D, n].</summary>
+    public Tensor OutputWeight => w_out;
+
+    /// <summary>Next-state predictions [B, D] from windows [B, L, D], starting from rest (v = s = r = 0).</summary>
+    public override Tensor forward(Tensor windows)
+    {
+        CheckWindows(windows);
+        var state = Rest(windows.shape[0]);
+        return Readout(Drive(state, windows), windows.select(1, -1));
+    }
+
+    /// <inheritdoc/>
+    public Tensor PredictNext(Tensor windows) => forward(windows);
+
+    /// <summary>Warm up on windows [B, L, D], then feed each prediction back as the next sample: predictions [B, steps, D].</summary>
+    public Tensor Rollout(Tensor windows, int steps)
+    {
+        CheckWindows(windows);
+        if (steps <= 0) throw new ArgumentOutOfRangeException(nameof(steps), steps, "steps must be >= 1.");
+        var state = Drive(Rest(windows.shape[0]), windows);
+        var y = Readout(state, windows.select(1, -1));
+        var predictions = new List<Tensor>(steps) { y };
+        for (int s = 1; s < steps; s++)
+        {
+            state = Drive(state, y.unsqueeze(1));
+            y = Readout(state, y);
+            predictions.Add(y);
+        }
+        return torch.stack(predictions, dim: 1);
+    }
+
+    /// <summary>Spikes [B, L·StepsPerSample, n] of every step while driven by windows [B, L, D] from rest (for rasters; no gradients kept).</summary>
+    public Tensor Spikes(Tensor windows)
+    {
+        CheckWindows(windows);
+        using var noGrad = torch.no_grad();
+        var recorded = new List<Tensor>();
+        Drive(Rest(windows.shape[0]), windows, recorded);
+        return torch.stack(recorded, dim: 1);
+    }
+
+    /// <summary>The network state: membrane potentials v, last spikes s and traces r, each [B, n].</summary>
+    sealed record State(Tensor V, Tensor S, Tensor R);
+
+    State Rest(long batch)
+    {
+        var zero = torch.zeros([batch, Options.Hidden], dtype: w_in.dtype, device: w_in.device);
+        return new State(zero, zero, zero);
+    }
+
+    /// <summary>Runs the LIF dynamics over the samples of inputs [B, L, D], each held for StepsPerSample steps.</summary>
+    State Drive(State state, Tensor inputs, List<Tensor>? recorded = null)
+    {
+        var drive = torch.nn.functional.linear(inputs, w_in, b); // [B, L, n], one product for all samples
+        var (v, s, r) = state;
+        for (long k = 0; k < inputs.shape[1]; k++)
+        {
+            var current = drive.select(1, k);
+            for (int m = 0; m < Options.StepsPerSample; m++)
+            {
+                v = v * (1 - s.detach()) * beta + (current + s.matmul(w_rec.t())) * (1 - beta);
+                s = SurrogateSpike.Apply(v - 1, Options.Steepness);
+                r = r * alpha + s;
+                recorded?.Add(s);
+            }
+        }
+        return new State(v, s, r);
+    }
+
+    Tensor Readout(State state, Tensor lastInput)
+    {
+        var y = torch.nn.functional.linear(state.R * (1 - alpha), w_out, b_out);
+        return Options.Residual ? y + lastInput : y;
+    }
+
+    void CheckWindows(Tensor windows)
+    {
+        ArgumentNullException.ThrowIfNull(windows);
+        if (windows.dim() != 3 || windows.shape[2] != Options.InputSize || windows.shape[1] == 0 || windows.shape[0] == 0)
+            throw new ArgumentException($"windows must have shape [batch, length, {Options.InputSize}] with batch, length >= 1, but have shape [{string.Join(", ", windows.shape)}].", nameof(windows));
+        if (windows.dtype != w_in.dtype || windows.device.type != w_in.device.type)
+            throw new ArgumentException($"windows are {windows.dtype} on {windows.device} but the network is {w_in.dtype} on {w_in.device}; convert them with .to(...).", nameof(windows));
+        using var noGrad = torch.no_grad();
+        if (!torch.isfinite(windows).all().item<bool>())
+            throw new ArgumentException("windows contain NaN or infinite entries; clean or re-normalise the data.", nameof(windows));
+    }
+
+    static void Validate(SurrogateLifOptions o)
+    {
+        static void Fail(string name, object value, string what) => throw new ArgumentException($"SurrogateLifOptions.{name} = {value} {what}", name);
+        if (o.Hidden < 1) Fail(nameof(o.Hidden), o.Hidden, "must be at least 1 neuron.");
+        if (o.InputSize < 1) Fail(nameof(o.InputSize), o.InputSize, "must be at least 1.");
+        if (o.StepsPerSample < 1) Fail(nameof(o.StepsPerSample), o.StepsPerSample, "must be at least 1 step per sample.");
+        foreach (var (name, value) in new[] { (nameof(o.TauMem), o.TauMem), (nameof(o.TauFilter), o.TauFilter), (nameof(o.SampleDuration), o.SampleDuration), (nameof(o.Steepness), o.Steepness) })
+            if (!double.IsFinite(value) || value <= 0) Fail(name, value, "must be a finite number > 0 (times in ms).");
+    }
+}

@@ -1,0 +1,64 @@
+/// Chapter 03 run end to end in quick mode: regimes, reservoir and surrogate network in the JSON, charts on the page, reloadable models.
+module NeuroDyn.Tests.Chapter03Tests
+
+open System
+open System.IO
+open System.Text.Json
+open Expecto
+open NeuroDyn.Data
+open NeuroDyn.Evaluation
+open NeuroDyn.Training
+open NeuroDyn.Models.Reservoir
+
+/// A JSON number, or NaN/Infinity written as a string by the chapter's JSON writer.
+let private number (e: JsonElement) =
+    if e.ValueKind = JsonValueKind.String then Double.Parse(e.GetString(), Globalization.CultureInfo.InvariantCulture) else e.GetDouble()
+
+[<Tests>]
+let tests =
+    testSequenced <| testList "chapter 03" [
+        test "03 spiking: Brunel's regimes, reservoir and surrogate network; page, JSON and reloadable models" {
+            let dir, json, run = ChapterTests.runChapter "03_spiking" []
+            printfn "chapter 03 --quick ran in %.1f s" run.Seconds
+            ChapterTests.expectPage dir "03_spiking" 13
+            Expect.equal (json.GetProperty("n_neurons").GetInt32()) 250 "quick reservoir size"
+            let regimes = json.GetProperty("regimes").EnumerateArray() |> Seq.toArray
+            Expect.sequenceEqual [ for r in regimes -> number (r.GetProperty "g"), number (r.GetProperty "eta") ]
+                [ 3.0, 2.0; 5.0, 2.0; 6.0, 4.0; 4.5, 0.9 ] "the four regimes of Brunel (2000) Fig. 8"
+            for r in regimes do
+                Expect.equal (r.GetProperty("n_neurons").GetInt32()) 2500 "quick regime network: N_E 2000 + N_I 500"
+                Expect.isGreaterThan (number (r.GetProperty "rate_hz")) 0.0 "the network fires"
+                Expect.isTrue (r.TryGetProperty("cv_isi") |> fst) "cv_isi reported"
+                Expect.isTrue (number (r.GetProperty "synchrony") > 0.0) "synchrony reported"
+            let rate i = number (regimes.[i].GetProperty "rate_hz")
+            // SR fires near saturation (hundreds of Hz), AI tens of Hz, SI slow a few Hz
+            Expect.isGreaterThan (rate 0) (3.0 * rate 1) "SR fires far faster than AI"
+            Expect.isLessThan (rate 3) (rate 1) "SI slow fires more slowly than AI"
+            Expect.isLessThan (number (regimes.[0].GetProperty "cv_isi")) 0.2 "SR is regular"
+            Expect.isGreaterThan (number (regimes.[1].GetProperty "cv_isi")) 0.3 "AI is irregular"
+
+            let reservoir = json.GetProperty "reservoir"
+            let mse = number (reservoir.GetProperty "test_mse_one_step")
+            Expect.isLessThan mse (number (reservoir.GetProperty "persistence_mse")) "the reservoir beats persistence one step ahead"
+            let vpt = reservoir.GetProperty "vpt_lyapunov_times"
+            Expect.isGreaterThanOrEqual (vpt.GetProperty("n").GetInt32()) 20 "at least 20 forecast starts"
+            Expect.isTrue (number (vpt.GetProperty "p10") <= number (vpt.GetProperty "median") && number (vpt.GetProperty "median") <= number (vpt.GetProperty "p90")) "ordered percentiles"
+            Expect.isGreaterThan (number (reservoir.GetProperty "ridge")) 0.0 "ridge strength"
+            for key in [ "d_stsp"; "d_h"; "lambda_max" ] do
+                Expect.isTrue (reservoir.TryGetProperty(key) |> fst) $"{key} reported"
+            let surrogateMse = number (json.GetProperty("surrogate").GetProperty "test_mse_one_step")
+            Expect.isTrue (Double.IsFinite surrogateMse && surrogateMse > 0.0) "surrogate one-step MSE"
+
+            // the saved models reproduce the reported numbers exactly (same seed, same data: deterministic)
+            let data = LorenzData.Load(Path.Combine(dir, "lorenz_data.npz"))
+            let forecaster = ReservoirForecaster.Load(Path.Combine(dir, "models", "03_reservoir.json"))
+            let again = forecaster.PredictOneStep(data.Test, reservoir.GetProperty("washout").GetInt32())
+            Expect.floatClose { absolute = 1e-12; relative = 1e-12 } again.Mse mse "reloaded reservoir: same one-step MSE"
+            let file = Path.Combine(dir, "models", "03_surrogate.safetensors")
+            use content = SafeTensors.Read file
+            let options = JsonSerializer.Deserialize<SurrogateLifOptions>(content.Metadata.["options"])
+            let model = new SurrogateLifNetwork(options, 0L)
+            ModelFiles.LoadSafeTensors(model, file)
+            Expect.floatClose { absolute = 1e-12; relative = 1e-9 } (Evaluate.OneStepMse(model, data.Test, data.SeqLength)) surrogateMse "reloaded surrogate network: same one-step MSE"
+        }
+    ]

@@ -1,0 +1,210 @@
+module NeuroDyn.Tests.ReservoirTests
+
+open System
+open Expecto
+open TorchSharp
+open NeuroDyn.Torch
+open NeuroDyn.Data
+open NeuroDyn.Evaluation
+open NeuroDyn.Training
+open NeuroDyn.Models.Spiking
+open NeuroDyn.Models.Reservoir
+
+let private f64 = torch.ScalarType.Float64
+
+/// Mean squared difference of two equally shaped matrices.
+let private mse (a: float[,]) (b: float[,]) =
+    Seq.zip (Seq.cast<float> a) (Seq.cast<float> b) |> Seq.averageBy (fun (x, y) -> (x - y) ** 2.0)
+
+/// A small reservoir (N = 250) for fast tests.
+let private small =
+    SpikingReservoirOptions(Network = BrunelParameters(ExcitatoryCount = 200, InhibitoryCount = 50, Epsilon = 0.2, J = 0.5, G = 5.0, Eta = 0.0))
+
+/// A slow two-dimensional driven signal sampled every 1 ms: a 70 ms oscillation (the Lorenz period at 1 time unit = 100 ms) with a slower modulation.
+let private drivenSignal (rows: int) (offset: int) =
+    Array2D.init rows 2 (fun t j ->
+        let s = float (t + offset)
+        let phase = 2.0 * Math.PI * s / 70.0
+        (if j = 0 then sin phase else cos phase) * (1.0 + 0.3 * sin (2.0 * Math.PI * s / 430.0)))
+
+/// A short z-scored Lorenz data set (20 time units).
+let private lorenz = lazy ((LorenzDataset.Generate(LorenzDataOptions(Duration = 20.0))).Data)
+
+[<Tests>]
+let tests =
+    testList "reservoir" [
+        test "ridge regression matches the closed form with one feature and an intercept" {
+            let x = [| 0.3; -1.2; 2.5; 0.7; -0.4; 1.9 |]
+            let y = [| 1.0; -0.5; 3.1; 0.2; 0.4; 2.2 |]
+            let lambda = 0.8
+            let fit = RidgeRegression.Fit(Array2D.init 6 1 (fun i _ -> x.[i]), Array2D.init 6 1 (fun i _ -> y.[i]), lambda)
+            // closed form on centred data: w = Sxy / (Sxx + λ), b = ȳ − w x̄
+            let mx, my = Array.average x, Array.average y
+            let sxy = Array.map2 (fun a b -> (a - mx) * (b - my)) x y |> Array.sum
+            let sxx = x |> Array.sumBy (fun a -> (a - mx) ** 2.0)
+            let w = sxy / (sxx + lambda)
+            // a 1×1 solve: only rounding of order 1e-16 separates the two
+            Expect.floatClose { absolute = 1e-10; relative = 0.0 } fit.Weights.[0, 0] w "slope"
+            Expect.floatClose { absolute = 1e-10; relative = 0.0 } fit.Intercept.[0] (my - w * mx) "intercept"
+        }
+
+        test "ridge regression matches the 2×2 closed form, and the eigen path agrees with the direct solve" {
+            let rows = 9
+            let X = Array2D.init rows 2 (fun i j -> sin (float (i * 3 + j * 7) * 0.9) + float j * 0.2)
+            let Y = Array2D.init rows 2 (fun i j -> cos (float (i + 2 * j)) + 0.5 * X.[i, 0] - X.[i, 1])
+            let lambda = 0.37
+            let fit = RidgeRegression.Fit(X, Y, lambda)
+            let mean (c: int -> float) = Seq.averageBy c (seq { 0 .. rows - 1 })
+            let xm = [| for j in 0 .. 1 -> mean (fun i -> X.[i, j]) |]
+            let ym = [| for j in 0 .. 1 -> mean (fun i -> Y.[i, j]) |]
+            let s a b = Seq.sumBy (fun i -> (X.[i, a] - xm.[a]) * (X.[i, b] - xm.[b])) (seq { 0 .. rows - 1 })
+            let sy a k = Seq.sumBy (fun i -> (X.[i, a] - xm.[a]) * (Y.[i, k] - ym.[k])) (seq { 0 .. rows - 1 })
+            // (G + λI)⁻¹ by the adjugate: [[d, −b], [−c, a]] / det
+            let a, b, d = s 0 0 + lambda, s 0 1, s 1 1 + lambda
+            let det = a * d - b * b
+            for k in 0 .. 1 do
+                let w0 = (d * sy 0 k - b * sy 1 k) / det
+                let w1 = (a * sy 1 k - b * sy 0 k) / det
+                // well-conditioned 2×2 system (condition number < 100): agreement to rounding
+                Expect.floatClose { absolute = 1e-10; relative = 0.0 } fit.Weights.[0, k] w0 $"w0 of output {k}"
+                Expect.floatClose { absolute = 1e-10; relative = 0.0 } fit.Weights.[1, k] w1 $"w1 of output {k}"
+                Expect.floatClose { absolute = 1e-10; relative = 0.0 } fit.Intercept.[k] (ym.[k] - w0 * xm.[0] - w1 * xm.[1]) $"intercept {k}"
+            let viaEigen = RidgeRegression.FitOnValidation(X, Y, X, Y, [| lambda |]).Readout
+            for i in 0 .. 1 do
+                for k in 0 .. 1 do
+                    Expect.floatClose { absolute = 1e-10; relative = 0.0 } viaEigen.Weights.[i, k] fit.Weights.[i, k] "eigendecomposition path = Cholesky path"
+        }
+
+        test "λ is chosen where the validation error is smallest, and that is an interior λ when training overfits" {
+            let rng = Random(5)
+            let features, trainRows = 30, 40
+            let truth = Array.init features (fun j -> if j < 5 then 1.0 else 0.0)
+            let sample rows =
+                let X = Array2D.init rows features (fun _ _ -> Gaussian.Next rng)
+                let Y = Array2D.init rows 1 (fun i _ -> Seq.sum (seq { for j in 0 .. features - 1 -> X.[i, j] * truth.[j] }) + 0.8 * Gaussian.Next rng)
+                X, Y
+            let Xt, Yt = sample trainRows
+            let Xv, Yv = sample 400
+            let grid = RidgeRegression.LogGrid(1e-4, 1e4, 17)
+            let selection = RidgeRegression.FitOnValidation(Xt, Yt, Xv, Yv, grid)
+            // independent check: refit with the direct solve for every λ and measure the validation MSE
+            let direct = grid |> Array.map (fun l -> mse (RidgeRegression.Fit(Xt, Yt, l).Predict Xv) Yv)
+            for k in 0 .. grid.Length - 1 do
+                Expect.floatClose { absolute = 1e-10; relative = 1e-9 } selection.ValidationMse.[k] direct.[k] $"validation MSE at λ = {grid.[k]}"
+            let best = Array.IndexOf(direct, Array.min direct)
+            Expect.equal selection.BestIndex best "the chosen λ minimises the validation MSE"
+            Expect.equal selection.Readout.Lambda grid.[best] "the readout is fitted with it"
+            Expect.isTrue (best > 0 && best < grid.Length - 1) $"30 features on 40 rows overfit at tiny λ and underfit at huge λ (chose λ = {grid.[best]})"
+        }
+
+        test "the same seed gives the same reservoir traces, another seed different ones" {
+            let input = drivenSignal 150 0 |> Array2D.map id
+            let traces seed threads =
+                use r = new SpikingReservoir(SpikingReservoirOptions(Network = small.Network, InputSize = 2, Threads = threads), seed)
+                r.Drive input
+            let a = traces 3L 1
+            Expect.equal (traces 3L 2) a "same seed (and any thread count): identical traces"
+            Expect.notEqual (traces 4L 1) a "another seed: other traces"
+            Expect.isGreaterThan (Seq.sum (Seq.cast<float> a)) 0.0 "the neurons fire"
+        }
+
+        test "one-step prediction of a driven signal beats persistence" {
+            let options = SpikingReservoirOptions(Network = small.Network, InputSize = 2)
+            let training = ReservoirForecaster.Train(options, 1L, drivenSignal 2000 0, drivenSignal 600 2000, ReservoirTrainingOptions(Washout = 100))
+            let test = training.Forecaster.PredictOneStep(drivenSignal 600 2600, 100)
+            printfn "driven signal: one-step MSE %.3g, persistence %.3g, λ %g" test.Mse test.PersistenceMse training.Forecaster.Readout.Lambda
+            // the readout sees u_t and the traces; a 70 ms oscillation is learnt well beyond persistence
+            Expect.isLessThan test.Mse (0.2 * test.PersistenceMse) "at least five times better than x̂_{t+1} = x_t"
+        }
+
+        test "a saved reservoir forecaster reloads and forecasts identically" {
+            let data = lorenz.Force()
+            let training = ReservoirForecaster.Train(small, 2L, Series.Rows(data.Train, 0, 600), data.Val, ReservoirTrainingOptions(Washout = 100))
+            let path = IO.Path.Combine(IO.Path.GetTempPath(), $"reservoir-{Guid.NewGuid():N}.json")
+            try
+                training.Forecaster.Save path
+                let loaded = ReservoirForecaster.Load path
+                let warmup = Series.Rows(data.Test, 0, 100)
+                Expect.equal (loaded.Forecast(warmup, 50)) (training.Forecaster.Forecast(warmup, 50)) "same closed-loop forecast"
+            finally
+                IO.File.Delete path
+        }
+
+        test "the first closed-loop step is the teacher-forced one-step prediction" {
+            let data = lorenz.Force()
+            let training = ReservoirForecaster.Train(small, 3L, Series.Rows(data.Train, 0, 600), data.Val, ReservoirTrainingOptions(Washout = 100))
+            let f = training.Forecaster
+            let series = Series.Rows(data.Test, 0, 122) // warm-up of 120 samples, the state to predict and one more
+            let teacher = f.PredictOneStep(series, 119) // predicts row 120 from the traces after row 119
+            let closed = f.Forecast(Series.Rows(data.Test, 0, 120), 1)
+            for k in 0 .. 2 do
+                // same reservoir, same inputs, same readout: identical arithmetic up to the order of the readout sum
+                Expect.floatClose { absolute = 1e-12; relative = 0.0 } closed.[0, k] teacher.Predictions.[0, k] $"component {k}"
+        }
+
+        test "surrogate spike: forward is the Heaviside step, backward the fast-sigmoid derivative" {
+            TorchRuntime.Initialize() |> ignore
+            let alpha = 10.0
+            let values = [| -2.0; -0.3; -1e-3; 0.0; 1e-3; 0.05; 0.7; 3.0 |]
+            let x = torch.tensor(values, dtype = f64).requires_grad_(true)
+            let s = SurrogateSpike.Apply(x, alpha)
+            Expect.sequenceEqual (s.data<float>().ToArray()) (values |> Array.map (fun v -> if v > 0.0 then 1.0 else 0.0)) "H(x)"
+            let upstream = torch.tensor([| 0.5; -1.0; 2.0; 1.0; 3.0; -0.7; 1.5; 0.2 |], dtype = f64)
+            (s * upstream).sum().backward()
+            let grad = x.grad.data<float>().ToArray()
+            for i in 0 .. values.Length - 1 do
+                let expected = upstream.[int64 i].item<float>() / (alpha * abs values.[i] + 1.0) ** 2.0
+                // the backward pass evaluates the same formula: rounding only
+                Expect.floatClose { absolute = 1e-14; relative = 1e-14 } grad.[i] expected $"gradient at x = {values.[i]}"
+            // the surrogate is the derivative of the fast sigmoid f(x) = x / (1 + α|x|): central differences (h = 1e-6, error O(h²) ≈ 1e-10 away from 0)
+            let f v = v / (1.0 + alpha * abs v)
+            for v in [ -2.0; -0.3; 0.05; 0.7; 3.0 ] do
+                let h = 1e-6
+                let numeric = (f (v + h) - f (v - h)) / (2.0 * h)
+                let surrogate = SurrogateSpike.Derivative(torch.tensor([| v |], dtype = f64), alpha).item<float>()
+                Expect.floatClose { absolute = 1e-8; relative = 0.0 } surrogate numeric $"surrogate derivative at {v}"
+        }
+
+        test "the surrogate network's loss falls within a few training epochs, with gradient reaching the input weights" {
+            TorchRuntime.Initialize() |> ignore
+            let data = lorenz.Force()
+            let model = new SurrogateLifNetwork(SurrogateLifOptions(Hidden = 32), 1L)
+            let windows = torch.tensor(Series.Rows(data.Train, 0, 20), dtype = f64).unsqueeze(0)
+            let loss = (model.PredictNext(windows) - torch.tensor(Series.Row(data.Train, 20), dtype = f64)).square().sum()
+            loss.backward()
+            Expect.isGreaterThan (model.InputWeight.grad.abs().sum().item<float>()) 0.0 "the surrogate path carries gradient to W_in"
+            model.zero_grad()
+            let before = Evaluate.OneStepMse(model, data.Val, 20)
+            let options = TrainingOptions(Epochs = 4, BatchSize = 32, SeqLength = 20, LearningRate = 3e-3, MaxBatchesPerEpoch = Nullable 8, Seed = 1)
+            let result = Trainer.Fit(model, data.Train, data.Val, options)
+            let after = Evaluate.OneStepMse(model, data.Val, 20)
+            printfn "surrogate network: validation MSE %.3g -> %.3g; epochs %A" before after (result.History |> Seq.map (fun e -> e.TrainLoss) |> Seq.toList)
+            Expect.isLessThan after (0.8 * before) "validation MSE falls by at least 20 % in 4 short epochs"
+            use _ = torch.no_grad()
+            Expect.sequenceEqual (model.Rollout(windows, 7).shape) [| 1L; 7L; 3L |] "Rollout [B, steps, D]"
+        }
+
+        test "bad options and inputs are refused with clear errors" {
+            Throws.withMessage<ArgumentException> [ "TraceTimeConstant"; "> 0" ] (fun () -> SpikingReservoirOptions(TraceTimeConstant = 0.0).Validate() |> ignore)
+            Throws.withMessage<ArgumentException> [ "SampleDuration"; "multiple" ] (fun () -> SpikingReservoirOptions(SampleDuration = 0.15).Validate() |> ignore)
+            Throws.withMessage<ArgumentException> [ "InputScale" ] (fun () -> SpikingReservoirOptions(InputScale = nan).Validate() |> ignore)
+            Throws.withMessage<ArgumentException> [ "BrunelParameters.TauM" ] (fun () -> SpikingReservoirOptions(Network = BrunelParameters(TauM = -1.0)).Validate() |> ignore)
+            Throws.withMessage<ArgumentOutOfRangeException> [ "λ"; "> 0" ] (fun () -> RidgeRegression.Fit(Array2D.create 3 1 1.0, Array2D.create 3 1 1.0, 0.0) |> ignore)
+            Throws.withMessage<ArgumentException> [ "3 rows"; "4" ] (fun () -> RidgeRegression.Fit(Array2D.create 3 1 1.0, Array2D.create 4 1 1.0, 1.0) |> ignore)
+            Throws.withMessage<ArgumentException> [ "NaN" ] (fun () -> RidgeRegression.Fit(Array2D.create 3 1 nan, Array2D.create 3 1 1.0, 1.0) |> ignore)
+            Throws.withMessage<ArgumentException> [ "empty" ] (fun () -> RidgeRegression.FitOnValidation(Array2D.create 3 1 1.0, Array2D.create 3 1 1.0, Array2D.create 3 1 1.0, Array2D.create 3 1 1.0, [||]) |> ignore)
+            use r = new SpikingReservoir(small, 1L)
+            Throws.withMessage<ArgumentException> [ "input[1]"; "finite" ] (fun () -> r.Advance(ReadOnlySpan [| 0.0; nan; 0.0 |]).Length |> ignore)
+            Throws.withMessage<ArgumentException> [ "2 entries"; "3" ] (fun () -> r.Advance(ReadOnlySpan [| 0.0; 0.0 |]).Length |> ignore)
+            let wrongReadout = RidgeReadout(Array2D.zeroCreate 5 3, [| 0.0; 0.0; 0.0 |], 1.0)
+            Throws.withMessage<ArgumentException> [ "another reservoir" ] (fun () -> ReservoirForecaster(small, 1L, wrongReadout) |> ignore)
+            Throws.withMessage<ArgumentException> [ "washout" ] (fun () -> ReservoirForecaster.Train(small, 1L, Array2D.zeroCreate 50 3, Array2D.zeroCreate 50 3, ReservoirTrainingOptions(Washout = 60)) |> ignore)
+            Throws.withMessage<ArgumentException> [ "Hidden" ] (fun () -> new SurrogateLifNetwork(SurrogateLifOptions(Hidden = 0), 1L) |> ignore)
+            Throws.withMessage<ArgumentException> [ "TauMem" ] (fun () -> new SurrogateLifNetwork(SurrogateLifOptions(TauMem = 0.0), 1L) |> ignore)
+            use net = new SurrogateLifNetwork(SurrogateLifOptions(Hidden = 4), 1L)
+            Throws.withMessage<ArgumentException> [ "NaN" ] (fun () -> net.PredictNext(torch.zeros([| 1L; 3L; 3L |], dtype = f64) + nan) |> ignore)
+            Throws.withMessage<ArgumentException> [ "[batch, length, 3]" ] (fun () -> net.PredictNext(torch.zeros([| 1L; 3L; 2L |], dtype = f64)) |> ignore)
+            Throws.withMessage<ArgumentOutOfRangeException> [ "steepness" ] (fun () -> SurrogateSpike.Apply(torch.zeros(3), -1.0) |> ignore)
+            Throws.withMessage<IO.FileNotFoundException> [ "ReservoirForecaster.Save" ] (fun () -> ReservoirForecaster.Load "/nonexistent/reservoir.json" |> ignore)
+        }
+    ]
