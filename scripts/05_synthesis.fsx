@@ -146,105 +146,112 @@ let fromJson name chapter (prefix: string list) =
       Source = $"{chapter}.json" }
 
 (**
-## The CT-RNN, evaluated again
+## The trained rate networks, evaluated again
 
-The CT-RNN of chapter 01 is loaded from `models/ctrnn.dat` with the sizes and time scales stored in its safetensors
-metadata, and measured again: one-step test MSE, VPT from the same 20 start points (seeded as in chapter 01), and a
-free run of the same length from the same warm-up for $D_{stsp}$ and $D_H$. The table compares the saved numbers with
-the new ones; they agree to rounding when the model file and the data are the ones chapter 01 used.
+The CT-RNN of chapter 01 and the E/I network of chapter 02 are loaded from `models/` with the sizes and time scales
+stored beside their weights, and measured again with one protocol for both: one-step test MSE, VPT from the same 20
+start points (seeded as in chapter 01, so both models are forecast from exactly the same states), and a free run of the
+same length from the same warm-up for $D_{stsp}$ and $D_H$. The table compares the saved numbers with the new ones:
+for the CT-RNN they agree to rounding (chapter 01 uses this protocol); chapter 02 uses its own horizon and number of
+starts, so its saved VPT may differ from the one measured here.
 *)
 let horizon = if quick then 200 else 1000
 let starts = 20
 let freeSteps = if quick then 1000 else 5000
-let modelDir = Path.Combine(outDir, "models")
-
-/// The chapter 01 model, rebuilt from its saved options and weights, if the files are there.
-let ctRnn =
-    let weights = Path.Combine(modelDir, "ctrnn.dat")
-    let tensors = Path.Combine(modelDir, "ctrnn.safetensors")
-    if not (File.Exists weights) then
-        notes.Add $"No saved CT-RNN at {weights}: its row shows the numbers saved in 01_ctrnn.json, not re-evaluated."
-        None
-    else
-        let metadata = if File.Exists tensors then (use c = SafeTensors.Read tensors in Map.ofSeq (c.Metadata |> Seq.map (fun kv -> kv.Key, kv.Value))) else Map.empty
-        let setting key fallback =
-            match metadata.TryFind key with
-            | Some v -> v
-            | None -> find "01_ctrnn" [ key ] |> Option.map (fun e -> e.ToString()) |> Option.defaultValue fallback
-        let invariant (s: string) = Double.Parse(s, Globalization.CultureInfo.InvariantCulture)
-        let options =
-            CtRnnOptions(
-                Hidden = int (setting "hidden" "64"), Tau = invariant (setting "tau" "1"),
-                SampleInterval = invariant (setting "sample_interval" "0.1"),
-                Solver = Enum.Parse<NeuroDyn.Torch.OdeMethod>(setting "solver" "Rk4", true))
-        let model = new CtRnn(options, int64 seed)
-        ModelFiles.LoadTorchSharp(model, weights)
-        printfn "loaded CT-RNN (%d hidden units, %d parameters, solver %A) from %s" options.Hidden model.ParameterCount options.Solver weights
-        Some model
-
-let clock = Stopwatch.StartNew()
-let ctRnnVpt = ctRnn |> Option.map (fun m -> Evaluate.ValidPredictionTime(m, data.Test, data.SeqLength, starts, horizon, data.Dt, lorenzLambda, seed = seed))
-let ctRnnMse = ctRnn |> Option.map (fun m -> Evaluate.OneStepMse(m, data.Test, data.SeqLength))
-let ctRnnFreeRun = ctRnn |> Option.map (fun m -> Evaluate.FreeRun(m, Series.Rows(data.Test, 0, data.SeqLength), freeSteps))
-let ctRnnDStsp = ctRnnFreeRun |> Option.map (fun run -> AttractorAgreement.StateSpaceDivergence(data.Test, run))
-let ctRnnDH =
-    ctRnnFreeRun |> Option.map (fun run -> AttractorAgreement.PowerSpectrumDistance(data.Test, Series.Rows(run, 0, min freeSteps (Array2D.length1 data.Test))))
-
-/// λ_max of the CT-RNN in data time units: chapter 04's spectrum, else its Rosenstein estimate, else Rosenstein (1993) on the free run here.
-let ctRnnLambda, ctRnnLambdaSource =
-    match number "04_analysis" [ "ctrnn"; "lyapunov"; "0" ], number "04_analysis" [ "ctrnn"; "lambda_max_rosenstein" ], ctRnnFreeRun with
-    | Some l, _, _ -> Some l, "Lyapunov spectrum of chapter 04"
-    | None, Some l, _ -> Some l, "Rosenstein estimate of chapter 04"
-    | None, None, Some run ->
-        try Some (LargestLyapunov.Rosenstein(run, RosensteinOptions(Dt = data.Dt)).Exponent), "Rosenstein estimate on the free run here"
-        with e -> notes.Add $"The CT-RNN's λ_max could not be estimated from its free run: {e.Message}"; None, "none"
-    | _ -> None, "none"
-
-/// Fixed points of the CT-RNN's closed-loop field: chapter 04's, else a search here from states along its orbit.
-let ctRnnFixedPoints =
-    match count "04_analysis" [ "ctrnn"; "fixed_points" ], ctRnn with
-    | Some n, _ -> Some n
-    | None, Some m ->
-        let field = m.AsVectorField()
-        let orbit = Trajectories.SampleRk4(field, Array.zeroCreate field.Dimension, 0.01, (if quick then 300 else 2000), 1000)
-        let found = FixedPoints.Find(field, orbit, FixedPointOptions(StartCount = (if quick then 32 else 128)), seed)
-        printfn "CT-RNN: %d fixed points, %d slow points from %d starts" found.FixedPoints.Count found.SlowPoints.Count found.Starts
-        Some found.FixedPoints.Count
-    | None, None -> None
-printfn "CT-RNN re-evaluated in %.1f s" clock.Elapsed.TotalSeconds
-
-let ctRnnSaved = fromJson "CT-RNN" "01_ctrnn" []
-let ctRnnRow =
-    let vpt = ctRnnVpt |> Option.map (fun v -> { Median = Some v.Median; P10 = Some v.P10; P90 = Some v.P90; N = Some v.N })
-    { ctRnnSaved with
-        Parameters = ctRnn |> Option.map (fun m -> float m.ParameterCount) |> Option.orElse ctRnnSaved.Parameters
-        TestMse = ctRnnMse |> Option.orElse ctRnnSaved.TestMse
-        Vpt = vpt |> Option.defaultValue ctRnnSaved.Vpt
-        DStsp = ctRnnDStsp |> Option.orElse ctRnnSaved.DStsp
-        DH = ctRnnDH |> Option.orElse ctRnnSaved.DH
-        LambdaMax = ctRnnLambda
-        FixedPoints = ctRnnFixedPoints
-        Source = if ctRnn.IsSome then "re-evaluated here; λ_max: " + ctRnnLambdaSource else "01_ctrnn.json" }
 
 let show (digits: string) (value: float option) =
     match value with
     | Some v when Double.IsFinite v -> v.ToString(digits, Globalization.CultureInfo.InvariantCulture)
     | Some v -> string v
     | None -> "n/a"
-if ctRnn.IsSome then
-    page.Table(
-        [ [ "CT-RNN"; "test MSE"; "VPT median"; "VPT p10"; "VPT p90"; "D_stsp"; "D_H" ]
-          [ "saved by chapter 01"; show "0.000E+00" ctRnnSaved.TestMse; show "F3" ctRnnSaved.Vpt.Median; show "F3" ctRnnSaved.Vpt.P10
-            show "F3" ctRnnSaved.Vpt.P90; show "F4" ctRnnSaved.DStsp; show "F4" ctRnnSaved.DH ]
-          [ "evaluated again here"; show "0.000E+00" ctRnnRow.TestMse; show "F3" ctRnnRow.Vpt.Median; show "F3" ctRnnRow.Vpt.P10
-            show "F3" ctRnnRow.Vpt.P90; show "F4" ctRnnRow.DStsp; show "F4" ctRnnRow.DH ] ])
+
+/// A loaded model measured here: its VPT (with the error curves) and its free run, beside the row of the table.
+type Remeasured = { Row: ModelSummary; Forecasts: VptResult; FreeRun: float[,] }
+
+/// Measures a loaded model with this chapter's protocol. λ_max: the first saved value found (e.g. a Lyapunov spectrum),
+/// else Rosenstein (1993) on the free run; fixed points: the saved count, else a search on the model's closed-loop field.
+let remeasure (saved: ModelSummary) (model: ISequenceModel) (field: NeuroDyn.Systems.IVectorField) (savedLambda: (float * string) option) =
+    let clock = Stopwatch.StartNew()
+    let vpt = Evaluate.ValidPredictionTime(model, data.Test, data.SeqLength, starts, horizon, data.Dt, lorenzLambda, seed = seed)
+    let mse = Evaluate.OneStepMse(model, data.Test, data.SeqLength)
+    let freeRun = Evaluate.FreeRun(model, Series.Rows(data.Test, 0, data.SeqLength), freeSteps)
+    let dStsp = AttractorAgreement.StateSpaceDivergence(data.Test, freeRun)
+    let dH = AttractorAgreement.PowerSpectrumDistance(data.Test, Series.Rows(freeRun, 0, min freeSteps (Array2D.length1 data.Test)))
+    let lambda, lambdaSource =
+        match savedLambda with
+        | Some(l, source) -> Some l, source
+        | None ->
+            try Some (LargestLyapunov.Rosenstein(freeRun, RosensteinOptions(Dt = data.Dt)).Exponent), "Rosenstein estimate on the free run here"
+            with e -> notes.Add $"The {saved.Name}'s λ_max could not be estimated from its free run: {e.Message}"; None, "none"
+    let fixedPoints =
+        saved.FixedPoints
+        |> Option.defaultWith (fun () ->
+            let orbit = Trajectories.SampleRk4(field, Array.zeroCreate field.Dimension, 0.01, (if quick then 300 else 2000), 1000)
+            let found = FixedPoints.Find(field, orbit, FixedPointOptions(StartCount = (if quick then 32 else 128)), seed)
+            printfn "%s: %d fixed points, %d slow points from %d starts" saved.Name found.FixedPoints.Count found.SlowPoints.Count found.Starts
+            found.FixedPoints.Count)
+    printfn "%s re-evaluated in %.1f s: test MSE %.3g, median VPT %.2f, D_stsp %.3f, D_H %.3f" saved.Name clock.Elapsed.TotalSeconds mse vpt.Median dStsp dH
+    { Row =
+        { saved with
+            Parameters = Some(float model.ParameterCount)
+            TestMse = Some mse
+            Vpt = { Median = Some vpt.Median; P10 = Some vpt.P10; P90 = Some vpt.P90; N = Some vpt.N }
+            DStsp = Some dStsp
+            DH = Some dH
+            LambdaMax = lambda
+            FixedPoints = Some fixedPoints
+            Source = $"evaluated again here; {saved.Source}; λ_max: {lambdaSource}" }
+      Forecasts = vpt
+      FreeRun = freeRun }
+
+let ctRnnSaved = fromJson "CT-RNN" "01_ctrnn" []
+let ctRnn =
+    match Models.tryLoadCtRnn outDir with
+    | Some loaded ->
+        printfn "loaded %s" loaded.Source
+        let lambda =
+            match number "04_analysis" [ "ctrnn"; "lyapunov"; "0" ], number "04_analysis" [ "ctrnn"; "lambda_max_rosenstein" ] with
+            | Some l, _ -> Some(l, "Lyapunov spectrum of chapter 04")
+            | None, Some l -> Some(l, "Rosenstein estimate of chapter 04")
+            | _ -> None
+        let saved = { ctRnnSaved with FixedPoints = count "04_analysis" [ "ctrnn"; "fixed_points" ] }
+        Some(remeasure saved loaded.Model (loaded.Model.AsVectorField()) lambda)
+    | None ->
+        notes.Add $"No saved CT-RNN in {outDir}/models: its row shows the numbers saved in 01_ctrnn.json, not re-evaluated."
+        None
+
+let eiName = "E/I rate network (Dale)"
+let eiSaved = fromJson eiName "02_ei_rate" []
+let eiRate =
+    if results.["02_ei_rate"].IsNone then None
+    else
+        match Models.tryLoadEiRate outDir with
+        | Some model ->
+            printfn "loaded the E/I network of chapter 02 (%d E + %d I units)" model.ExcitatoryCount model.InhibitoryCount
+            let saved = { eiSaved with FixedPoints = eiSaved.FixedPoints |> Option.orElse (count "04_analysis" [ "ei_rate"; "fixed_points" ]) }
+            Some(remeasure saved model (model.AsVectorField()) (eiSaved.LambdaMax |> Option.map (fun l -> l, "saved by chapter 02")))
+        | None ->
+            notes.Add $"No saved E/I network (models/02_ei_rate.pt with its .safetensors settings) in {outDir}: its row shows the numbers saved in 02_ei_rate.json."
+            None
+
+let comparisonRows (label: string) (saved: ModelSummary) (again: Remeasured option) =
+    match again with
+    | None -> []
+    | Some r ->
+        let cells (m: ModelSummary) =
+            [ show "0.000E+00" m.TestMse; show "F3" m.Vpt.Median; show "F3" m.Vpt.P10; show "F3" m.Vpt.P90
+              (m.Vpt.N |> Option.map string |> Option.defaultValue "n/a"); show "F4" m.DStsp; show "F4" m.DH ]
+        [ ($"{saved.Name}: saved by chapter {label}" :: cells saved); ($"{saved.Name}: evaluated again here" :: cells r.Row) ]
+let againRows = comparisonRows "01" ctRnnSaved ctRnn @ comparisonRows "02" eiSaved eiRate
+if not againRows.IsEmpty then
+    page.Table([ "model"; "test MSE"; "VPT median"; "VPT p10"; "VPT p90"; "VPT starts"; "D_stsp"; "D_H" ] :: againRows)
 
 (**
 ## The comparison
 
-One row per model. The E/I rate network and the spiking models are shown with the numbers their chapters saved
-(this chapter does not load their models; their chapters measure them with the same `Evaluate` and
-`AttractorAgreement` functions). For the spiking network the firing column gives the mean rate and the coefficient of variation
+One row per model. The CT-RNN and the E/I network (when their models were saved) carry the numbers measured above;
+the spiking models are shown with the numbers chapter 03 saved (this chapter does not load them; chapter 03 measures
+them with the same `Evaluate` and `AttractorAgreement` functions). For the spiking network the firing column gives the mean rate and the coefficient of variation
 of the inter-spike intervals of the regimes chapter 03 simulated. $\lambda_{max}$ is per time unit of the data, to be
 read against 0.906; "n/a" means the chapter did not save the quantity (the notes below say which).
 *)
@@ -266,10 +273,8 @@ let firingOf (chapter: string) =
 
 let spikingLambda = number "03_spiking" [ "reservoir"; "lambda_max" ]
 let models =
-    [ ctRnnRow
-      if results.["02_ei_rate"].IsSome then
-          { fromJson "E/I rate network (Dale)" "02_ei_rate" [] with
-              FixedPoints = count "02_ei_rate" [ "fixed_points" ] |> Option.orElse (count "04_analysis" [ "ei_rate"; "fixed_points" ]) }
+    [ ctRnn |> Option.map (fun r -> r.Row) |> Option.defaultValue ctRnnSaved
+      if results.["02_ei_rate"].IsSome then eiRate |> Option.map (fun r -> r.Row) |> Option.defaultValue eiSaved
       if results.["03_spiking"].IsSome then
           { fromJson "Spiking reservoir (LIF)" "03_spiking" [ "reservoir" ] with Firing = firingOf "03_spiking" }
           fromJson "Spiking, surrogate gradients" "03_spiking" [ "surrogate" ] ]
@@ -328,8 +333,11 @@ let savedFreeRun (chapter: string) (prefix: string list) =
     | _ -> None
 
 let freeRuns =
-    [ match ctRnnFreeRun with Some run -> "CT-RNN", run | None -> ()
-      match savedFreeRun "02_ei_rate" [] with Some run -> "E/I rate network", run | None -> ()
+    [ match ctRnn with Some r -> "CT-RNN", r.FreeRun | None -> ()
+      match eiRate, savedFreeRun "02_ei_rate" [] with
+      | Some r, _ -> "E/I rate network", r.FreeRun
+      | None, Some run -> "E/I rate network", run
+      | None, None -> ()
       match savedFreeRun "03_spiking" [ "reservoir" ] with Some run -> "Spiking reservoir", run | None -> () ]
 /// Range of column j over every drawn state, finite values only, so that all panels share one scale.
 let sharedRange j =
@@ -354,9 +362,9 @@ if freeRuns.Length <= 1 then
 (**
 ## How forecast errors grow
 
-The normalised error $e(t)$ of the CT-RNN's closed-loop forecasts from the 20 start points (median and 10–90%
-band), on a log scale against time in Lyapunov times. A perfect model started with a tiny error would grow it as
-$e^{t}$ in these units (the dotted line, drawn from the median's first value); the VPT is where $e$ crosses the
+The normalised error $e(t)$ of the closed-loop forecasts of the models evaluated here, from the same 20 start
+points (median, 10th and 90th percentiles), on a log scale against time in Lyapunov times. A perfect model started with a tiny error would grow it as
+$e^{t}$ in these units (the straight line, drawn from the first median value); the VPT is where $e$ crosses the
 threshold 0.4. Chapters that save their error curves (`vpt_error_curve` with `times` and `median`) are drawn too.
 *)
 let percentileCurve (v: VptResult) (p: float) =
@@ -368,16 +376,19 @@ let savedCurve (name: string) (chapter: string) (prefix: string list) =
         [ (name, values t, values m) ]
     | _ -> []
 let errorCurves =
-    [ match ctRnnVpt with
-      | Some v ->
-          let median = percentileCurve v 0.5
-          yield "CT-RNN, median", v.Times, median
-          yield "CT-RNN, 10th percentile", v.Times, percentileCurve v 0.1
-          yield "CT-RNN, 90th percentile", v.Times, percentileCurve v 0.9
-          yield "e(0)·exp(t), growth at λ_max", v.Times, v.Times |> Array.map (fun t -> median.[0] * exp (t - v.Times.[0]))
+    let measured = [ ctRnn; eiRate ] |> List.choose id
+    [ for r in measured do
+          yield $"{r.Row.Name}, median", r.Forecasts.Times, percentileCurve r.Forecasts 0.5
+          yield $"{r.Row.Name}, 10th percentile", r.Forecasts.Times, percentileCurve r.Forecasts 0.1
+          yield $"{r.Row.Name}, 90th percentile", r.Forecasts.Times, percentileCurve r.Forecasts 0.9
+      match measured with
+      | first :: _ ->
+          let v = first.Forecasts
+          let e0 = (percentileCurve v 0.5).[0]
+          yield $"e(0)·exp(t) from the {first.Row.Name}'s median: growth at λ_max", v.Times, v.Times |> Array.map (fun t -> e0 * exp (t - v.Times.[0]))
           yield "threshold 0.4", v.Times, v.Times |> Array.map (fun _ -> v.Threshold)
-      | None -> ()
-      yield! savedCurve "E/I rate network, median" "02_ei_rate" []
+      | [] -> ()
+      if eiRate.IsNone then yield! savedCurve "E/I rate network, median" "02_ei_rate" []
       yield! savedCurve "Spiking reservoir, median" "03_spiking" [ "reservoir" ] ]
 let errorChart =
     Plots.logY "Closed-loop forecast error against time" "time (Lyapunov times)" "normalised error e(t)" errorCurves
@@ -424,8 +435,10 @@ let conclusions =
       | best :: second :: _ ->
           yield
               $"The longest valid prediction time is the **{best.Name}**'s: a median of {best.Vpt.Median.Value:F2} Lyapunov times, " +
-              (if second.Vpt.Median.Value > 0.0 then $"{ratio best.Vpt.Median.Value second.Vpt.Median.Value:F1} times that of the next best, the {second.Name} ({second.Vpt.Median.Value:F2})."
-               else $"while the next best, the {second.Name}, has a median VPT of zero.")
+              (let factor = ratio best.Vpt.Median.Value second.Vpt.Median.Value
+               if second.Vpt.Median.Value <= 0.0 then $"while the next best, the {second.Name}, has a median VPT of zero."
+               elif factor < 1.05 then $"level with the next best, the {second.Name} ({second.Vpt.Median.Value:F2}): no model forecasts clearly longer."
+               else $"{factor:F1} times that of the next best, the {second.Name} ({second.Vpt.Median.Value:F2}).")
       | [ only ] -> yield $"Only the **{only.Name}** has a valid prediction time in this run: a median of {only.Vpt.Median.Value:F2} Lyapunov times ({(only.Vpt.Median.Value / lorenzLambda):F2} time units)."
       | [] -> yield "No model has a valid prediction time in this run."
       let ct = models |> List.tryFind (fun m -> m.Name = "CT-RNN")

@@ -50,9 +50,17 @@ let tests =
                 for chapter, row in [ "02_ei_rate", "E/I"; "03_spiking", "Spiking reservoir" ] do
                     if File.Exists(Path.Combine(Run.root, "scripts", chapter + ".fsx")) then
                         Expect.isTrue (models |> List.exists (fun m -> m.GetProperty("name").GetString().StartsWith row)) $"{chapter} was run and has a row"
+                        Expect.stringContains run.Output $"{chapter}: no results in" "the run says it trains the missing chapter"
                     else
                         Expect.isTrue (notes |> List.exists (fun n -> n.Contains chapter && n.Contains "not in this checkout")) $"{chapter} reported missing: {notes}"
                         Expect.stringContains run.Output $"{chapter}: missing" "the run says so"
+                // the E/I network of chapter 02, when that chapter ran: loaded from its saved weights and measured with the CT-RNN's protocol
+                if File.Exists(Path.Combine(dir, "02_ei_rate.json")) then
+                    let saved = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "02_ei_rate.json"))).RootElement
+                    let ei = models |> List.find (fun m -> m.GetProperty("name").GetString().StartsWith "E/I")
+                    Expect.equal (ei.GetProperty("parameters").GetInt32()) (saved.GetProperty("parameters").GetInt32()) "the loaded E/I network has chapter 02's parameter count"
+                    Expect.stringStarts (ei.GetProperty("source").GetString()) "evaluated again here" "the E/I network was evaluated again"
+                    Expect.equal (ei.GetProperty("vpt_lyapunov_times").GetProperty("n").GetInt32()) 20 "from the same 20 starts as the CT-RNN"
                 // the Markdown table: header, the CT-RNN's row with its parameter count, image links to the PNGs
                 let md = File.ReadAllText(Path.Combine(dir, "05_synthesis.md"))
                 Expect.stringContains md "| model | parameters | train (s) | test MSE | VPT median |" "Markdown table header"

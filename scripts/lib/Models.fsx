@@ -71,18 +71,25 @@ let trainCtRnn (data: LorenzData) (budget: CtRnnBudget) (seed: int) =
     fit budget.RolloutEpochs (TrainingObjective.Rollout(budget.RolloutSteps, max 1 (budget.RolloutEpochs / 2)))
     model
 
-/// Chapter 01's CT-RNN from `<outDir>/models/ctrnn.dat` (or ctrnn.safetensors) with its saved options; if there is none,
-/// one trained here within `budget` (not saved: chapter 01 owns that file).
-let ctRnn (outDir: string) (data: LorenzData) (budget: CtRnnBudget) (seed: int) =
+/// Chapter 01's CT-RNN from `<outDir>/models/ctrnn.dat` (or ctrnn.safetensors) with its saved options, if chapter 01 saved one.
+let tryLoadCtRnn (outDir: string) =
     let modelDir = Path.Combine(outDir, "models")
     let weights = [ "ctrnn.dat"; "ctrnn.safetensors" ] |> List.map (fun f -> Path.Combine(modelDir, f)) |> List.tryFind File.Exists
     match weights, savedCtRnnOptions modelDir with
     | Some path, Some options ->
         let model = new CtRnn(options, 0L)
         if path.EndsWith ".dat" then ModelFiles.LoadTorchSharp(model, path) else ModelFiles.LoadSafeTensors(model, path)
-        { Model = model; TrainedHere = false
-          Source = $"the network of chapter 01, loaded from `{path}` ({options.Hidden} hidden units, τ = {options.Tau}, Δ = {options.SampleInterval}, solver {options.Solver})" }
-    | _ ->
+        Some
+            { Model = model; TrainedHere = false
+              Source = $"the network of chapter 01, loaded from `{path}` ({options.Hidden} hidden units, τ = {options.Tau}, Δ = {options.SampleInterval}, solver {options.Solver})" }
+    | _ -> None
+
+/// Chapter 01's CT-RNN (see `tryLoadCtRnn`); if there is none, one trained here within `budget` (not saved: chapter 01 owns that file).
+let ctRnn (outDir: string) (data: LorenzData) (budget: CtRnnBudget) (seed: int) =
+    match tryLoadCtRnn outDir with
+    | Some loaded -> loaded
+    | None ->
+        let modelDir = Path.Combine(outDir, "models")
         printfn "no saved CT-RNN in %s; training a small one (%d hidden units). Run chapter 01 for the real one." modelDir budget.Hidden
         let clock = Diagnostics.Stopwatch.StartNew()
         let model = trainCtRnn data budget seed
@@ -90,3 +97,28 @@ let ctRnn (outDir: string) (data: LorenzData) (budget: CtRnnBudget) (seed: int) 
           Source =
             $"a network trained here in {clock.Elapsed.TotalSeconds:F0} s on a small budget ({budget.Hidden} hidden units, {budget.OneStepEpochs} + {budget.RolloutEpochs} epochs of {budget.BatchesPerEpoch} batches), "
             + $"because chapter 01 has not saved one in `{modelDir}` — run `dotnet fsi scripts/01_ctrnn.fsx` for the real thing" }
+
+/// Chapter 02's E/I rate network from `<outDir>/models/02_ei_rate.pt`, rebuilt with the settings stored in its safetensors
+/// metadata (hidden, tau_e, tau_i, excitatory_fraction, activation), if chapter 02 saved both files.
+let tryLoadEiRate (outDir: string) =
+    let modelBase = Path.Combine(outDir, "models", "02_ei_rate")
+    if not (File.Exists(modelBase + ".pt") && File.Exists(modelBase + ".safetensors")) then None
+    else
+        let settings =
+            use content = SafeTensors.Read(modelBase + ".safetensors")
+            match content.Metadata.TryGetValue "settings" with
+            | true, json -> Some(Text.Json.JsonDocument.Parse(json).RootElement.Clone())
+            | _ -> None
+        settings
+        |> Option.map (fun s ->
+            let activation =
+                match Enum.TryParse<RateActivation>(s.GetProperty("activation").GetString(), true) with
+                | true, a -> a
+                | _ -> failwithf "the saved E/I network in %s names the activation '%s', which is not known; run chapter 02 again" modelBase (s.GetProperty("activation").GetString())
+            let options =
+                EiRateNetworkOptions(
+                    Hidden = s.GetProperty("hidden").GetInt32(), TauE = s.GetProperty("tau_e").GetDouble(), TauI = s.GetProperty("tau_i").GetDouble(),
+                    ExcitatoryFraction = s.GetProperty("excitatory_fraction").GetDouble(), Activation = activation)
+            let model = new EiRateNetwork(options, 0L)
+            ModelFiles.LoadTorchSharp(model, modelBase + ".pt")
+            model)
