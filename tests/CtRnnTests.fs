@@ -10,12 +10,6 @@ type private Tensor = torch.Tensor
 
 let private f64 = torch.ScalarType.Float64
 
-let private raises<'E when 'E :> exn> (action: unit -> unit) : 'E =
-    try
-        action ()
-        failtestf "expected %s, but nothing was thrown" typeof<'E>.Name
-    with
-    | :? 'E as e -> e
 
 /// Deterministic windows [batch, length, 3] of order one, like z-scored Lorenz data.
 let private windows batch length =
@@ -155,16 +149,16 @@ let tests =
 
         test "bad options and inputs get clear errors" {
             TorchRuntime.Initialize() |> ignore
-            let tau = raises<ArgumentOutOfRangeException> (fun () -> new CtRnn(CtRnnOptions(Tau = 0.0), 1L) |> ignore)
+            let tau = Throws.capture<ArgumentOutOfRangeException> (fun () -> new CtRnn(CtRnnOptions(Tau = 0.0), 1L) |> ignore)
             Expect.stringContains tau.Message "Tau" "tau <= 0"
-            let hidden = raises<ArgumentOutOfRangeException> (fun () -> new CtRnn(CtRnnOptions(Hidden = 0), 1L) |> ignore)
+            let hidden = Throws.capture<ArgumentOutOfRangeException> (fun () -> new CtRnn(CtRnnOptions(Hidden = 0), 1L) |> ignore)
             Expect.stringContains hidden.Message "Hidden" "hidden <= 0"
             let model = new CtRnn(CtRnnOptions(Hidden = 4), 1L)
             let bad = windows 1 3
             bad[0L, 1L, 2L] <- torch.tensor(nan, dtype = f64)
-            let nan = raises<ArgumentException> (fun () -> model.PredictNext(bad) |> ignore)
+            let nan = Throws.capture<ArgumentException> (fun () -> model.PredictNext(bad) |> ignore)
             Expect.stringContains nan.Message "NaN" "NaN input"
-            let shape = raises<ArgumentException> (fun () -> model.PredictNext(torch.zeros([| 2L; 3L |], dtype = f64)) |> ignore)
+            let shape = Throws.capture<ArgumentException> (fun () -> model.PredictNext(torch.zeros([| 2L; 3L |], dtype = f64)) |> ignore)
             Expect.stringContains shape.Message "[batch, length, 3]" "wrong shape"
         }
     ]

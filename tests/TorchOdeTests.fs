@@ -9,13 +9,6 @@ type private Tensor = torch.Tensor
 
 let private f64 = torch.ScalarType.Float64
 
-/// Runs the action, expecting an exception of type 'E, and returns it for checks on its message.
-let private raises<'E when 'E :> exn> (action: unit -> unit) : 'E =
-    try
-        action ()
-        failtestf "expected %s, but nothing was thrown" typeof<'E>.Name
-    with
-    | :? 'E as e -> e
 
 /// dy/dt = cos(t)·y, exact solution y(t) = y0·exp(sin t); state shape [2, 3] to exercise batching.
 let private growth = Func<Tensor, Tensor, Tensor>(fun t y -> torch.cos(t) * y)
@@ -144,7 +137,7 @@ let tests =
         test "a blow-up exhausts the step budget with a clear error" {
             TorchRuntime.Initialize() |> ignore
             let options = TorchOdeOptions(Method = OdeMethod.Dopri5, MaxSteps = 40)
-            let error = raises<OdeIntegrationException> (fun () -> TorchOde.Odeint(blowUp, torch.ones(1L, dtype = f64), [| 0.0; 2.0 |], options) |> ignore)
+            let error = Throws.capture<OdeIntegrationException> (fun () -> TorchOde.Odeint(blowUp, torch.ones(1L, dtype = f64), [| 0.0; 2.0 |], options) |> ignore)
             Expect.stringContains error.Message "MaxSteps = 40" "message names the budget"
             Expect.equal error.Steps 40 "stopped at the budget"
         }
@@ -152,7 +145,7 @@ let tests =
         test "a blow-up underflows the adaptive step near the singularity t = 1" {
             TorchRuntime.Initialize() |> ignore
             let options = TorchOdeOptions(Method = OdeMethod.Dopri5, MinStep = 1e-8, MaxSteps = 1_000_000)
-            let error = raises<OdeIntegrationException> (fun () -> TorchOde.Odeint(blowUp, torch.ones(1L, dtype = f64), [| 0.0; 2.0 |], options) |> ignore)
+            let error = Throws.capture<OdeIntegrationException> (fun () -> TorchOde.Odeint(blowUp, torch.ones(1L, dtype = f64), [| 0.0; 2.0 |], options) |> ignore)
             Expect.stringContains error.Message "underflow" "message says underflow"
             // y = 1/(1 − t) needs steps ~ (1 − t)·rtol^(1/5); they fall below 1e-8 within 1e-4 of the singularity
             Expect.floatClose { absolute = 1e-4; relative = 0.0 } error.Time 1.0 "stops at the singularity"
@@ -163,12 +156,12 @@ let tests =
             let options = TorchOdeOptions(Method = OdeMethod.Euler, Step = 1e-6, MaxSteps = 1000)
             let mutable calls = 0
             let f = Func<Tensor, Tensor, Tensor>(fun _ y -> calls <- calls + 1; -y)
-            let error = raises<OdeIntegrationException> (fun () -> TorchOde.Odeint(f, torch.ones(1L, dtype = f64), [| 0.0; 1.0 |], options) |> ignore)
+            let error = Throws.capture<OdeIntegrationException> (fun () -> TorchOde.Odeint(f, torch.ones(1L, dtype = f64), [| 0.0; 1.0 |], options) |> ignore)
             Expect.stringContains error.Message "MaxSteps = 1000" "message names the budget"
             Expect.equal calls 0 "no work done"
         }
 
-        test "an adjoint solve that fails backwards raises an exception from backward(), not a crash" {
+        test "an adjoint solve that fails backwards raises an exception from BackwardGuard.Backward, not a crash" {
             TorchRuntime.Initialize() |> ignore
             let theta = torch.ones(1L, dtype = f64).requires_grad_(true)
             let mutable poisoned = false
@@ -177,7 +170,9 @@ let tests =
             let options = TorchOdeOptions(Method = OdeMethod.Dopri5, MinStep = 1e-6)
             let solution = TorchOde.OdeintAdjoint(f, torch.ones(2L, dtype = f64), [| 0.0; 1.0 |], [| theta |], options)
             poisoned <- true
-            raises<exn> (fun () -> solution.sum().backward()) |> ignore
+            let error = Throws.capture<InvalidOperationException> (fun () -> BackwardGuard.Backward(solution.sum()))
+            Expect.stringContains error.Message "underflow" "the error says what happened"
+            Expect.isTrue (error.InnerException :? OdeIntegrationException) "with the original failure inside"
             Expect.isTrue (BackwardGuard.LastFailure :? OdeIntegrationException) "the original failure is kept"
             Expect.stringContains BackwardGuard.LastFailure.Message "underflow" "and says what happened"
         }
@@ -186,14 +181,14 @@ let tests =
             TorchRuntime.Initialize() |> ignore
             let y0 = torch.ones(2L, dtype = f64)
             let decay = Func<Tensor, Tensor, Tensor>(fun _ y -> -y)
-            let step = raises<ArgumentOutOfRangeException> (fun () -> TorchOde.Odeint(decay, y0, [| 0.0; 1.0 |], TorchOdeOptions(Method = OdeMethod.Rk4, Step = -0.1)) |> ignore)
+            let step = Throws.capture<ArgumentOutOfRangeException> (fun () -> TorchOde.Odeint(decay, y0, [| 0.0; 1.0 |], TorchOdeOptions(Method = OdeMethod.Rk4, Step = -0.1)) |> ignore)
             Expect.stringContains step.Message "Step must be" "non-positive step"
-            let order = raises<ArgumentException> (fun () -> TorchOde.Odeint(decay, y0, [| 0.0; 1.0; 0.5 |]) |> ignore)
+            let order = Throws.capture<ArgumentException> (fun () -> TorchOde.Odeint(decay, y0, [| 0.0; 1.0; 0.5 |]) |> ignore)
             Expect.stringContains order.Message "strictly increasing" "times not increasing"
-            let nan = raises<ArgumentException> (fun () -> TorchOde.Odeint(decay, torch.tensor([| 1.0; nan |], dtype = f64), [| 0.0; 1.0 |]) |> ignore)
+            let nan = Throws.capture<ArgumentException> (fun () -> TorchOde.Odeint(decay, torch.tensor([| 1.0; nan |], dtype = f64), [| 0.0; 1.0 |]) |> ignore)
             Expect.stringContains nan.Message "NaN" "NaN in y0"
             let frozen = torch.ones(2L, dtype = f64)
-            let notGrad = raises<ArgumentException> (fun () -> TorchOde.OdeintAdjoint(decay, y0, [| 0.0; 1.0 |], [| frozen |]) |> ignore)
+            let notGrad = Throws.capture<ArgumentException> (fun () -> TorchOde.OdeintAdjoint(decay, y0, [| 0.0; 1.0 |], [| frozen |]) |> ignore)
             Expect.stringContains notGrad.Message "does not require grad" "adjoint parameter without grad"
         }
     ]

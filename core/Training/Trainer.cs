@@ -232,7 +232,7 @@ public static class Trainer
                     if (double.IsNaN(state.InitialLoss) && double.IsFinite(value)) state = state with { InitialLoss = value };
                     if (!double.IsFinite(value) || value > options.DivergenceFactor * state.InitialLoss)
                         Diverge($"the loss of batch {b + 1} in epoch {epoch} is {value:G6} (first batch: {state.InitialLoss:G6}, limit {options.DivergenceFactor:G3}×)", epoch);
-                    loss.backward();
+                    BackwardGuard.Backward(loss);
                     double norm = nn.utils.clip_grad_norm_(parameters, maxNorm);
                     if (!double.IsFinite(norm))
                         Diverge($"the gradient norm of batch {b + 1} in epoch {epoch} is {norm}", epoch);
