@@ -2,6 +2,7 @@ module NeuroDyn.Tests.CtRnnTests
 
 open System
 open Expecto
+open NeuroDyn.Tests.RateModelChecks
 open TorchSharp
 open NeuroDyn.Torch
 open NeuroDyn.Models
@@ -10,33 +11,15 @@ type private Tensor = torch.Tensor
 
 let private f64 = torch.ScalarType.Float64
 
-
-/// Deterministic windows [batch, length, 3] of order one, like z-scored Lorenz data.
-let private windows batch length =
-    torch.sin(torch.arange(float (batch * length * 3), dtype = f64) * 0.37).reshape(int64 batch, int64 length, 3L) * 1.5
-
-let private maxDiff (a: Tensor) (b: Tensor) = (a - b).abs().max().item<double>()
-
 /// The CT-RNN field for one held input: dh/dt = (−h + tanh(h W_recᵀ + x W_inᵀ + b)) / τ.
 let private heldField (model: CtRnn) (x: Tensor) =
     let drive = torch.nn.functional.linear(x, model.InputWeight, model.Bias)
     Func<Tensor, Tensor, Tensor>(fun _ h -> (torch.tanh(torch.nn.functional.linear(h, model.RecurrentWeight) + drive) - h) / model.Options.Tau)
 
-/// Prediction by TorchOde.Odeint over each sample interval in turn (zero-order hold), independent of the model's fast path.
-let private predictWithOdeint (model: CtRnn) (w: Tensor) =
+/// Prediction by TorchOde.Odeint over each sample interval in turn, independent of the fused recurrence.
+let private predictWithOdeint (model: CtRnn) =
     let o = model.Options
-    let solver = TorchOdeOptions(Method = o.Solver, Step = Nullable(o.SampleInterval / float o.StepsPerSample))
-    let mutable h = torch.zeros([| w.shape[0]; int64 o.Hidden |], dtype = f64)
-    for k in 0L .. w.shape[1] - 1L do
-        h <- TorchOde.Odeint(heldField model (w.select(1, k)), h, [| 0.0; o.SampleInterval |], solver).[1]
-    model.Readout(h)
-
-let private gradientsOf (model: CtRnn) (loss: Tensor) =
-    model.zero_grad()
-    loss.backward()
-    [ for p in model.parameters() -> p.grad.clone() ]
-
-let private target (w: Tensor) = torch.cos(w.sum(1))
+    predictWithOdeint (heldField model) o.Solver o.SampleInterval o.StepsPerSample o.Hidden model.Readout
 
 [<Tests>]
 let tests =

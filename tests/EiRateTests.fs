@@ -2,6 +2,7 @@ module NeuroDyn.Tests.EiRateTests
 
 open System
 open Expecto
+open NeuroDyn.Tests.RateModelChecks
 open TorchSharp
 open MathNet.Numerics.LinearAlgebra
 open NeuroDyn.Torch
@@ -12,12 +13,6 @@ open NeuroDyn.Training
 type private Tensor = torch.Tensor
 
 let private f64 = torch.ScalarType.Float64
-
-/// Deterministic windows [batch, length, 3] of order one, like z-scored Lorenz data.
-let private windows batch length =
-    torch.sin(torch.arange(float (batch * length * 3), dtype = f64) * 0.37).reshape(int64 batch, int64 length, 3L) * 1.5
-
-let private maxDiff (a: Tensor) (b: Tensor) = (a - b).abs().max().item<double>()
 
 let private toArray2D (t: Tensor) =
     let c = t.detach().contiguous()
@@ -36,21 +31,10 @@ let private heldField (model: EiRateNetwork) (x: Tensor) =
     Func<Tensor, Tensor, Tensor>(fun _ r ->
         (model.Options.Activation.Apply(torch.nn.functional.linear(r, model.RecurrentWeight) + drive) - r) * gamma)
 
-/// Prediction by TorchOde.Odeint over each sample interval in turn (zero-order hold), independent of the fused recurrence.
-let private predictWithOdeint (model: EiRateNetwork) (w: Tensor) =
+/// Prediction by TorchOde.Odeint over each sample interval in turn, independent of the fused recurrence.
+let private predictWithOdeint (model: EiRateNetwork) =
     let o = model.Options
-    let solver = TorchOdeOptions(Method = o.Solver, Step = Nullable(o.SampleInterval / float o.StepsPerSample))
-    let mutable r = torch.zeros([| w.shape[0]; int64 o.Hidden |], dtype = f64)
-    for k in 0L .. w.shape[1] - 1L do
-        r <- TorchOde.Odeint(heldField model (w.select(1, k)), r, [| 0.0; o.SampleInterval |], solver).[1]
-    model.Readout(r)
-
-let private gradientsOf (model: EiRateNetwork) (loss: Tensor) =
-    model.zero_grad()
-    loss.backward()
-    [ for p in model.parameters() -> p.grad.clone() ]
-
-let private target (w: Tensor) = torch.cos(w.sum(1))
+    predictWithOdeint (heldField model) o.Solver o.SampleInterval o.StepsPerSample o.Hidden model.Readout
 
 /// Sign violations of Dale's law counted directly from the effective matrix: an E column entry < 0 or an I column entry > 0.
 let private signViolations (model: EiRateNetwork) =

@@ -35,12 +35,8 @@ public static class Evaluate
     /// <summary>Mean squared error over every window of <paramref name="windows"/>, one-step or over the first <paramref name="steps"/> rollout states, without gradients.</summary>
     internal static double Mse(ISequenceModel model, WindowBatches windows, int steps, int batchSize)
     {
-        var module = model.Module;
-        bool wasTraining = module.training;
-        module.eval();
-        try
+        return InEvaluationMode(model, () =>
         {
-            using var noGrad = torch.no_grad();
             double sum = 0;
             long count = 0;
             foreach (var starts in windows.OrderedBatches(batchSize))
@@ -52,6 +48,19 @@ public static class Evaluate
                 count += error.numel();
             }
             return sum / count;
+        });
+    }
+
+    /// <summary>Runs <paramref name="evaluate"/> with the model in evaluation mode and without gradients, restoring its training flag afterwards.</summary>
+    static T InEvaluationMode<T>(ISequenceModel model, Func<T> evaluate)
+    {
+        var module = model.Module;
+        bool wasTraining = module.training;
+        module.eval();
+        try
+        {
+            using var noGrad = torch.no_grad();
+            return evaluate();
         }
         finally
         {
@@ -82,29 +91,22 @@ public static class Evaluate
         var startIndices = ForecastStarts(series.GetLength(0), seqLength, horizonSteps, starts, seed);
         var (dtype, device) = TensorTypeOf(model.Module);
         using var windows = WindowBatches.MultiStep(series, seqLength, horizonSteps, dtype, device);
-        var predicted = new double[startIndices.Length][,];
-        var module = model.Module;
-        bool wasTraining = module.training;
-        module.eval();
-        try
+        var predicted = InEvaluationMode(model, () =>
         {
-            using var noGrad = torch.no_grad();
             using var scope = torch.NewDisposeScope();
             var batch = windows.Batch(startIndices);
             var rollout = model.Rollout(batch.Windows, horizonSteps);
             CheckRolloutShape(rollout, startIndices.Length, horizonSteps, windows.Dimension);
             var values = rollout.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
             int block = horizonSteps * windows.Dimension;
+            var forecasts = new double[startIndices.Length][,];
             for (int n = 0; n < startIndices.Length; n++)
             {
-                predicted[n] = new double[horizonSteps, windows.Dimension];
-                Buffer.BlockCopy(values, n * block * sizeof(double), predicted[n], 0, block * sizeof(double));
+                forecasts[n] = new double[horizonSteps, windows.Dimension];
+                Buffer.BlockCopy(values, n * block * sizeof(double), forecasts[n], 0, block * sizeof(double));
             }
-        }
-        finally
-        {
-            module.train(wasTraining);
-        }
+            return forecasts;
+        });
         return ValidPredictionTime(series, seqLength, startIndices, predicted, dt, lyapunovExponent, threshold);
     }
 
@@ -217,12 +219,8 @@ public static class Evaluate
         TorchRuntime.Initialize();
         var (dtype, device) = TensorTypeOf(model.Module);
         int dimension = warmup.GetLength(1);
-        var module = model.Module;
-        bool wasTraining = module.training;
-        module.eval();
-        try
+        return InEvaluationMode(model, () =>
         {
-            using var noGrad = torch.no_grad();
             using var scope = torch.NewDisposeScope();
             var window = torch.tensor(warmup, dtype, device).unsqueeze(0);
             var rollout = model.Rollout(window, steps);
@@ -231,11 +229,7 @@ public static class Evaluate
             var result = new double[steps, dimension];
             Buffer.BlockCopy(values, 0, result, 0, values.Length * sizeof(double));
             return result;
-        }
-        finally
-        {
-            module.train(wasTraining);
-        }
+        });
     }
 
     /// <summary>Linear-interpolation percentile (numpy's default): position p(n − 1) in the sorted values.</summary>

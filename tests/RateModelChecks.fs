@@ -1,0 +1,34 @@
+/// Reference computations shared by the tests of the rate networks (CT-RNN, E/I network).
+module NeuroDyn.Tests.RateModelChecks
+
+open System
+open TorchSharp
+open NeuroDyn.Torch
+
+type private Tensor = torch.Tensor
+
+/// Deterministic windows [batch, length, 3] of order one, like z-scored Lorenz data.
+let windows batch length =
+    torch.sin(torch.arange(float (batch * length * 3), dtype = torch.ScalarType.Float64) * 0.37).reshape(int64 batch, int64 length, 3L) * 1.5
+
+/// Largest absolute difference between two tensors.
+let maxDiff (a: Tensor) (b: Tensor) = (a - b).abs().max().item<double>()
+
+/// The gradients of a loss with respect to every parameter of a module (cloned, the module's gradients reset first).
+let gradientsOf (model: torch.nn.Module) (loss: Tensor) =
+    model.zero_grad()
+    loss.backward()
+    [ for p in model.parameters() -> p.grad.clone() ]
+
+/// A smooth target for windows [B, L, 3]: cos of the sum over the window, [B, 3].
+let target (w: Tensor) = torch.cos(w.sum(1))
+
+/// Prediction by TorchOde.Odeint over each sample interval in turn (zero-order hold), independent of a model's fused recurrence:
+/// starting from zero, each window sample k drives the field `heldField x_k` for one interval, then `readout` maps the state.
+let predictWithOdeint (heldField: Tensor -> Func<Tensor, Tensor, Tensor>) (solver: OdeMethod) (sampleInterval: float)
+                      (stepsPerSample: int) (hidden: int) (readout: Tensor -> Tensor) (w: Tensor) =
+    let options = TorchOdeOptions(Method = solver, Step = Nullable(sampleInterval / float stepsPerSample))
+    let mutable h = torch.zeros([| w.shape[0]; int64 hidden |], dtype = torch.ScalarType.Float64)
+    for k in 0L .. w.shape[1] - 1L do
+        h <- TorchOde.Odeint(heldField (w.select(1, k)), h, [| 0.0; sampleInterval |], options).[1]
+    readout h
