@@ -1,3 +1,4 @@
+using NeuroDyn.Solvers;
 using System.Runtime.InteropServices;
 using NeuroDyn.Torch;
 using TorchSharp;

@@ -1,3 +1,4 @@
+using NeuroDyn.Solvers;
 using System.Diagnostics;
 using NeuroDyn.Models;
 using NeuroDyn.Torch;

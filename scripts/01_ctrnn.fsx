@@ -49,10 +49,10 @@ args.Check()
 
 let solver =
     match solverName.ToLowerInvariant() with
-    | "euler" -> NeuroDyn.Torch.OdeMethod.Euler
-    | "midpoint" -> NeuroDyn.Torch.OdeMethod.Midpoint
-    | "rk4" -> NeuroDyn.Torch.OdeMethod.Rk4
-    | "dopri5" -> NeuroDyn.Torch.OdeMethod.Dopri5
+    | "euler" -> NeuroDyn.Solvers.OdeMethod.Euler
+    | "midpoint" -> NeuroDyn.Solvers.OdeMethod.Midpoint
+    | "rk4" -> NeuroDyn.Solvers.OdeMethod.Rk4
+    | "dopri5" -> NeuroDyn.Solvers.OdeMethod.Dopri5
     | other -> failwithf "--solver %s is not known; use euler, midpoint, rk4 or dopri5" other
 
 let page = Page.Page("Chapter 01 — CT-RNN as a neural ODE", __SOURCE_DIRECTORY__ + "/01_ctrnn.fsx")

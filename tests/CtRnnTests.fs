@@ -6,6 +6,7 @@ open NeuroDyn.Tests.RateModelChecks
 open TorchSharp
 open NeuroDyn.Torch
 open NeuroDyn.Models
+open NeuroDyn.Solvers
 
 type private Tensor = torch.Tensor
 

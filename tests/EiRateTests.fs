@@ -9,6 +9,7 @@ open NeuroDyn.Torch
 open NeuroDyn.Data
 open NeuroDyn.Models
 open NeuroDyn.Training
+open NeuroDyn.Solvers
 
 type private Tensor = torch.Tensor
 

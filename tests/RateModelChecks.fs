@@ -4,6 +4,7 @@ module NeuroDyn.Tests.RateModelChecks
 open System
 open TorchSharp
 open NeuroDyn.Torch
+open NeuroDyn.Solvers
 
 type private Tensor = torch.Tensor
 

@@ -55,7 +55,7 @@ let slope (steps: float list) (errors: float list) =
 /// tolerances so loose that every step is accepted, which pins their step to h through the public API.
 let fixedStep meth h (times: float[]) =
     match meth with
-    | OdeMethod.Euler | OdeMethod.Rk4 -> OdeOptions(Method = meth, Step = Nullable h, TEval = times)
+    | OdeMethod.Euler | OdeMethod.Midpoint | OdeMethod.Rk4 -> OdeOptions(Method = meth, Step = Nullable h, TEval = times)
     | _ -> OdeOptions(Method = meth, Rtol = 1e3, Atol = 1e3, FirstStep = Nullable h, MaxStep = h, TEval = times)
 
 /// Expects an ArgumentException (or subclass) whose message contains the fragment.
@@ -81,6 +81,7 @@ let tests =
             // from above (higher-order terms still help at the largest steps), hence the one-sided margin per method.
             for meth, order, steps, margin in
                 [ OdeMethod.Euler, 1.0, [ 1.0 / 256.0; 1.0 / 512.0; 1.0 / 1024.0; 1.0 / 2048.0 ], 0.1
+                  OdeMethod.Midpoint, 2.0, [ 1.0 / 64.0; 1.0 / 128.0; 1.0 / 256.0; 1.0 / 512.0 ], 0.15
                   OdeMethod.Rk4, 4.0, [ 1.0 / 16.0; 1.0 / 32.0; 1.0 / 64.0; 1.0 / 128.0 ], 0.25
                   OdeMethod.Dopri5, 5.0, [ 1.0 / 32.0; 1.0 / 64.0; 1.0 / 128.0; 1.0 / 256.0 ], 0.4
                   OdeMethod.Dop853, 8.0, [ 1.0 / 4.0; 1.0 / 8.0; 1.0 / 16.0; 1.0 / 32.0 ], 0.4 ] do
@@ -96,6 +97,14 @@ let tests =
                     Expect.isLessThan (abs (p - order)) margin $"fitted order {p:F3} (errors {errors})"
                 }
         ]
+
+        test "tableaus: consistency is checked and first-same-as-last recognised" {
+            Expect.isTrue ButcherTableau.Dopri5.FirstSameAsLast "Dopri5's seventh stage is f(y₊)"
+            Expect.isFalse ButcherTableau.Rk4.FirstSameAsLast "RK4's last stage is not at the new state"
+            // a mistyped coefficient: row 1 of A sums to 0.4 while c₁ = 0.5
+            let wrong = Throws.capture<InvalidOperationException> (fun () -> ButcherTableau("typo", 2, [| 0.0; 0.5 |], [| [||]; [| 0.4 |] |], [| 0.0; 1.0 |]) |> ignore)
+            Expect.stringContains wrong.Message "row 1 of A sums to 0.4" "names the row at fault"
+        }
 
         testList "dense output" [
             // Off-grid times at 0.37 of a coarse grid, so they fall at varied places inside the steps; with the step pinned,

@@ -4,6 +4,7 @@ open System
 open Expecto
 open TorchSharp
 open NeuroDyn.Torch
+open NeuroDyn.Solvers
 
 type private Tensor = torch.Tensor
 
@@ -183,6 +184,8 @@ let tests =
             let decay = Func<Tensor, Tensor, Tensor>(fun _ y -> -y)
             let step = Throws.capture<ArgumentOutOfRangeException> (fun () -> TorchOde.Odeint(decay, y0, [| 0.0; 1.0 |], TorchOdeOptions(Method = OdeMethod.Rk4, Step = -0.1)) |> ignore)
             Expect.stringContains step.Message "Step must be" "non-positive step"
+            let dop853 = Throws.capture<ArgumentException> (fun () -> TorchOde.Odeint(decay, y0, [| 0.0; 1.0 |], TorchOdeOptions(Method = OdeMethod.Dop853)) |> ignore)
+            Expect.stringContains dop853.Message "use Dopri5" "Dop853 is for doubles only"
             let order = Throws.capture<ArgumentException> (fun () -> TorchOde.Odeint(decay, y0, [| 0.0; 1.0; 0.5 |]) |> ignore)
             Expect.stringContains order.Message "strictly increasing" "times not increasing"
             let nan = Throws.capture<ArgumentException> (fun () -> TorchOde.Odeint(decay, torch.tensor([| 1.0; nan |], dtype = f64), [| 0.0; 1.0 |]) |> ignore)

@@ -1,3 +1,4 @@
+using NeuroDyn.Solvers;
 using NeuroDyn.Torch;
 
 namespace NeuroDyn.Models;

@@ -1,3 +1,4 @@
+using NeuroDyn.Solvers;
 using NeuroDyn.Systems;
 using NeuroDyn.Torch;
 using TorchSharp;
@@ -17,9 +18,9 @@ internal sealed record RateIntegrator(OdeMethod Solver, double SampleInterval, i
         double step = SampleInterval / StepsPerSample;
         var fixedTableau = Solver switch
         {
-            OdeMethod.Euler => Euler.Tableau,
-            OdeMethod.Midpoint => Midpoint.Tableau,
-            OdeMethod.Rk4 => Rk4.Tableau,
+            OdeMethod.Euler => ButcherTableau.Euler,
+            OdeMethod.Midpoint => ButcherTableau.Midpoint,
+            OdeMethod.Rk4 => ButcherTableau.Rk4,
             _ => null,
         };
         if (fixedTableau is not null && !Adjoint && Activation == RateActivation.Tanh && inverseTau.numel() == 1)
@@ -47,7 +48,8 @@ internal sealed record RateIntegrator(OdeMethod Solver, double SampleInterval, i
     {
         Guard.Positive(sampleInterval, "SampleInterval");
         if (stepsPerSample <= 0) throw new ArgumentOutOfRangeException("StepsPerSample", stepsPerSample, "StepsPerSample must be >= 1.");
-        if (!Enum.IsDefined(solver)) throw new ArgumentOutOfRangeException("Solver", solver, "unknown solver.");
+        if (!Enum.IsDefined(solver) || solver == OdeMethod.Dop853)
+            throw new ArgumentOutOfRangeException("Solver", solver, "the network's solver must be Euler, Midpoint, Rk4 or Dopri5.");
         if (solver == OdeMethod.Dopri5 && (!(rtol > 0) || !(atol > 0)))
             throw new ArgumentOutOfRangeException("Rtol", $"Rtol = {rtol}, Atol = {atol}: Dopri5 needs both > 0.");
     }

@@ -3,29 +3,13 @@ using NeuroDyn.Systems;
 namespace NeuroDyn.Solvers;
 
 /// <summary>
-/// Dormand–Prince 5(4): six stages plus f(y₊) (first same as last), the 5th-order solution propagated and the
+/// Dormand–Prince 5(4) (<see cref="ButcherTableau.Dopri5"/>): six stages plus f(y₊) (first same as last), the 5th-order solution propagated and the
 /// 4th-order one used for the error, with Shampine's quartic dense output — the formulas of scipy's RK45.
 /// Dormand &amp; Prince, "A family of embedded Runge–Kutta formulae", J. Comput. Appl. Math. 6 (1980) 19–26;
 /// Shampine, "Some practical Runge–Kutta formulas", Math. Comp. 46 (1986) 135–150.
 /// </summary>
 internal sealed class Dopri5 : EmbeddedPair
 {
-    private static readonly ButcherTableau Formula = new(
-        c: [0.0, 1.0 / 5, 3.0 / 10, 4.0 / 5, 8.0 / 9, 1.0],
-        a: [
-            [],
-            [1.0 / 5],
-            [3.0 / 40, 9.0 / 40],
-            [44.0 / 45, -56.0 / 15, 32.0 / 9],
-            [19372.0 / 6561, -25360.0 / 2187, 64448.0 / 6561, -212.0 / 729],
-            [9017.0 / 3168, -355.0 / 33, 46732.0 / 5247, 49.0 / 176, -5103.0 / 18656],
-        ],
-        b: [35.0 / 384, 0.0, 500.0 / 1113, 125.0 / 192, -2187.0 / 6784, 11.0 / 84]);
-
-    /// <summary>Error weights e = b − b̂ over the six stages and f(y₊).</summary>
-    private static readonly double[] E =
-        [-71.0 / 57600, 0.0, 71.0 / 16695, -71.0 / 1920, 17253.0 / 339200, -22.0 / 525, 1.0 / 40];
-
     /// <summary>Dense output: y(t + θh) = y + h·Σⱼ kⱼ·Σₘ Pⱼₘ θ^(m+1), j over the seven stage rows, m = 0..3, stored row-major (Shampine's optimal c₆ variant).</summary>
     private static readonly double[] P =
     [
@@ -42,7 +26,7 @@ internal sealed class Dopri5 : EmbeddedPair
     private double denseStep;
 
     /// <summary>Buffers for one solve of the given field.</summary>
-    public Dopri5(IVectorField field) : base(field, Formula, Formula.Stages + 1) => q = new double[field.Dimension * 4];
+    public Dopri5(IVectorField field) : base(field, ButcherTableau.Dopri5, ButcherTableau.Dopri5.Stages) => q = new double[field.Dimension * 4];
 
     /// <inheritdoc/>
     public override int ErrorEstimatorOrder => 4;
@@ -50,12 +34,13 @@ internal sealed class Dopri5 : EmbeddedPair
     /// <inheritdoc/>
     public override double ErrorNorm(ReadOnlySpan<double> y, ReadOnlySpan<double> yNew, double h, double rtol, double atol)
     {
-        int n = N, rows = E.Length;
+        int n = N;
+        var e = Tableau.BError!;
         double sum = 0;
         for (int i = 0; i < n; i++)
         {
             double err = 0;
-            for (int j = 0; j < rows; j++) err += E[j] * K[j * n + i];
+            for (int j = 0; j < e.Length; j++) err += e[j] * K[j * n + i];
             double scale = atol + rtol * Math.Max(Math.Abs(y[i]), Math.Abs(yNew[i]));
             double r = h * err / scale;
             sum += r * r;

@@ -7,7 +7,7 @@ namespace NeuroDyn.Solvers;
 /// estimates the step's error norm, and interpolates inside the step. The step control lives in <see cref="AdaptiveIntegrator"/>.
 /// </summary>
 /// <remarks>
-/// Stage rows of <see cref="K"/>: 0..s−1 are the stages of the step, row s is f(y₊) (first same as last: it becomes row 0
+/// Stage rows of <see cref="K"/>: 0..s−1 are the stages of the step (without a first-same-as-last stage), row s is f(y₊) (first same as last: it becomes row 0
 /// of the next step), rows after it are extra stages some dense outputs need.
 /// </remarks>
 internal abstract class EmbeddedPair
@@ -22,11 +22,14 @@ internal abstract class EmbeddedPair
     protected readonly double[] K;
     /// <summary>Scratch for stage arguments (length n).</summary>
     protected readonly double[] Work;
+    /// <summary>Stages evaluated per step before f(y₊): all of them, or one fewer when the last stage is f(y₊) itself (first same as last).</summary>
+    readonly int stepStages;
 
     /// <summary>Allocates the buffers for a field of dimension n with the given number of stage rows.</summary>
     protected EmbeddedPair(IVectorField field, ButcherTableau tableau, int rows)
     {
         (Field, Tableau, N) = (field, tableau, field.Dimension);
+        stepStages = tableau.FirstSameAsLast ? tableau.Stages - 1 : tableau.Stages;
         K = new double[rows * N];
         Work = new double[N];
     }
@@ -40,9 +43,9 @@ internal abstract class EmbeddedPair
     /// <summary>Tries a step of size h from y: fills the stages, writes y₊ and f(y₊); returns the evaluations spent (s).</summary>
     public int Attempt(ReadOnlySpan<double> y, double h, Span<double> yNew)
     {
-        int s = Tableau.Stages;
-        Tableau.EvaluateStages(Field, y, h, K, Work, 1, s);
-        ButcherTableau.Combine(y, h, Tableau.B, K, yNew);
+        int s = stepStages;
+        RungeKuttaStages.Evaluate(Tableau, Field, y, h, K, Work, 1, s);
+        RungeKuttaStages.Combine(y, h, Tableau.B.AsSpan(0, s), K, yNew);
         Field.Evaluate(yNew, K.AsSpan(s * N, N));
         return s;
     }
@@ -57,5 +60,5 @@ internal abstract class EmbeddedPair
     public abstract void Interpolate(double theta, ReadOnlySpan<double> y, Span<double> result);
 
     /// <summary>Moves f(y₊) into row 0 so that the next step starts from it without a new evaluation.</summary>
-    public void Advance() => K.AsSpan(Tableau.Stages * N, N).CopyTo(K.AsSpan(0, N));
+    public void Advance() => K.AsSpan(stepStages * N, N).CopyTo(K.AsSpan(0, N));
 }

@@ -38,8 +38,8 @@ internal static class FixedStepIntegrator
             double t = t0 + i * step;
             double tNew = i == steps - 1 ? t1 : t0 + (i + 1) * step;
             double h = tNew - t;
-            evaluations += tableau.EvaluateStages(field, y, h, k, work, 1, s);
-            ButcherTableau.Combine(y, h, tableau.B, k, yNew);
+            evaluations += RungeKuttaStages.Evaluate(tableau, field, y, h, k, work, 1, s);
+            RungeKuttaStages.Combine(y, h, tableau.B, k, yNew);
             if (!AdaptiveIntegrator.AllFinite(yNew))
                 return trajectory.ToSolution(evaluations, i, 0, false,
                     $"The state became non-finite (NaN or infinity) at t = {tNew:R} after {i + 1} steps of {step:G6}: the solution " +

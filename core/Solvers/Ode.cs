@@ -27,8 +27,9 @@ public static class Ode
 
         return options.Method switch
         {
-            OdeMethod.Euler => FixedStep(field, Euler.Tableau, initialState, t0, t1, options),
-            OdeMethod.Rk4 => FixedStep(field, Rk4.Tableau, initialState, t0, t1, options),
+            OdeMethod.Euler => FixedStep(field, ButcherTableau.Euler, initialState, t0, t1, options),
+            OdeMethod.Midpoint => FixedStep(field, ButcherTableau.Midpoint, initialState, t0, t1, options),
+            OdeMethod.Rk4 => FixedStep(field, ButcherTableau.Rk4, initialState, t0, t1, options),
             OdeMethod.Dopri5 => Adaptive(field, new Dopri5(field), initialState, t0, t1, options),
             OdeMethod.Dop853 => Adaptive(field, new Dop853(field), initialState, t0, t1, options),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Method, "Unknown OdeMethod."),
@@ -59,7 +60,7 @@ public static class Ode
             throw new ArgumentOutOfRangeException(nameof(options), options.Rtol,
                 $"Rtol = {options.Rtol:G3} is below 100·ε = {100 * MachineEpsilon:G3}, which double precision cannot deliver; use Rtol ≥ 1e-13.");
         if (options.Step is not null)
-            throw new ArgumentException($"Step sets the fixed step of Euler and Rk4; {options.Method} is adaptive: set Rtol/Atol (and FirstStep or MaxStep if needed).", nameof(options));
+            throw new ArgumentException($"Step sets the fixed step of Euler, Midpoint and Rk4; {options.Method} is adaptive: set Rtol/Atol (and FirstStep or MaxStep if needed).", nameof(options));
         if (double.IsNaN(options.MaxStep) || options.MaxStep <= 0)
             throw new ArgumentOutOfRangeException(nameof(options), options.MaxStep, "MaxStep must be > 0 (default: unbounded).");
         if (options.FirstStep is double first && (!double.IsFinite(first) || first <= 0 || first > t1 - t0))

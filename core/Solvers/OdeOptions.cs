@@ -12,7 +12,7 @@ public sealed record OdeOptions
     /// <summary>Absolute tolerance of the adaptive methods (see <see cref="Rtol"/>).</summary>
     public double Atol { get; init; } = 1e-6;
 
-    /// <summary>The fixed step of <see cref="OdeMethod.Euler"/> and <see cref="OdeMethod.Rk4"/> (required for them, not accepted by the adaptive methods); the last step is shortened to end at t1.</summary>
+    /// <summary>The fixed step of <see cref="OdeMethod.Euler"/>, <see cref="OdeMethod.Midpoint"/> and <see cref="OdeMethod.Rk4"/> (required for them, not accepted by the adaptive methods); the last step is shortened to end at t1.</summary>
     public double? Step { get; init; }
 
     /// <summary>First step of an adaptive method; null chooses it from the tolerances as scipy does (Hairer, Nørsett &amp; Wanner 1993, §II.4).</summary>

@@ -1,3 +1,4 @@
+using NeuroDyn.Solvers;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,3 +1,4 @@
+using NeuroDyn.Solvers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -55,10 +56,10 @@ public static class TorchOde
         var function = new OdeFunction(f, y0.dtype, y0.device);
         return options.Method switch
         {
-            OdeMethod.Euler => FixedGridSolver.Solve(Euler.Tableau, function, y0, times, options),
-            OdeMethod.Midpoint => FixedGridSolver.Solve(Midpoint.Tableau, function, y0, times, options),
-            OdeMethod.Rk4 => FixedGridSolver.Solve(Rk4.Tableau, function, y0, times, options),
-            OdeMethod.Dopri5 => AdaptiveSolver.Solve(DormandPrince5.Tableau, function, y0, times, options),
+            OdeMethod.Euler => FixedGridSolver.Solve(ButcherTableau.Euler, function, y0, times, options),
+            OdeMethod.Midpoint => FixedGridSolver.Solve(ButcherTableau.Midpoint, function, y0, times, options),
+            OdeMethod.Rk4 => FixedGridSolver.Solve(ButcherTableau.Rk4, function, y0, times, options),
+            OdeMethod.Dopri5 => AdaptiveSolver.Solve(ButcherTableau.Dopri5, function, y0, times, options),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Method, "unknown OdeMethod."),
         };
     }
@@ -81,6 +82,8 @@ public static class TorchOde
             if (i > 0 && times[i] <= times[i - 1])
                 throw new ArgumentException($"times must be strictly increasing, but times[{i}] = {times[i]} follows times[{i - 1}] = {times[i - 1]}; sort them (integrate backwards by negating time in f).", nameof(times));
         }
+        if (options.Method == OdeMethod.Dop853)
+            throw new ArgumentException("Dop853 is a double-precision solver (Ode.Solve); on tensors use Dopri5 with tight Rtol/Atol.", nameof(options));
         if (options.Step is { } step && (!double.IsFinite(step) || step <= 0))
             throw new ArgumentOutOfRangeException(nameof(options), step, "Step must be a finite number > 0 (or null for one step per output interval).");
         if (!(options.Rtol >= 0) || !(options.Atol >= 0) || options.Rtol + options.Atol <= 0 || !double.IsFinite(options.Rtol + options.Atol))

@@ -1,9 +1,10 @@
+using NeuroDyn.Solvers;
 namespace NeuroDyn.Torch;
 
 /// <summary>How <see cref="TorchOde"/> integrates: the method, its step (fixed grid) or tolerances and limits (adaptive).</summary>
 public sealed record TorchOdeOptions
 {
-    /// <summary>The Runge–Kutta method (default adaptive Dormand–Prince 5(4)).</summary>
+    /// <summary>The Runge–Kutta method: Euler, Midpoint, Rk4 or Dopri5 (default, adaptive Dormand–Prince 5(4)).</summary>
     public OdeMethod Method { get; init; } = OdeMethod.Dopri5;
 
     /// <summary>Fixed-grid methods: the largest step; each interval between output times is cut into ⌈Δt/Step⌉ equal steps,

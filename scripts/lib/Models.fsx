@@ -54,7 +54,7 @@ let private savedCtRnnOptions (modelDir: string) =
             Some(r.GetProperty("hidden").GetInt32(), r.GetProperty("tau").GetDouble(), r.GetProperty("sample_interval").GetDouble(), r.GetProperty("solver").GetString())
     fromMetadata () |> Option.orElseWith fromJson
     |> Option.map (fun (hidden, tau, interval, solver) ->
-        match Enum.TryParse<NeuroDyn.Torch.OdeMethod>(solver, true) with
+        match Enum.TryParse<NeuroDyn.Solvers.OdeMethod>(solver, true) with
         | true, method -> CtRnnOptions(Hidden = hidden, Tau = tau, SampleInterval = interval, Solver = method)
         | _ -> failwithf "the saved CT-RNN in %s names the solver '%s', which is not known; run chapter 01 again" modelDir solver)
 
