@@ -59,10 +59,7 @@ let fixedStep meth h (times: float[]) =
     | _ -> OdeOptions(Method = meth, Rtol = 1e3, Atol = 1e3, FirstStep = Nullable h, MaxStep = h, TEval = times)
 
 /// Expects an ArgumentException (or subclass) whose message contains the fragment.
-let throwsArgument (f: unit -> unit) (fragment: string) =
-    Expect.throwsC f (fun e ->
-        Expect.isTrue (e :? ArgumentException) $"expected an ArgumentException, got {e.GetType().Name}: {e.Message}"
-        Expect.stringContains e.Message fragment "error message")
+let throwsArgument (f: unit -> unit) (fragment: string) = Throws.withMessage<ArgumentException> [ fragment ] f
 
 let lorenz = Lorenz63()
 let lorenzTimes = Array.init 1001 (fun i -> float i / 100.0)

@@ -137,10 +137,7 @@ let tests =
         }
 
         test "bad parameters and inputs are refused with the offending name" {
-            let fails (p: BrunelParameters) (name: string) =
-                Expect.throwsC (fun () -> p.Validate() |> ignore) (fun e ->
-                    Expect.isTrue (e :? ArgumentException) "an ArgumentException"
-                    Expect.stringContains e.Message name (sprintf "the message names %s" name))
+            let fails (p: BrunelParameters) (name: string) = Throws.withMessage<ArgumentException> [ name ] (fun () -> p.Validate() |> ignore)
             fails (BrunelParameters(TauM = 0.0)) "TauM"
             fails (BrunelParameters(Dt = -0.1)) "Dt"
             fails (BrunelParameters(Delay = 1.55)) "Delay"

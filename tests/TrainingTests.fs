@@ -109,13 +109,6 @@ let expectSameBits (a: (string * float[]) list) (b: (string * float[]) list) wha
     for (name, x), (_, y) in List.zip a b do
         Expect.sequenceEqual (bits x) (bits y) $"{what}: {name} identical bit for bit"
 
-/// Runs f and returns the exception of type 'e it throws; fails the test if it throws nothing.
-let throwing<'e when 'e :> exn> (f: unit -> unit) (what: string) : 'e =
-    try
-        f ()
-        failtestf "%s: expected %s, but nothing was thrown" what typeof<'e>.Name
-    with :? 'e as e -> e
-
 /// Sets the test model's matrix W (no gradient recorded).
 let setWeight (model: LinearAR) (w: torch.Tensor) =
     use _ = torch.no_grad()
@@ -161,10 +154,10 @@ let tests =
             }
             test "bad series and window lengths are rejected with a message that says what to do" {
                 let short = Array2D.zeroCreate 5 2
-                let e = throwing<ArgumentException> (fun () -> WindowBatches.MultiStep(short, 4, 2) |> ignore) "too short"
+                let e = Throws.capture<ArgumentException> (fun () -> WindowBatches.MultiStep(short, 4, 2) |> ignore)
                 Expect.stringContains (string e.Message) "needs at least 6" "names the length needed"
                 let withNan = Array2D.init 20 2 (fun t i -> if t = 13 && i = 1 then nan else 0.0)
-                let e = throwing<ArgumentException> (fun () -> WindowBatches.OneStep(withNan, 4) |> ignore) "NaN"
+                let e = Throws.capture<ArgumentException> (fun () -> WindowBatches.OneStep(withNan, 4) |> ignore)
                 Expect.stringContains e.Message "time index 13, component 1" "names where"
                 let withInf = Array2D.init 20 2 (fun t _ -> if t = 2 then infinity else 0.0)
                 Expect.throwsT<ArgumentException> (fun () -> WindowBatches.OneStep(withInf, 4) |> ignore) "Inf"
@@ -281,8 +274,8 @@ let tests =
                 let good = sha256 path
                 let goodHistory = File.ReadAllText(Checkpoint.HistoryPath path)
                 // Adam's step is about the learning rate whatever the gradient, so 1e5 throws the weights far out at once
-                let e = throwing<TrainingDivergedException> (fun () ->
-                            Trainer.Fit(model, train, validation, Options.Of(checkpoint = path, resume = true, learningRate = 1e5)) |> ignore) "diverges"
+                let e = Throws.capture<TrainingDivergedException> (fun () ->
+                            Trainer.Fit(model, train, validation, Options.Of(checkpoint = path, resume = true, learningRate = 1e5)) |> ignore)
                 Expect.stringContains e.Message "diverged" "says what happened"
                 Expect.stringContains e.Message "Lower the learning rate" "says what to do"
                 Expect.stringContains e.Message path "names the checkpoint kept"
@@ -300,7 +293,7 @@ let tests =
                 let bytes = File.ReadAllBytes path
                 let resume file = fun () -> Trainer.Fit(LinearAR(2, 7), train, validation, Options.Of(checkpoint = file, resume = true)) |> ignore
                 let expectError file (words: string list) =
-                    let e = throwing<CheckpointException> (resume file) file
+                    let e = Throws.capture<CheckpointException> (resume file)
                     Expect.stringContains e.Message file "names the file"
                     for w in words do Expect.stringContains e.Message w "says what is wrong and what to do"
                 let truncated = Path.Combine(folder, "truncated.ckpt")
@@ -320,7 +313,7 @@ let tests =
                 let missing = Path.Combine(folder, "missing.ckpt")
                 expectError missing [ "Resume = false" ]
                 let other = TrainingOptions(Epochs = 6, BatchSize = 16, SeqLength = 5, CheckpointPath = path, Resume = true, Threads = Nullable 1)
-                let e = throwing<CheckpointException> (fun () -> Trainer.Fit(LinearAR(2, 7), train, validation, other) |> ignore) "other batch size"
+                let e = Throws.capture<CheckpointException> (fun () -> Trainer.Fit(LinearAR(2, 7), train, validation, other) |> ignore)
                 Expect.stringContains e.Message "BatchSize = 32" "shows the checkpoint's settings"
             }
             test "a failed write leaves the old file intact and no temporary file behind" {
@@ -328,10 +321,10 @@ let tests =
                 let folder = temp.Path
                 let path = Path.Combine(folder, "weights.safetensors")
                 File.WriteAllText(path, "old content")
-                let e = throwing<IOException> (fun () ->
+                let e = Throws.capture<IOException> (fun () ->
                             AtomicFile.Write(path, fun stream ->
                                 stream.Write(Text.Encoding.ASCII.GetBytes "partial new content")
-                                raise (IOException "disk full"))) "the writer fails half-way"
+                                raise (IOException "disk full")))
                 Expect.equal e.Message "disk full" "the writer's error passes through"
                 Expect.equal (File.ReadAllText path) "old content" "old content untouched"
                 Expect.sequenceEqual (Directory.GetFiles folder) [| path |] "no temporary file left"
@@ -479,13 +472,13 @@ let tests =
                 let fromTs = LinearAR(2, 13)
                 ModelFiles.LoadTorchSharp((fromTs :> ISequenceModel).Module, ts)
                 expectSameBits (weights source) (weights fromTs) "TorchSharp format"
-                let e = throwing<CheckpointException> (fun () -> ModelFiles.LoadSafeTensors((LinearAR(3, 0) :> ISequenceModel).Module, st)) "wrong size"
+                let e = Throws.capture<CheckpointException> (fun () -> ModelFiles.LoadSafeTensors((LinearAR(3, 0) :> ISequenceModel).Module, st))
                 Expect.stringContains e.Message "shape [2, 2]" "says which shape the file has"
                 let garbage = Path.Combine(folder, "garbage.dat")
                 File.WriteAllBytes(garbage, Array.init 100 byte)
-                let e = throwing<CheckpointException> (fun () -> ModelFiles.LoadTorchSharp((LinearAR(2, 0) :> ISequenceModel).Module, garbage)) "garbage"
+                let e = Throws.capture<CheckpointException> (fun () -> ModelFiles.LoadTorchSharp((LinearAR(2, 0) :> ISequenceModel).Module, garbage))
                 Expect.stringContains e.Message garbage "names the corrupt TorchSharp file"
-                let e = throwing<CheckpointException> (fun () -> ModelFiles.LoadSafeTensors((LinearAR(2, 0) :> ISequenceModel).Module, Path.Combine(folder, "none.safetensors"))) "missing"
+                let e = Throws.capture<CheckpointException> (fun () -> ModelFiles.LoadSafeTensors((LinearAR(2, 0) :> ISequenceModel).Module, Path.Combine(folder, "none.safetensors")))
                 Expect.stringContains e.Message "ModelFiles.SaveSafeTensors" "says which call writes it"
                 let ckpt = Path.Combine(folder, "run.ckpt")
                 let trained = LinearAR(2, 14)
