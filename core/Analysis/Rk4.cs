@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using NeuroDyn.Systems;
 
 namespace NeuroDyn.Analysis;
@@ -28,23 +30,26 @@ internal static class Rk4
         var stage = work.Slice(4 * m, m);
 
         system.Evaluate(y, k1);
-        AddScaled(y, 0.5 * dt, k1, stage);
+        SpanMath.AddScaled(y, 0.5 * dt, k1, stage);
         system.Evaluate(stage, k2);
-        AddScaled(y, 0.5 * dt, k2, stage);
+        SpanMath.AddScaled(y, 0.5 * dt, k2, stage);
         system.Evaluate(stage, k3);
-        AddScaled(y, dt, k3, stage);
+        SpanMath.AddScaled(y, dt, k3, stage);
         system.Evaluate(stage, k4);
-        for (int i = 0; i < m; i++) k1[i] += 2.0 * (k2[i] + k3[i]) + k4[i];
-        AddScaled(y, dt / 6.0, k1, y);
+        Combine(y, dt / 6.0, k1, k2, k3, k4);
     }
 
-    /// <summary>result = x + a·k, in SIMD registers where the hardware has them (result may alias x).</summary>
-    private static void AddScaled(ReadOnlySpan<double> x, double a, ReadOnlySpan<double> k, Span<double> result)
+    /// <summary>y += h·(k1 + (2(k2 + k3) + k4)), the RK4 update (summed in this order), in SIMD registers where the hardware has them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Combine(Span<double> y, double h, ReadOnlySpan<double> k1, ReadOnlySpan<double> k2, ReadOnlySpan<double> k3, ReadOnlySpan<double> k4)
     {
-        int m = result.Length, width = Vector<double>.Count, i = 0;
-        for (; i <= m - width; i += width)
-            (new Vector<double>(x.Slice(i, width)) + a * new Vector<double>(k.Slice(i, width))).CopyTo(result.Slice(i, width));
-        for (; i < m; i++) result[i] = x[i] + a * k[i];
+        var ys = MemoryMarshal.Cast<double, Vector<double>>(y);
+        var k1s = MemoryMarshal.Cast<double, Vector<double>>(k1);
+        var k2s = MemoryMarshal.Cast<double, Vector<double>>(k2);
+        var k3s = MemoryMarshal.Cast<double, Vector<double>>(k3);
+        var k4s = MemoryMarshal.Cast<double, Vector<double>>(k4);
+        for (int i = 0; i < ys.Length; i++) ys[i] += h * (k1s[i] + (2.0 * (k2s[i] + k3s[i]) + k4s[i]));
+        for (int i = ys.Length * Vector<double>.Count; i < y.Length; i++) y[i] += h * (k1[i] + (2.0 * (k2[i] + k3[i]) + k4[i]));
     }
 }
 

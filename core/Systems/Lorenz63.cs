@@ -1,7 +1,7 @@
 namespace NeuroDyn.Systems;
 
 /// <summary>The Lorenz-63 system: dx/dt = σ(y − x), dy/dt = x(ρ − z) − y, dz/dt = xy − βz (Lorenz 1963).</summary>
-public sealed record Lorenz63 : IVectorField
+public sealed record Lorenz63 : IJacobianProduct
 {
     /// <summary>Prandtl number σ (10 in the classic chaotic setting).</summary>
     public double Sigma { get; }
@@ -38,6 +38,22 @@ public sealed record Lorenz63 : IVectorField
         j[0] = -Sigma; j[1] = Sigma; j[2] = 0;
         j[3] = Rho - z; j[4] = -1; j[5] = -x;
         j[6] = y; j[7] = x; j[8] = -Beta;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Entry by entry, (σ(b − a), (ρ − z)a − b − xc, ya + xb − βc) for v = (a, b, c): no 3×3 matrix is formed and its zero costs nothing.</remarks>
+    public void ApplyJacobian(ReadOnlySpan<double> s, ReadOnlySpan<double> v, Span<double> p)
+    {
+        double x = s[0], y = s[1], rhoMinusZ = Rho - s[2];
+        for (int i = 0; i + 3 <= v.Length; i += 3)
+        {
+            var vi = v.Slice(i, 3);
+            var pi = p.Slice(i, 3);
+            double a = vi[0], b = vi[1], c = vi[2];
+            pi[0] = Sigma * (b - a);
+            pi[1] = rhoMinusZ * a - b - x * c;
+            pi[2] = y * a + x * b - Beta * c;
+        }
     }
 
     /// <summary>The three fixed points: the origin and C± = (±√(β(ρ−1)), ±√(β(ρ−1)), ρ−1) (the latter only for ρ &gt; 1).</summary>

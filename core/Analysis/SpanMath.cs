@@ -1,0 +1,33 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace NeuroDyn.Analysis;
+
+/// <summary>The two vector kernels of the integrators and the QR step, in SIMD registers where the hardware has them.</summary>
+internal static class SpanMath
+{
+    /// <summary>a·b = Σ aᵢbᵢ over the length of <paramref name="a"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        var aw = MemoryMarshal.Cast<double, Vector<double>>(a);
+        var bw = MemoryMarshal.Cast<double, Vector<double>>(b);
+        var sum = Vector<double>.Zero;
+        for (int i = 0; i < aw.Length; i++) sum += aw[i] * bw[i];
+        double total = Vector.Sum(sum);
+        for (int i = aw.Length * Vector<double>.Count; i < a.Length; i++) total += a[i] * b[i];
+        return total;
+    }
+
+    /// <summary>result = x + c·k over the length of <paramref name="result"/> (result may alias x).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AddScaled(ReadOnlySpan<double> x, double c, ReadOnlySpan<double> k, Span<double> result)
+    {
+        var xw = MemoryMarshal.Cast<double, Vector<double>>(x);
+        var kw = MemoryMarshal.Cast<double, Vector<double>>(k);
+        var rw = MemoryMarshal.Cast<double, Vector<double>>(result);
+        for (int i = 0; i < rw.Length; i++) rw[i] = xw[i] + c * kw[i];
+        for (int i = rw.Length * Vector<double>.Count; i < result.Length; i++) result[i] = x[i] + c * k[i];
+    }
+}
