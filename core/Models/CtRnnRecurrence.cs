@@ -66,7 +66,7 @@ internal sealed class CtRnnRecurrence : autograd.MultiTensorFunction<CtRnnRecurr
             {
                 // Euler: s = tanh(h W_recᵀ + z), h' = h + c(s − h)
                 s[slot].addmm_(h, weightT).tanh_();
-                h = next.copy_(h).lerp_(s[slot], coefficients.EulerWeight(h0));
+                h = next.copy_(h).lerp_(s[slot], coefficients.Constant(c * tableau.B[0], h0));
                 continue;
             }
             for (int i = 0; i < stageCount; i++)
@@ -77,7 +77,8 @@ internal sealed class CtRnnRecurrence : autograd.MultiTensorFunction<CtRnnRecurr
             }
             h = coefficients.Combine(next.copy_(h), coefficients.Solution, stages);
         }
-        var slopes = outputs.mul_(outputs).mul_(coefficients.MinusFactor).add_(coefficients.Factor);
+        // c(1 − s²) in one pass: c + (−c) s ⊙ s
+        var slopes = torch.addcmul(coefficients.Constant(c, h0), outputs, outputs, coefficients.MinusFactor);
         return [h, inputs, slopes];
     }
 
@@ -148,25 +149,21 @@ internal sealed class CtRnnRecurrence : autograd.MultiTensorFunction<CtRnnRecurr
     {
         readonly List<IDisposable> owned = [];
         readonly ButcherTableau tableau;
-        readonly double factor;
         readonly Dictionary<double, Scalar> scalars = [];
-        Tensor? eulerWeight;
+        readonly Dictionary<double, Tensor> constants = [];
 
         /// <summary>c·a_ij by stage (null where zero).</summary>
         internal Scalar?[][] Stage { get; }
         /// <summary>c·b_i (null where zero).</summary>
         internal Scalar?[] Solution { get; }
-        /// <summary>c.</summary>
-        internal Scalar Factor { get; }
         /// <summary>−c.</summary>
         internal Scalar MinusFactor { get; }
 
         internal Coefficients(ButcherTableau tableau, double factor)
         {
-            (this.tableau, this.factor) = (tableau, factor);
+            this.tableau = tableau;
             Stage = tableau.A.Select(row => row.Select(w => w == 0.0 ? null : Of(factor * w)).ToArray()).ToArray();
             Solution = tableau.B.Select(w => w == 0.0 ? null : Of(factor * w)).ToArray();
-            Factor = Of(factor);
             MinusFactor = Of(-factor);
         }
 
@@ -185,15 +182,16 @@ internal sealed class CtRnnRecurrence : autograd.MultiTensorFunction<CtRnnRecurr
         /// <summary>b_i (without the factor).</summary>
         internal Scalar SolutionWeight(int i) => Of(tableau.B[i]);
 
-        /// <summary>c·b_1 as a 0-dimensional tensor like <paramref name="like"/> (the weight of Euler's lerp).</summary>
-        internal Tensor EulerWeight(Tensor like)
+        /// <summary>A 0-dimensional tensor of <paramref name="value"/> with the dtype and device of <paramref name="like"/> (made once).</summary>
+        internal Tensor Constant(double value, Tensor like)
         {
-            if (eulerWeight is null)
+            if (!constants.TryGetValue(value, out var constant))
             {
-                eulerWeight = torch.tensor(factor * tableau.B[0], dtype: like.dtype, device: like.device);
-                owned.Add(eulerWeight);
+                constant = torch.tensor(value, dtype: like.dtype, device: like.device);
+                constants[value] = constant;
+                owned.Add(constant);
             }
-            return eulerWeight;
+            return constant;
         }
 
         /// <summary>target += Σ_j w_j k_j over the nonzero weights, in place.</summary>
