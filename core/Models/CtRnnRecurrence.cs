@@ -57,7 +57,9 @@ internal sealed class CtRnnRecurrence : autograd.MultiTensorFunction<CtRnnRecurr
         var inputs = torch.empty_like(outputs);
         var s = outputs.unbind(0);
         var x = inputs.unbind(0);
-        var stages = stageCount == 1 ? Array.Empty<Tensor>() : torch.empty([stageCount, batch, n], dtype: h0.dtype, device: h0.device).unbind(0);
+        var stageMatrix = torch.empty([stageCount, batch * n], dtype: h0.dtype, device: h0.device);
+        var stages = stageMatrix.view(stageCount, batch, n).unbind(0);
+        var solutionRow = coefficients.Row(tableau.B, c, h0);
         var h = x[0].copy_(h0);
         for (int slot = 0; slot < s.Length; slot += stageCount)
         {
@@ -75,7 +77,9 @@ internal sealed class CtRnnRecurrence : autograd.MultiTensorFunction<CtRnnRecurr
                 s[slot + i].addmm_(xi, weightT).tanh_();
                 stages[i].copy_(s[slot + i]).sub_(xi);
             }
-            h = coefficients.Combine(next.copy_(h), coefficients.Solution, stages);
+            // h' = h + c Σ_i b_i k'_i as one product of the weights [1, s] and the stages [s, B·n]
+            next.copy_(h).view(1, batch * n).addmm_(solutionRow, stageMatrix);
+            h = next;
         }
         // c(1 − s²) in one pass: c + (−c) s ⊙ s
         var slopes = torch.addcmul(coefficients.Constant(c, h0), outputs, outputs, coefficients.MinusFactor);
@@ -112,7 +116,10 @@ internal sealed class CtRnnRecurrence : autograd.MultiTensorFunction<CtRnnRecurr
         var g = gradOutput.clone();
         var allDeltas = slopes.clone();
         var deltas = allDeltas.unbind(0);
-        var gradStages = stageCount == 1 ? Array.Empty<Tensor>() : torch.empty([stageCount, batch, n], dtype: g.dtype, device: g.device).unbind(0);
+        var gradStageMatrix = torch.empty([stageCount, batch * n], dtype: g.dtype, device: g.device);
+        var gradStages = gradStageMatrix.view(stageCount, batch, n).unbind(0);
+        var onesRow = coefficients.Row(Enumerable.Repeat(1.0, stageCount).ToArray(), 1.0, g);
+        var gRow = g.view(1, batch * n);
         var influences = new bool[stageCount];
         for (int slot = deltas.Length - stageCount; slot >= 0; slot -= stageCount)
         {
@@ -131,13 +138,14 @@ internal sealed class CtRnnRecurrence : autograd.MultiTensorFunction<CtRnnRecurr
                 if (!influences[i])
                 {
                     deltas[slot + i].zero_();
+                    gradStages[i].zero_();
                     continue;
                 }
                 var delta = deltas[slot + i].mul_(gradStages[i]);
                 coefficients.ScaleAddProduct(gradStages[i], -c, delta, weight);
             }
-            for (int i = 0; i < stageCount; i++)
-                if (influences[i]) g.add_(gradStages[i]);
+            // ∂L/∂h = ḡ + Σ_i ∂L/∂x_i as one product [1, s] × [s, B·n]
+            gRow.addmm_(onesRow, gradStageMatrix);
         }
         var gradWeight = allDeltas.view(-1, n).t().mm(inputs.view(-1, n));
         var gradDrive = perStep == 1 ? allDeltas : allDeltas.view(-1, perStep, batch, n).sum(1);
@@ -154,8 +162,6 @@ internal sealed class CtRnnRecurrence : autograd.MultiTensorFunction<CtRnnRecurr
 
         /// <summary>c·a_ij by stage (null where zero).</summary>
         internal Scalar?[][] Stage { get; }
-        /// <summary>c·b_i (null where zero).</summary>
-        internal Scalar?[] Solution { get; }
         /// <summary>−c.</summary>
         internal Scalar MinusFactor { get; }
 
@@ -163,7 +169,6 @@ internal sealed class CtRnnRecurrence : autograd.MultiTensorFunction<CtRnnRecurr
         {
             this.tableau = tableau;
             Stage = tableau.A.Select(row => row.Select(w => w == 0.0 ? null : Of(factor * w)).ToArray()).ToArray();
-            Solution = tableau.B.Select(w => w == 0.0 ? null : Of(factor * w)).ToArray();
             MinusFactor = Of(-factor);
         }
 
@@ -192,6 +197,14 @@ internal sealed class CtRnnRecurrence : autograd.MultiTensorFunction<CtRnnRecurr
                 owned.Add(constant);
             }
             return constant;
+        }
+
+        /// <summary>The row [1, s] of factor·w_i with the dtype and device of <paramref name="like"/>, for weighted sums of stages as a matrix product.</summary>
+        internal Tensor Row(double[] weights, double factor, Tensor like)
+        {
+            var row = torch.tensor(weights.Select(w => factor * w).ToArray(), dtype: like.dtype, device: like.device).view(1, weights.Length);
+            owned.Add(row);
+            return row;
         }
 
         /// <summary>target += Σ_j w_j k_j over the nonzero weights, in place.</summary>
