@@ -19,10 +19,11 @@ public sealed class CtRnnBenchmark : IBenchmark
     /// <summary>One configuration's figures.</summary>
     /// <remarks>StepsPerSecond is from the median wall time of a step; BestStepsPerSecond from the fastest step (the least disturbed
     /// by other processes on a shared machine); CpuMillisecondsPerStep is the process's CPU time per step (all threads);
-    /// LoadAverage is the one-minute load average when the configuration started.</remarks>
+    /// LoadAverage is the one-minute load average when the configuration started; Headline marks, per configuration and dtype,
+    /// the faster of the thread counts measured (the other is kept as a record).</remarks>
     public sealed record Figure(int Hidden, string Solver, bool Adjoint, string Dtype, int Batch, int SeqLength,
         double StepsPerSecond, double BestStepsPerSecond, double CpuMillisecondsPerStep, double? ReferenceStepsPerSecond, double? Speedup,
-        int TimedSteps, int Threads, double LoadAverage);
+        int TimedSteps, int Threads, double LoadAverage, bool Headline = false);
 
     /// <inheritdoc/>
     public string Name => "ctrnn";
@@ -46,7 +47,12 @@ public sealed class CtRnnBenchmark : IBenchmark
                         (figure.Speedup is { } s ? $"  ({s:F1}x the reference {figure.ReferenceStepsPerSecond})" : ""));
                     figures.Add(figure);
                 }
-        return figures;
+        var headlines = figures.GroupBy(f => (f.Hidden, f.Solver, f.Adjoint, f.Dtype)).Select(g => g.MaxBy(f => f.StepsPerSecond)!).ToHashSet();
+        Console.WriteLine("headline (faster thread count per configuration):");
+        foreach (var f in headlines)
+            Console.WriteLine($"  hidden {f.Hidden,3} {f.Solver,-5} adjoint {f.Adjoint,-5} {f.Dtype} threads {f.Threads}: {f.StepsPerSecond,8:F1} steps/s (best {f.BestStepsPerSecond:F1})" +
+                (f.Speedup is { } s ? $"  {s:F1}x the reference" : ""));
+        return figures.Select(f => headlines.Contains(f) ? f with { Headline = true } : f).ToList();
     }
 
     /// <summary>PyTorch + torchdiffeq on this machine (float32): steps/s by (hidden, solver); no adjoint figure was given.</summary>

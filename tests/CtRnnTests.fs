@@ -85,6 +85,23 @@ let tests =
                     Expect.isLessThan (maxDiff g r) 1e-12 $"{solver} gradient"
         }
 
+        test "float32 gradients of the fused recurrence equal the float64 ones to float32 rounding" {
+            TorchRuntime.Initialize() |> ignore
+            // the float32 backward folds the scaling of ∂L/∂h into addmm's β; a wrong β would be an O(c) = O(0.1) relative error
+            let w = windows 40 6
+            for solver in [ OdeMethod.Euler; OdeMethod.Midpoint; OdeMethod.Rk4 ] do
+                let options = CtRnnOptions(Hidden = 9, StepsPerSample = 2, Solver = solver)
+                let single = new CtRnn(options, 11L, dtype = torch.ScalarType.Float32)
+                let double = new CtRnn(options, 11L)
+                let w32 = w.to_type(torch.ScalarType.Float32)
+                let fast = gradientsOf single ((single.PredictNext(w32) - target w32).square().mean())
+                let reference = gradientsOf double ((double.PredictNext(w) - target w).square().mean())
+                for g, r in List.zip fast reference do
+                    // float32 weights (rounded by 6e-8 relative) and ~30 float32 operations per gradient entry: ~1e-6 relative; 1e-5 leaves room
+                    let scale = 1.0 + r.abs().max().item<double>()
+                    Expect.isLessThan (maxDiff (g.to_type(f64)) r) (1e-5 * scale) $"{solver} float32 gradient"
+        }
+
         test "adjoint and dopri5 training paths agree with the fused rk4 path" {
             TorchRuntime.Initialize() |> ignore
             let w = windows 2 5
