@@ -14,6 +14,14 @@ public sealed record ReservoirTrainingOptions
     public ReadoutFeatures Features { get; init; } = ReadoutFeatures.InputTracesAndSquares;
     /// <summary>Fit on features scaled to unit variance, so λ penalises traces and squared traces alike (default true; see <see cref="RidgeRegression"/>).</summary>
     public bool Standardize { get; init; } = true;
+    /// <summary>
+    /// Standard deviation σ (input units) of Gaussian noise added to the training inputs, ũ_t = x_t + σ ξ_t, with the targets
+    /// x_{t+1} − ũ_t (default 0): the readout then learns to pull a slightly wrong state back towards the data, as it must in
+    /// closed loop, where it is fed its own slightly wrong predictions (Jaeger 2001, noise in teacher forcing). Validation stays clean.
+    /// </summary>
+    public double InputNoise { get; init; }
+    /// <summary>Seed of the training-input noise (default 0).</summary>
+    public int NoiseSeed { get; init; }
 }
 
 /// <summary>The outcome of training a reservoir forecaster.</summary>
@@ -67,8 +75,10 @@ public sealed class ReservoirForecaster
         ArgumentNullException.ThrowIfNull(options);
         var o = training ?? new ReservoirTrainingOptions();
         options.Validate();
+        if (!double.IsFinite(o.InputNoise) || o.InputNoise < 0)
+            throw new ArgumentOutOfRangeException(nameof(training), o.InputNoise, "ReservoirTrainingOptions.InputNoise must be a finite number >= 0 (input units; 0 for none).");
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var (trainFeatures, trainTargets) = Collect(options, seed, o.Features, train, o.Washout, nameof(train));
+        var (trainFeatures, trainTargets) = Collect(options, seed, o.Features, train, o.Washout, nameof(train), o.InputNoise, new Random(o.NoiseSeed));
         var (validationFeatures, validationTargets) = Collect(options, seed, o.Features, validation, o.Washout, nameof(validation));
         var selection = RidgeRegression.FitOnValidation(trainFeatures, trainTargets, validationFeatures, validationTargets, o.Lambdas, o.Standardize);
         var fitted = selection.Readout.Predict(trainFeatures);
@@ -174,8 +184,9 @@ public sealed class ReservoirForecaster
     /// <summary>The JSON layout of a saved forecaster.</summary>
     sealed record SavedForecaster(SpikingReservoirOptions Options, long Seed, double Lambda, double[][] Weights, double[] Intercept, ReadoutFeatures Features);
 
-    /// <summary>Features φ_t and increments x_{t+1} − u_t for t = washout … T−2, from a fresh reservoir driven by the whole series.</summary>
-    static (double[,] Features, double[,] Increments) Collect(SpikingReservoirOptions options, long seed, ReadoutFeatures kind, double[,] series, int washout, string name)
+    /// <summary>Features φ_t and increments x_{t+1} − u_t for t = washout … T−2, from a fresh reservoir driven by the whole series (u_t = x_t + σ ξ_t with noise).</summary>
+    static (double[,] Features, double[,] Increments) Collect(SpikingReservoirOptions options, long seed, ReadoutFeatures kind, double[,] series, int washout, string name,
+        double noise = 0, Random? random = null)
     {
         ArgumentNullException.ThrowIfNull(series, name);
         int rows = series.GetLength(0), d = options.InputSize, n = options.NeuronCount;
@@ -192,12 +203,12 @@ public sealed class ReservoirForecaster
         var input = new double[d];
         for (int t = 0; t < rows - 1; t++)
         {
-            for (int k = 0; k < d; k++) input[k] = series[t, k];
+            for (int k = 0; k < d; k++) input[k] = series[t, k] + (noise > 0 ? noise * NeuroDyn.Data.Gaussian.Next(random!) : 0);
             var traces = reservoir.Advance(input);
             if (t < washout) continue;
             int r = t - washout;
             ReadoutFeatureMap.Fill(kind, input, traces, flat.Slice(r * count, count));
-            for (int k = 0; k < d; k++) increments[r, k] = series[t + 1, k] - series[t, k];
+            for (int k = 0; k < d; k++) increments[r, k] = series[t + 1, k] - input[k];
         }
         return (features, increments);
     }
