@@ -44,6 +44,10 @@ let tests =
             Expect.isGreaterThanOrEqual (vpt.GetProperty("n").GetInt32()) 20 "at least 20 forecast starts"
             Expect.isTrue (number (vpt.GetProperty "p10") <= number (vpt.GetProperty "median") && number (vpt.GetProperty "median") <= number (vpt.GetProperty "p90")) "ordered percentiles"
             Expect.isGreaterThan (number (reservoir.GetProperty "ridge")) 0.0 "ridge strength"
+            Expect.equal (reservoir.GetProperty("readout_features").GetString()) "InputTracesAndSquares" "the readout reads [u, r, r²]"
+            let difference = number (reservoir.GetProperty "trace_difference")
+            // the normalised trace difference is 0 for identical runs and about 1 for independent ones
+            Expect.isTrue (difference >= 0.0 && difference < 1.0) $"echo-state check in range (got {difference})"
             for key in [ "d_stsp"; "d_h"; "lambda_max" ] do
                 Expect.isTrue (reservoir.TryGetProperty(key) |> fst) $"{key} reported"
             let surrogateMse = number (json.GetProperty("surrogate").GetProperty "test_mse_one_step")

@@ -10,6 +10,18 @@ public sealed record ReservoirTrainingOptions
     public int Washout { get; init; } = 200;
     /// <summary>The ridge strengths tried; the one with the smallest validation MSE is kept (default 10⁻⁴ … 10⁴, 17 values).</summary>
     public IReadOnlyList<double> Lambdas { get; init; } = RidgeRegression.LogGrid(1e-4, 1e4, 17);
+    /// <summary>The features the readout reads (default [u, r, r²]: the squared traces give it the state's products).</summary>
+    public ReadoutFeatures Features { get; init; } = ReadoutFeatures.InputTracesAndSquares;
+    /// <summary>Fit on features scaled to unit variance, so λ penalises traces and squared traces alike (default true; see <see cref="RidgeRegression"/>).</summary>
+    public bool Standardize { get; init; } = true;
+    /// <summary>
+    /// Standard deviation σ (input units) of Gaussian noise added to the training inputs, ũ_t = x_t + σ ξ_t, with the targets
+    /// x_{t+1} − ũ_t (default 0): the readout then learns to pull a slightly wrong state back towards the data, as it must in
+    /// closed loop, where it is fed its own slightly wrong predictions (Jaeger 2001, noise in teacher forcing). Validation stays clean.
+    /// </summary>
+    public double InputNoise { get; init; }
+    /// <summary>Seed of the training-input noise (default 0).</summary>
+    public int NoiseSeed { get; init; }
 }
 
 /// <summary>The outcome of training a reservoir forecaster.</summary>
@@ -29,7 +41,8 @@ public sealed record OneStepForecast(double[,] Predictions, double[,] Targets, d
 
 /// <summary>
 /// Next-state forecasts from a <see cref="SpikingReservoir"/> with a linear readout fitted by ridge regression (reservoir computing;
-/// Jaeger 2001, Maass et al. 2002): features φ_t = [u_t, r(t)] (the sample just fed and the spike traces after it), prediction
+/// Jaeger 2001, Maass et al. 2002): features φ_t = [u_t, r(t)] (the sample just fed and the spike traces after it), optionally with the
+/// squared traces r(t)² (<see cref="ReadoutFeatures"/>), prediction
 /// x̂_{t+1} = u_t + Wᵀφ_t + b, i.e. the readout learns the increment x_{t+1} − x_t. In closed loop x̂_{t+1} is fed back as the next input,
 /// so the spiking network generates the trajectory itself.
 /// </summary>
@@ -39,18 +52,21 @@ public sealed class ReservoirForecaster
     public SpikingReservoirOptions Options { get; }
     /// <summary>The reservoir's seed (a fresh reservoir with it is built for every run).</summary>
     public long Seed { get; }
-    /// <summary>The fitted readout: features [u, r] (D + N) → increment (D).</summary>
+    /// <summary>The features the readout reads.</summary>
+    public ReadoutFeatures Features { get; }
+    /// <summary>The fitted readout: features φ ([u, r], D + N, or [u, r, r²], D + 2N) → increment (D).</summary>
     public RidgeReadout Readout { get; }
 
-    /// <summary>A forecaster from a reservoir description and a fitted readout of D + N features and D outputs.</summary>
-    public ReservoirForecaster(SpikingReservoirOptions options, long seed, RidgeReadout readout)
+    /// <summary>A forecaster from a reservoir description and a fitted readout of <see cref="ReadoutFeatureMap.Count"/> features and D outputs.</summary>
+    public ReservoirForecaster(SpikingReservoirOptions options, long seed, RidgeReadout readout, ReadoutFeatures features = ReadoutFeatures.InputAndTraces)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(readout);
         options.Validate();
-        if (readout.FeatureCount != options.InputSize + options.NeuronCount || readout.OutputCount != options.InputSize)
-            throw new ArgumentException($"the readout maps {readout.FeatureCount} features to {readout.OutputCount} outputs, but this reservoir needs D + N = {options.InputSize + options.NeuronCount} features and D = {options.InputSize} outputs; it was fitted for another reservoir.", nameof(readout));
-        (Options, Seed, Readout) = (options, seed, readout);
+        int count = ReadoutFeatureMap.Count(features, options.InputSize, options.NeuronCount);
+        if (readout.FeatureCount != count || readout.OutputCount != options.InputSize)
+            throw new ArgumentException($"the readout maps {readout.FeatureCount} features to {readout.OutputCount} outputs, but this reservoir needs {count} features ({features}) and D = {options.InputSize} outputs; it was fitted for another reservoir or other features.", nameof(readout));
+        (Options, Seed, Readout, Features) = (options, seed, readout, features);
     }
 
     /// <summary>Drives fresh reservoirs (same seed) with the training and validation series, discards the washout, and fits the readout, λ chosen on validation.</summary>
@@ -59,19 +75,21 @@ public sealed class ReservoirForecaster
         ArgumentNullException.ThrowIfNull(options);
         var o = training ?? new ReservoirTrainingOptions();
         options.Validate();
+        if (!double.IsFinite(o.InputNoise) || o.InputNoise < 0)
+            throw new ArgumentOutOfRangeException(nameof(training), o.InputNoise, "ReservoirTrainingOptions.InputNoise must be a finite number >= 0 (input units; 0 for none).");
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var (trainFeatures, trainTargets) = Collect(options, seed, train, o.Washout, nameof(train));
-        var (validationFeatures, validationTargets) = Collect(options, seed, validation, o.Washout, nameof(validation));
-        var selection = RidgeRegression.FitOnValidation(trainFeatures, trainTargets, validationFeatures, validationTargets, o.Lambdas);
+        var (trainFeatures, trainTargets) = Collect(options, seed, o.Features, train, o.Washout, nameof(train), o.InputNoise, new Random(o.NoiseSeed));
+        var (validationFeatures, validationTargets) = Collect(options, seed, o.Features, validation, o.Washout, nameof(validation));
+        var selection = RidgeRegression.FitOnValidation(trainFeatures, trainTargets, validationFeatures, validationTargets, o.Lambdas, o.Standardize);
         var fitted = selection.Readout.Predict(trainFeatures);
         double trainMse = MeanSquaredDifference(fitted, trainTargets);
-        return new ReservoirTraining(new ReservoirForecaster(options, seed, selection.Readout), selection, trainMse, clock.Elapsed.TotalSeconds);
+        return new ReservoirTraining(new ReservoirForecaster(options, seed, selection.Readout, o.Features), selection, trainMse, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>Teacher-forced one-step predictions of <paramref name="series"/> after a washout of that many samples.</summary>
     public OneStepForecast PredictOneStep(double[,] series, int washout)
     {
-        var (features, increments) = Collect(Options, Seed, series, washout, nameof(series));
+        var (features, increments) = Collect(Options, Seed, Features, series, washout, nameof(series));
         var predicted = Readout.Predict(features);
         int rows = predicted.GetLength(0), d = Options.InputSize, n = Options.NeuronCount;
         var traces = new double[rows, n];
@@ -98,7 +116,7 @@ public sealed class ReservoirForecaster
         if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), steps, "a closed-loop forecast needs at least 1 step.");
         using var reservoir = new SpikingReservoir(Options, Seed);
         int d = Options.InputSize, n = Options.NeuronCount;
-        var features = new double[d + n];
+        var features = new double[ReadoutFeatureMap.Count(Features, d, n)];
         var increment = new double[d];
         var input = new double[d];
         for (int t = 0; t < warmup.GetLength(0) - 1; t++)
@@ -110,8 +128,7 @@ public sealed class ReservoirForecaster
         var result = new double[steps, d];
         for (int s = 0; s < steps; s++)
         {
-            input.CopyTo(features, 0);
-            reservoir.Advance(input).CopyTo(features.AsSpan(d));
+            ReadoutFeatureMap.Fill(Features, input, reservoir.Advance(input), features);
             Readout.Predict(features, increment);
             for (int k = 0; k < d; k++)
             {
@@ -142,10 +159,10 @@ public sealed class ReservoirForecaster
         return results;
     }
 
-    /// <summary>Writes options, seed and readout as JSON (atomically), enough to rebuild the forecaster with <see cref="Load"/>.</summary>
+    /// <summary>Writes options, seed, features and readout as JSON (atomically), enough to rebuild the forecaster with <see cref="Load"/>.</summary>
     public void Save(string path)
     {
-        var file = new SavedForecaster(Options, Seed, Readout.Lambda, ToJagged(Readout.Weights), Readout.Intercept);
+        var file = new SavedForecaster(Options, Seed, Readout.Lambda, ToJagged(Readout.Weights), Readout.Intercept, Features);
         AtomicFile.WriteAllText(path, JsonSerializer.Serialize(file, new JsonSerializerOptions { WriteIndented = false }));
     }
 
@@ -161,14 +178,15 @@ public sealed class ReservoirForecaster
         var weights = new double[file.Weights.Length, file.Weights[0].Length];
         for (int i = 0; i < file.Weights.Length; i++)
             for (int j = 0; j < file.Weights[i].Length; j++) weights[i, j] = file.Weights[i][j];
-        return new ReservoirForecaster(file.Options, file.Seed, new RidgeReadout(weights, file.Intercept, file.Lambda));
+        return new ReservoirForecaster(file.Options, file.Seed, new RidgeReadout(weights, file.Intercept, file.Lambda), file.Features);
     }
 
     /// <summary>The JSON layout of a saved forecaster.</summary>
-    sealed record SavedForecaster(SpikingReservoirOptions Options, long Seed, double Lambda, double[][] Weights, double[] Intercept);
+    sealed record SavedForecaster(SpikingReservoirOptions Options, long Seed, double Lambda, double[][] Weights, double[] Intercept, ReadoutFeatures Features);
 
-    /// <summary>Features [u_t, r(t)] and increments x_{t+1} − u_t for t = washout … T−2, from a fresh reservoir driven by the whole series.</summary>
-    static (double[,] Features, double[,] Increments) Collect(SpikingReservoirOptions options, long seed, double[,] series, int washout, string name)
+    /// <summary>Features φ_t and increments x_{t+1} − u_t for t = washout … T−2, from a fresh reservoir driven by the whole series (u_t = x_t + σ ξ_t with noise).</summary>
+    static (double[,] Features, double[,] Increments) Collect(SpikingReservoirOptions options, long seed, ReadoutFeatures kind, double[,] series, int washout, string name,
+        double noise = 0, Random? random = null)
     {
         ArgumentNullException.ThrowIfNull(series, name);
         int rows = series.GetLength(0), d = options.InputSize, n = options.NeuronCount;
@@ -178,19 +196,19 @@ public sealed class ReservoirForecaster
             throw new ArgumentException($"{name} has {rows} rows; after a washout of {washout} samples fewer than 2 prediction targets remain. Use a longer series or a shorter washout.", name);
         using var reservoir = new SpikingReservoir(options, seed);
         int used = rows - washout - 1;
-        var features = new double[used, d + n];
+        int count = ReadoutFeatureMap.Count(kind, d, n);
+        var features = new double[used, count];
         var increments = new double[used, d];
         var flat = System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref features[0, 0], features.Length);
         var input = new double[d];
         for (int t = 0; t < rows - 1; t++)
         {
-            for (int k = 0; k < d; k++) input[k] = series[t, k];
+            for (int k = 0; k < d; k++) input[k] = series[t, k] + (noise > 0 ? noise * NeuroDyn.Data.Gaussian.Next(random!) : 0);
             var traces = reservoir.Advance(input);
             if (t < washout) continue;
             int r = t - washout;
-            input.CopyTo(flat.Slice(r * (d + n), d));
-            traces.CopyTo(flat.Slice(r * (d + n) + d, n));
-            for (int k = 0; k < d; k++) increments[r, k] = series[t + 1, k] - series[t, k];
+            ReadoutFeatureMap.Fill(kind, input, traces, flat.Slice(r * count, count));
+            for (int k = 0; k < d; k++) increments[r, k] = series[t + 1, k] - input[k];
         }
         return (features, increments);
     }

@@ -7,11 +7,13 @@ namespace NeuroDyn.Models.Reservoir;
 /// Ridge regression (Tikhonov regularisation; Hoerl &amp; Kennard 1970, Technometrics 12:55) with an unpenalised intercept:
 /// minimise Σ_t ‖y_t − Wᵀx_t − b‖² + λ‖W‖², solved on centred data as (X_cᵀX_c + λI) W = X_cᵀY_c, b = ȳ − Wᵀx̄.
 /// The linear algebra runs in float64 through libtorch (a reservoir's Gram matrix has thousands of rows and columns).
+/// With <c>standardize</c> every feature is divided by its training standard deviation σ_j before the fit (so λ penalises all
+/// features alike, whatever their units) and the weights are mapped back, W_j ← W_j / σ_j: the readout reads raw features.
 /// </summary>
 public static class RidgeRegression
 {
     /// <summary>The ridge solution for one λ &gt; 0 (Cholesky solve of the regularised normal equations).</summary>
-    public static RidgeReadout Fit(double[,] features, double[,] targets, double lambda)
+    public static RidgeReadout Fit(double[,] features, double[,] targets, double lambda, bool standardize = false)
     {
         CheckPair(features, targets, nameof(features), nameof(targets));
         CheckLambda(lambda, nameof(lambda));
@@ -19,9 +21,11 @@ public static class RidgeRegression
         using var scope = torch.NewDisposeScope();
         var (x, xMean) = Centred(features);
         var (y, yMean) = Centred(targets);
+        var scale = Scale(x, standardize);
+        x = x / scale;
         var gram = x.t().mm(x);
         gram.diagonal().add_(lambda);
-        var weights = torch.linalg.solve(gram, x.t().mm(y));
+        var weights = torch.linalg.solve(gram, x.t().mm(y)) / scale.unsqueeze(1);
         return Readout(weights, xMean, yMean, lambda);
     }
 
@@ -30,7 +34,7 @@ public static class RidgeRegression
     /// One eigendecomposition X_cᵀX_c = V diag(s) Vᵀ serves the whole grid: W(λ) = V diag(1/(s + λ)) Vᵀ X_cᵀY_c.
     /// </summary>
     public static RidgeSelection FitOnValidation(double[,] trainFeatures, double[,] trainTargets, double[,] validationFeatures, double[,] validationTargets,
-        IReadOnlyList<double> lambdas)
+        IReadOnlyList<double> lambdas, bool standardize = false)
     {
         CheckPair(trainFeatures, trainTargets, nameof(trainFeatures), nameof(trainTargets));
         CheckPair(validationFeatures, validationTargets, nameof(validationFeatures), nameof(validationTargets));
@@ -43,9 +47,11 @@ public static class RidgeRegression
         using var scope = torch.NewDisposeScope();
         var (x, xMean) = Centred(trainFeatures);
         var (y, yMean) = Centred(trainTargets);
+        var scale = Scale(x, standardize);
+        x = x / scale;
         var (s, v) = torch.linalg.eigh(x.t().mm(x));
         var projected = v.t().mm(x.t().mm(y));                       // Vᵀ X_cᵀ Y_c
-        var validationX = torch.tensor(validationFeatures, ScalarType.Float64) - xMean;
+        var validationX = (torch.tensor(validationFeatures, ScalarType.Float64) - xMean) / scale;
         var validationY = torch.tensor(validationTargets, ScalarType.Float64) - yMean;
         var validationV = validationX.mm(v);
         var mse = new double[lambdas.Count];
@@ -56,7 +62,7 @@ public static class RidgeRegression
             mse[k] = (validationV.mm(shrunk) - validationY).square().mean().item<double>();
         }
         int best = Array.IndexOf(mse, mse.Min());
-        var weights = v.mm(projected / (s + lambdas[best]).unsqueeze(1));
+        var weights = v.mm(projected / (s + lambdas[best]).unsqueeze(1)) / scale.unsqueeze(1);
         return new RidgeSelection(Readout(weights, xMean, yMean, lambdas[best]), lambdas.ToArray(), mse, best);
     }
 
@@ -76,6 +82,14 @@ public static class RidgeRegression
         var t = torch.tensor(values, ScalarType.Float64);
         var mean = t.mean([0]);
         return (t - mean, mean);
+    }
+
+    /// <summary>σ_j of the centred columns (1 where a column is constant), or all ones without standardisation.</summary>
+    static Tensor Scale(Tensor centred, bool standardize)
+    {
+        if (!standardize) return torch.ones(centred.shape[1], ScalarType.Float64);
+        var sd = centred.square().mean([0]).sqrt();
+        return torch.where(sd > 0, sd, torch.ones_like(sd));
     }
 
     static RidgeReadout Readout(Tensor weights, Tensor xMean, Tensor yMean, double lambda)

@@ -13,7 +13,9 @@ namespace NeuroDyn.Models.Reservoir;
 /// The Lorenz oscillation around a wing has a period of about 0.7 time units = 70 ms, a few membrane time constants
 /// (τ_m = 20 ms): slow enough for the membranes and the 10 ms spike traces to follow it, fast enough that a few hundred ms of
 /// biological time hold many oscillations. A much faster mapping (1 time unit = 10 ms) would ask neurons to track a 7 ms period,
-/// below τ_m; a much slower one would make every simulation long.
+/// below τ_m. These defaults are cheap, not the best for a closed-loop generator: there a slower mapping (5–20 ms per sample,
+/// <see cref="SampleDuration"/>), a strong drive (<see cref="BiasMean"/> 80 ± 40 mV, <see cref="InputScale"/> 40 mV) and traces of
+/// two samples forecast several times longer (chapter 03 measures it).
 /// The default network (N_E = 800, N_I = 200, ε = 0.1, J = 0.1 mV, g = 5, no Poisson background) is inhibition dominated:
 /// the suprathreshold drives (24–36 mV) make neurons fire at about 60 Hz and recurrent inhibition balances part of them. Synapses
 /// are weak on purpose: at J = 0.5 mV the network's own irregular activity doubled the one-step error of a Lorenz readout.
