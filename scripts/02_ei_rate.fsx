@@ -47,8 +47,8 @@ let common = Output.chapterOptions args
 let quick, full, outDir, dataPath, seed = common.Quick, common.Full, common.OutDir, common.DataPath, common.Seed
 let hidden = args.Int("hidden", (if quick then 16 else 64))
 let readout = args.Text("readout", "increment")
-let oneStepEpochs = args.Int("epochs", (if quick then 2 elif full then 20 else 6))
-let rolloutEpochs = args.Int("rollout-epochs", (if quick then 2 elif full then 20 else 8))
+let oneStepEpochs = args.Int("epochs", (if quick then 2 elif full then 10 else 6))
+let rolloutEpochs = args.Int("rollout-epochs", (if quick then 2 elif full then 10 else 8))
 let rolloutSteps = args.Int("rollout-steps", (if quick then 5 elif full then 30 else 15))
 let learningRate = args.Float("lr", 5e-3)
 let rolloutLearningRate = args.Float("rollout-lr", 1e-3)
@@ -246,6 +246,13 @@ page.Table(
       [ "one-step only"; $"{record.OneStepMse:E2}"; $"{record.OneStepVpt.[0]:F2}"; $"{record.OneStepVpt.[1]:F2}"; $"{record.OneStepVpt.[2]:F2}" ]
       [ "+ closed-loop rollouts"; $"{testMse:E2}"; $"{vpt.Median:F2}"; $"{vpt.P10:F2}"; $"{vpt.P90:F2}" ] ])
 page.Text($"One-step test MSE **{testMse:G3}** (z-scored units). Closed-loop VPT over {vpt.N} starts: median **{vpt.Median:F2}** Lyapunov times (10th–90th percentile {vpt.P10:F2}–{vpt.P90:F2}; {vpt.Censored} forecasts never crossed the threshold within the horizon).")
+let ctRnnJson = Path.Combine(outDir, "01_ctrnn.json")
+if File.Exists ctRnnJson then
+    use doc = Output.readJson ctRnnJson
+    let ct = doc.RootElement
+    let ctVpt = ct.GetProperty("vpt_lyapunov_times").GetProperty("median").GetDouble()
+    let ctParameters = ct.GetProperty("parameters").GetInt32()
+    page.Text($"For comparison, chapter 01's CT-RNN ({ctParameters} parameters, here {model.ParameterCount}; trained with chapter 01's own settings and budget) reached a median VPT of **{ctVpt:F2}** Lyapunov times: the E/I network forecasts **{vpt.Median / ctVpt:F2}×** as long.")
 
 (**
 ## The free-running attractor
