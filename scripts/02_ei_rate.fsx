@@ -221,6 +221,13 @@ page.Table(
       row "mean rate E" (fun b -> b.MeanRateE)
       row "mean rate I" (fun b -> b.MeanRateI) ])
 page.Text($"Training changed the mean excitatory input from **{balanceBefore.MeanExcitatoryInput:F2}** to **{balanceAfter.MeanExcitatoryInput:F2}** and the ratio I/E from **{balanceBefore.Ratio:F3}** to **{balanceAfter.Ratio:F3}**; the E–I correlation in time went from **{balanceBefore.EiCorrelation:F2}** to **{balanceAfter.EiCorrelation:F2}**. Nothing in the loss asks for balance: whatever survives of it is what the task tolerates.")
+let balanceVerdict =
+    if balanceAfter.NetRelativeToExcitatory <= 0.5 then
+        $"The trained network is still balanced: its mean net input is {100.0 * balanceAfter.NetRelativeToExcitatory:F0}%% of the excitation (at initialisation {100.0 * balanceBefore.NetRelativeToExcitatory:F0}%%)."
+    else
+        let side = if balanceAfter.Ratio > 1.0 then "inhibition now dominates" else "excitation now dominates"
+        $"The trained network has left the tight balance it started in: {side} (I/E = {balanceAfter.Ratio:F2}), and the mean net input is {100.0 * balanceAfter.NetRelativeToExcitatory:F0}%% of the excitation instead of {100.0 * balanceBefore.NetRelativeToExcitatory:F0}%%. The forecasting task is solved by a network in which excitation and inhibition no longer cancel."
+page.Text balanceVerdict
 
 (**
 ## Forecasts
