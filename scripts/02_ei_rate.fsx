@@ -13,7 +13,8 @@ $$
 
 with all four blocks $W_{ab} \ge 0$, a non-negative rate function $\phi$ (firing rates cannot be negative; here
 $\phi(u) = \max(0, \tanh u)$, which saturates like a real f–I curve), a faster inhibition ($\tau_I = \tau_E/2$), and the
-prediction read out from the excitatory cells only, $y = W^{out} r_E + b^{out}$ — cortical projection neurons are excitatory.
+prediction read out from the excitatory cells only, $y = x_{last} + W^{out} r_E + b^{out}$ — cortical projection neurons are
+excitatory — as a step from the latest input $x_{last}$ (see *Training* below).
 
 **Dale's law by construction.** Following Song, Yang & Wang (2016), the optimiser never sees the weights themselves:
 it trains an unconstrained matrix $A$ and the network uses $W = |A|\,D$ with $D = \mathrm{diag}(+1, \dots, +1, -1, \dots, -1)$,
@@ -26,7 +27,7 @@ order, leaving a net input of order one whose fluctuations drive irregular, chao
 that regime: weights $\sim 1/\sqrt{n_E}$, each row's inhibition scaled to match its excitation exactly (Rajan & Abbott 2006),
 the whole matrix scaled to spectral radius 1. Then we train it on the Lorenz data and watch what happens to the balance.
 
-Run it with `dotnet fsi scripts/02_ei_rate.fsx`; `--quick` for a tiny run, `--full` for the long one, `--hidden 128 --epochs 20 --seed 3` to explore.
+Run it with `dotnet fsi scripts/02_ei_rate.fsx`; `--quick` for a tiny run, `--full` for the long one, `--hidden 128 --epochs 20 --rollout-epochs 20 --rollout-steps 30 --readout state --seed 3` to explore.
 *)
 #load "prelude.fsx"
 open System
@@ -45,8 +46,18 @@ let args = Cli.Args.FromFsi()
 let common = Output.chapterOptions args
 let quick, full, outDir, dataPath, seed = common.Quick, common.Full, common.OutDir, common.DataPath, common.Seed
 let hidden = args.Int("hidden", (if quick then 16 else 64))
-let epochs = args.Int("epochs", (if quick then 2 elif full then 60 else 6))
+let readout = args.Text("readout", "increment")
+let oneStepEpochs = args.Int("epochs", (if quick then 2 elif full then 10 else 6))
+let rolloutEpochs = args.Int("rollout-epochs", (if quick then 2 elif full then 10 else 8))
+let rolloutSteps = args.Int("rollout-steps", (if quick then 5 elif full then 30 else 15))
+let learningRate = args.Float("lr", 5e-3)
+let rolloutLearningRate = args.Float("rollout-lr", 1e-3)
 args.Check()
+let incrementReadout =
+    match readout with
+    | "increment" -> true
+    | "state" -> false
+    | other -> failwithf "--readout %s is not known; use increment (y = x_last + W_out r_E + b_out) or state (y = W_out r_E + b_out)" other
 let page = Page.Page("Chapter 02 — Balanced E/I rate network", __SOURCE_DIRECTORY__ + "/02_ei_rate.fsx")
 
 let data = Models.lorenzData dataPath (if quick then 20.0 else 200.0)
@@ -64,7 +75,7 @@ let toMatrix (t: torch.Tensor) =
 The recurrent matrix, row $i$ receiving from column $j$: red columns are the excitatory units, blue the inhibitory ones.
 The inhibitory columns are fewer but about four times stronger, so that each row's inhibition matches its excitation.
 *)
-let networkOptions = EiRateNetworkOptions(Hidden = hidden)
+let networkOptions = EiRateNetworkOptions(Hidden = hidden, IncrementReadout = incrementReadout)
 let model = new EiRateNetwork(networkOptions, int64 seed)
 printfn "E/I network: %d excitatory + %d inhibitory units, %d parameters" model.ExcitatoryCount model.InhibitoryCount model.ParameterCount
 let initialWeights = toMatrix model.RecurrentWeight
@@ -99,32 +110,44 @@ page.Chart(currentsChart "Inputs to excitatory unit 0 before training" balanceBe
 page.Text($"Before training: mean excitatory input **{balanceBefore.MeanExcitatoryInput:F3}**, inhibitory **{balanceBefore.MeanInhibitoryInput:F3}** (ratio I/E **{balanceBefore.Ratio:F3}**); the mean net input is **{100.0 * balanceBefore.NetRelativeToExcitatory:F1}%%** of the excitation; E–I correlation in time **{balanceBefore.EiCorrelation:F3}**.")
 
 (**
-## Training
+## Training: one step, then closed-loop rollouts
 
-The network is trained like the CT-RNN, with the shared trainer: windows of 50 states, the next state as target, Adam with
-a cosine learning-rate schedule, the best validation epoch kept. The matrices are small (64 units), so one thread is faster
-than two on a shared machine: torch's threads only wait for each other. A trained model is saved under `out/models/` in
-TorchSharp's format and as safetensors (chapter 05 reloads it); a re-run with the same settings and data reuses it.
+The network is trained like the CT-RNN of chapter 01, by the same two-phase recipe (`Models.trainWithRollouts`, shared by the
+chapters). First **one-step training**: windows of 50 states, the next state as target, Adam with a cosine learning-rate schedule,
+the best validation epoch kept. That alone makes a good one-step predictor but a poor forecaster — the network never sees its own
+errors, and in closed loop they feed back and carry it off the attractor. So a second phase trains on **closed-loop rollouts**: after
+each window the network's own predictions are fed back for $K$ steps and the loss is the error along the whole rollout, with a
+curriculum that lengthens $K$ from 1 over the first half of the phase. Gradients then flow through the feedback loop and shape the
+closed-loop dynamics themselves.
+
+**Increment readout.** With a readout from the excitatory rates alone, $y = W^{out} r_E + b^{out}$, the rates — non-negative and
+saturating — must encode the whole state. By default the network here predicts the *step* instead: $y = x_{last} + W^{out} r_E + b^{out}$,
+where $x_{last}$ is the latest input (the window's last sample, or in closed loop the previous prediction). The rates then carry only
+the small change from one sample to the next, which they do far more accurately; the trade is that the closed-loop system gains the
+fed-back state $x$ as three extra coordinates (`--readout state` gives the plain readout).
+
+The matrices are small (64 units), so one thread is faster than two on a shared machine: torch's threads only wait for each other.
+A trained model is saved under `out/models/` in TorchSharp's format and as safetensors (chapter 05 reloads it); a re-run with the
+same settings and data reuses it.
 *)
-let maxBatches = if quick then Nullable 4 elif full then Nullable() else Nullable 100
-let trainingOptions =
-    TrainingOptions(
-        Epochs = epochs,
-        BatchSize = (if quick then 32 else 64),
-        SeqLength = seqLength,
-        MaxBatchesPerEpoch = maxBatches,
-        LearningRate = (if full then 3e-3 else 5e-3),
-        EarlyStoppingPatience = Nullable 10,
-        Seed = seed,
-        Threads = Nullable 1)
+let recipe: Models.RolloutRecipe =
+    { OneStepEpochs = oneStepEpochs
+      RolloutEpochs = rolloutEpochs
+      RolloutSteps = rolloutSteps
+      CurriculumEpochs = max 1 (rolloutEpochs / 2)
+      LearningRate = learningRate
+      RolloutLearningRate = rolloutLearningRate
+      BatchesPerEpoch = (if quick then Some 4 elif full then None else Some 100) }
 let modelDir = Path.Combine(outDir, "models")
 Directory.CreateDirectory modelDir |> ignore
 let modelBase = Path.Combine(modelDir, "02_ei_rate")
 let settings =
     JsonSerializer.Serialize
-        {| hidden = hidden; seed = seed; epochs = epochs; batch_size = trainingOptions.BatchSize; max_batches = maxBatches
-           learning_rate = trainingOptions.LearningRate; tau_e = networkOptions.TauE; tau_i = networkOptions.TauI
+        {| hidden = hidden; seed = seed; one_step_epochs = recipe.OneStepEpochs; rollout_epochs = recipe.RolloutEpochs
+           rollout_steps = recipe.RolloutSteps; curriculum_epochs = recipe.CurriculumEpochs; batches_per_epoch = Option.toNullable recipe.BatchesPerEpoch
+           learning_rate = recipe.LearningRate; rollout_learning_rate = recipe.RolloutLearningRate; tau_e = networkOptions.TauE; tau_i = networkOptions.TauI
            excitatory_fraction = networkOptions.ExcitatoryFraction; activation = string networkOptions.Activation
+           increment_readout = networkOptions.IncrementReadout
            n_train = Array2D.length1 data.Train; data_mean = data.Mean; data_std = data.Std |}
 let sidecar = modelBase + ".json"
 let saved =
@@ -132,24 +155,45 @@ let saved =
         let doc = Output.readJson sidecar
         if doc.RootElement.GetProperty("settings").GetString() = settings then Some doc else None
     else None
-let history, trainSeconds =
+let vptStarts = if quick then 20 else 100
+let horizon = if quick then 100 elif full then 1500 else 1000
+let forecastSteps = min horizon (Array2D.length1 data.Test - seqLength)
+let measureVpt () = Evaluate.ValidPredictionTime(model, data.Test, seqLength, vptStarts, forecastSteps, data.Dt, seed = seed)
+/// The training record kept beside the model: both phases' histories, seconds, and the one-step solution's test figures.
+type TrainingRecord =
+    { OneStepHistory: EpochRecord[]; RolloutHistory: EpochRecord[]; OneStepSeconds: float; RolloutSeconds: float
+      OneStepMse: float; OneStepVpt: float[] }
+let record =
     match saved with
     | Some doc ->
         ModelFiles.LoadTorchSharp(model, modelBase + ".pt")
         printfn "reusing the trained model %s.pt (same settings and data)" modelBase
-        JsonSerializer.Deserialize<EpochRecord[]>(doc.RootElement.GetProperty("history").GetRawText()), doc.RootElement.GetProperty("train_seconds").GetDouble()
+        JsonSerializer.Deserialize<TrainingRecord>(doc.RootElement.GetProperty("record").GetRawText())
     | None ->
-        let clock = Diagnostics.Stopwatch.StartNew()
-        let result = Trainer.Fit(model, data.Train, data.Val, trainingOptions, ConsoleProgress())
-        let seconds = clock.Elapsed.TotalSeconds
-        printfn "%s (%.1f s)" result.Message seconds
+        let mutable oneStepMse, oneStepVpt = nan, [||]
+        let measureOneStep () =
+            oneStepMse <- Evaluate.OneStepMse(model, data.Test, seqLength)
+            let v = measureVpt ()
+            oneStepVpt <- [| v.Median; v.P10; v.P90 |]
+            printfn "after one-step training: test MSE %.3g, VPT median %.2f" oneStepMse v.Median
+        let run = Models.trainWithRollouts model data recipe seed (fun _ -> None) measureOneStep
+        let r =
+            { OneStepHistory = Array.ofSeq run.OneStep.History; RolloutHistory = Array.ofSeq run.Rollout.History
+              OneStepSeconds = run.OneStepSeconds; RolloutSeconds = run.RolloutSeconds; OneStepMse = oneStepMse; OneStepVpt = oneStepVpt }
         ModelFiles.SaveTorchSharp(model, modelBase + ".pt")
         ModelFiles.SaveSafeTensors(model, modelBase + ".safetensors", readOnlyDict [ "model", "EiRateNetwork"; "settings", settings ])
-        Output.writeJson sidecar {| settings = settings; train_seconds = seconds; history = result.History |}
-        Array.ofSeq result.History, seconds
-page.Chart(Plots.lossCurves "Loss per epoch" history)
+        Output.writeJson sidecar {| settings = settings; record = r |}
+        r
+let trainSeconds = record.OneStepSeconds + record.RolloutSeconds
+let epochsRun = record.OneStepHistory.Length + record.RolloutHistory.Length
+let phaseCurves (phase: string) (history: EpochRecord[]) (offset: int) =
+    [ $"{phase}: train", history |> Array.map (fun e -> float (e.Epoch + offset)), history |> Array.map (fun e -> e.TrainLoss)
+      $"{phase}: validation", history |> Array.map (fun e -> float (e.Epoch + offset)), history |> Array.map (fun e -> e.ValidationLoss) ]
+page.Chart(
+    Plots.logY "Loss per epoch: one-step training, then closed-loop rollouts (their loss is over the whole rollout)" "epoch" "MSE (z-scored)"
+        (phaseCurves "one-step" record.OneStepHistory 0 @ phaseCurves "rollouts" record.RolloutHistory record.OneStepHistory.Length))
 let daleViolations = model.DaleViolations()
-page.Text($"Training took **{trainSeconds:F1} s** for {history.Length} epochs; Dale violations after training: **{daleViolations}**.")
+page.Text($"Training took **{trainSeconds:F1} s** ({record.OneStepSeconds:F1} s for {record.OneStepHistory.Length} one-step epochs, {record.RolloutSeconds:F1} s for {record.RolloutHistory.Length} rollout epochs of up to {recipe.RolloutSteps} steps); Dale violations after training: **{daleViolations}**.")
 
 (**
 ## What training did to the weights and the balance
@@ -177,6 +221,13 @@ page.Table(
       row "mean rate E" (fun b -> b.MeanRateE)
       row "mean rate I" (fun b -> b.MeanRateI) ])
 page.Text($"Training changed the mean excitatory input from **{balanceBefore.MeanExcitatoryInput:F2}** to **{balanceAfter.MeanExcitatoryInput:F2}** and the ratio I/E from **{balanceBefore.Ratio:F3}** to **{balanceAfter.Ratio:F3}**; the E–I correlation in time went from **{balanceBefore.EiCorrelation:F2}** to **{balanceAfter.EiCorrelation:F2}**. Nothing in the loss asks for balance: whatever survives of it is what the task tolerates.")
+let balanceVerdict =
+    if balanceAfter.NetRelativeToExcitatory <= 0.5 then
+        $"The trained network is still balanced: its mean net input is {100.0 * balanceAfter.NetRelativeToExcitatory:F0}%% of the excitation (at initialisation {100.0 * balanceBefore.NetRelativeToExcitatory:F0}%%)."
+    else
+        let side = if balanceAfter.Ratio > 1.0 then "inhibition now dominates" else "excitation now dominates"
+        $"The trained network has left the tight balance it started in: {side} (I/E = {balanceAfter.Ratio:F2}), and the mean net input is {100.0 * balanceAfter.NetRelativeToExcitatory:F0}%% of the excitation instead of {100.0 * balanceBefore.NetRelativeToExcitatory:F0}%%. The forecasting task is solved by a network in which excitation and inhibition no longer cancel."
+page.Text balanceVerdict
 
 (**
 ## Forecasts
@@ -186,8 +237,6 @@ feed each prediction back as the next input. The valid prediction time (VPT) is 
 a normalised error of 0.4, in Lyapunov times ($1/\lambda_{max}$ of Lorenz-63 ≈ 1.1 time units), over many start points.
 *)
 let testMse = Evaluate.OneStepMse(model, data.Test, seqLength)
-let horizon = if quick then 100 elif full then 1500 else 1000
-let forecastSteps = min horizon (Array2D.length1 data.Test - seqLength)
 let oneStep =
     use windows = WindowBatches.OneStep(data.Test, seqLength)
     use noGrad = torch.no_grad()
@@ -198,9 +247,19 @@ let truth = Series.Rows(data.Test, seqLength, Array2D.length1 oneStep)
 let forecastTimes = Array.init (Array2D.length1 oneStep) (fun k -> float (k + seqLength) * data.Dt)
 page.Chart(Plots.timeSeries "Test data: truth, one-step and closed-loop predictions (z-scored)" forecastTimes [ "x"; "y"; "z" ]
     [ "truth", truth; "one-step", oneStep; "closed loop", closedLoop ])
-let vpt =
-    Evaluate.ValidPredictionTime(model, data.Test, seqLength, (if quick then 20 else 100), forecastSteps, data.Dt, seed = seed)
+let vpt = measureVpt ()
+page.Table(
+    [ [ "training"; "test MSE (one step)"; "VPT median"; "VPT p10"; "VPT p90" ]
+      [ "one-step only"; $"{record.OneStepMse:E2}"; $"{record.OneStepVpt.[0]:F2}"; $"{record.OneStepVpt.[1]:F2}"; $"{record.OneStepVpt.[2]:F2}" ]
+      [ "+ closed-loop rollouts"; $"{testMse:E2}"; $"{vpt.Median:F2}"; $"{vpt.P10:F2}"; $"{vpt.P90:F2}" ] ])
 page.Text($"One-step test MSE **{testMse:G3}** (z-scored units). Closed-loop VPT over {vpt.N} starts: median **{vpt.Median:F2}** Lyapunov times (10th–90th percentile {vpt.P10:F2}–{vpt.P90:F2}; {vpt.Censored} forecasts never crossed the threshold within the horizon).")
+let ctRnnJson = Path.Combine(outDir, "01_ctrnn.json")
+if File.Exists ctRnnJson then
+    use doc = Output.readJson ctRnnJson
+    let ct = doc.RootElement
+    let ctVpt = ct.GetProperty("vpt_lyapunov_times").GetProperty("median").GetDouble()
+    let ctParameters = ct.GetProperty("parameters").GetInt32()
+    page.Text($"For comparison, chapter 01's CT-RNN ({ctParameters} parameters, here {model.ParameterCount}; trained with chapter 01's own settings and budget) reached a median VPT of **{ctVpt:F2}** Lyapunov times: the E/I network forecasts **{vpt.Median / ctVpt:F2}×** as long.")
 
 (**
 ## The free-running attractor
@@ -220,19 +279,19 @@ page.Text($"D_stsp = **{dStsp:F3}**, D_H = **{dH:F3}**.")
 (**
 ## The trained network as a dynamical system
 
-Run in closed loop, the network is an autonomous vector field on its $n$ rates,
-$\dot r = \Gamma\,(-r + \phi(W r + W^{in}(W^{out} r_E + b^{out}) + b))$ with $\Gamma = \mathrm{diag}(1/\tau)$, whose Jacobian
-is known in closed form; chapter 04's tools apply to it directly. Its largest Lyapunov exponent says whether the learned
+Run in closed loop, the network is an autonomous vector field. With the plain readout it lives on the $n$ rates,
+$\dot r = \Gamma\,(-r + \phi(W r + W^{in}(W^{out} r_E + b^{out}) + b))$ with $\Gamma = \mathrm{diag}(1/\tau)$; with the increment
+readout the fed-back state $x$ is part of it, and each sample interval adds the step $W^{out} r_E + b^{out}$ to $x$, whose
+continuous-time idealisation is
+$$\dot r = \Gamma\,(-r + \phi(W r + W^{in} x + b)), \qquad \dot x = (W^{out} r_E + b^{out})/\Delta .$$
+Both Jacobians are known in closed form; chapter 04's tools apply to them directly. Its largest Lyapunov exponent says whether the learned
 dynamics are chaotic like Lorenz-63 ($\lambda_{max} \approx 0.906$). The network runs on its own clock, one sample interval
 $\Delta = 0.1$ per data step $dt = 0.01$, so its exponent is multiplied by $\Delta/dt$ to compare.
 *)
 let field = model.AsVectorField()
-let startRates =
-    use noGrad = torch.no_grad()
-    let window = torch.tensor(Series.Rows(data.Test, 0, seqLength), dtype = torch.ScalarType.Float64).unsqueeze(0L)
-    model.RateTrajectory(window).[0L, int64 (seqLength - 1)].data<double>().ToArray()
+let startState = model.ClosedLoopState(Series.Rows(data.Test, 0, seqLength))
 let lyapunov =
-    LyapunovSpectrum.Compute(field, startRates,
+    LyapunovSpectrum.Compute(field, startState,
         LyapunovOptions(Dt = 0.01, Count = 1, Steps = (if quick then 2000 elif full then 200_000 else 50_000), TransientSteps = (if quick then 500 else 5000)))
 let lambdaMax = lyapunov.Exponents.[0] * networkOptions.SampleInterval / data.Dt
 page.Text($"Largest Lyapunov exponent of the trained network: **{lambdaMax:F3}** per Lorenz time unit (Lorenz-63: 0.906).")
@@ -259,12 +318,17 @@ Output.writeJson (Path.Combine(outDir, "02_ei_rate.json"))
            net_relative = balanceBefore.NetRelativeToExcitatory |}
        test_mse_one_step = testMse
        vpt_lyapunov_times = {| median = vpt.Median; p10 = vpt.P10; p90 = vpt.P90; n = vpt.N |}
+       one_step_only =
+        {| test_mse_one_step = record.OneStepMse
+           vpt_lyapunov_times = {| median = record.OneStepVpt.[0]; p10 = record.OneStepVpt.[1]; p90 = record.OneStepVpt.[2]; n = vpt.N |} |}
        train_seconds = trainSeconds
-       epochs_run = history.Length
+       epochs_run = epochsRun
        d_stsp = dStsp
        d_h = dH
        lambda_max = lambdaMax
        options =
-        {| hidden = hidden; seed = seed; epochs = epochs; tau_e = networkOptions.TauE; tau_i = networkOptions.TauI
+        {| hidden = hidden; seed = seed; one_step_epochs = recipe.OneStepEpochs; rollout_epochs = recipe.RolloutEpochs
+           rollout_steps = recipe.RolloutSteps; learning_rate = recipe.LearningRate; rollout_learning_rate = recipe.RolloutLearningRate
+           batches_per_epoch = Option.toNullable recipe.BatchesPerEpoch; readout = readout; tau_e = networkOptions.TauE; tau_i = networkOptions.TauI
            activation = string networkOptions.Activation; mode = (if quick then "quick" elif full then "full" else "default") |}
        model_files = [ modelBase + ".pt"; modelBase + ".safetensors" ] |}

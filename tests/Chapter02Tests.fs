@@ -26,6 +26,12 @@ let tests =
             Expect.equal (vpt.GetProperty("n").GetInt32()) 20 "VPT from 20 starts in quick mode"
             Expect.isTrue (vpt.GetProperty("p10").GetDouble() <= vpt.GetProperty("median").GetDouble()
                            && vpt.GetProperty("median").GetDouble() <= vpt.GetProperty("p90").GetDouble()) "p10 ≤ median ≤ p90"
+            // the recipe: two one-step epochs, then two rollout epochs, with the increment readout by default
+            Expect.equal (json.GetProperty("epochs_run").GetInt32()) 4 "2 one-step + 2 rollout epochs in quick mode"
+            Expect.equal (json.GetProperty("options").GetProperty("readout").GetString()) "increment" "increment readout by default"
+            let oneStepOnly = json.GetProperty "one_step_only"
+            Expect.isTrue (Double.IsFinite(oneStepOnly.GetProperty("test_mse_one_step").GetDouble())) "the one-step solution's test MSE is a number"
+            Expect.isTrue (Double.IsFinite(oneStepOnly.GetProperty("vpt_lyapunov_times").GetProperty("median").GetDouble())) "and its VPT"
             for key in [ "test_mse_one_step"; "train_seconds"; "d_stsp"; "d_h"; "lambda_max" ] do
                 Expect.isTrue (Double.IsFinite(json.GetProperty(key).GetDouble())) $"{key} is a number"
             // two epochs of four batches cannot fit Lorenz, but they must improve on predicting the z-scored mean (MSE ≈ 1)
@@ -41,5 +47,6 @@ let tests =
             let again = Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "02_ei_rate.json"))).RootElement
             Expect.equal (again.GetProperty("test_mse_one_step").GetDouble()) (json.GetProperty("test_mse_one_step").GetDouble()) "same model, same test MSE"
             Expect.equal (again.GetProperty("train_seconds").GetDouble()) (json.GetProperty("train_seconds").GetDouble()) "training time of the saved run"
+            Expect.equal (again.GetProperty("one_step_only").GetProperty("test_mse_one_step").GetDouble()) (oneStepOnly.GetProperty("test_mse_one_step").GetDouble()) "the one-step solution's figures are kept with the model"
         }
     ]

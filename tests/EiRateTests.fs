@@ -155,36 +155,71 @@ let tests =
                     Expect.isLessThan (maxDiff (model.PredictNext(w)) (predictWithOdeint model w)) 1e-12 $"{activation} {solver} values"
         }
 
-        test "the closed-loop field's analytic Jacobian equals autograd's and finite differences" {
+        test "the closed-loop field's analytic Jacobian equals autograd's and finite differences (plain and increment readout)" {
             TorchRuntime.Initialize() |> ignore
-            for activation in [ RateActivation.RectifiedTanh; RateActivation.Softplus ] do
-                let model = new EiRateNetwork(EiRateNetworkOptions(Hidden = 15, Activation = activation, TauE = 1.3, TauI = 0.6), 21L)
-                let analytic = model.AsVectorField()
-                Expect.equal (analytic.Dimension, analytic.ExcitatoryCount) (15, 12) "dimension and n_E"
-                let numeric = TorchVectorField(15, Func<Tensor, Tensor>(model.ClosedLoopDerivative))
-                let rng = Random(5)
-                for _ in 1 .. 3 do
-                    let r = Array.init 15 (fun _ -> rng.NextDouble())
-                    let fa, fn = Array.zeroCreate 15, Array.zeroCreate 15
-                    analytic.Evaluate(ReadOnlySpan r, Span fa)
-                    numeric.Evaluate(ReadOnlySpan r, Span fn)
-                    let ja, jn = Array.zeroCreate 225, Array.zeroCreate 225
-                    analytic.Jacobian(ReadOnlySpan r, Span ja)
-                    numeric.Jacobian(ReadOnlySpan r, Span jn)
-                    // W + W_in W_out is folded in advance in the analytic field: sums in another order, entries O(1), so ~1e-15
-                    for i in 0 .. 14 do Expect.floatClose { absolute = 1e-12; relative = 0.0 } fa[i] fn[i] "field"
-                    for i in 0 .. 224 do Expect.floatClose { absolute = 1e-12; relative = 0.0 } ja[i] jn[i] "Jacobian vs autograd"
-                    // central differences, h = 1e-6: truncation ~h² f''' ≈ 1e-12, rounding ~1e-16/h = 1e-10
-                    let h = 1e-6
-                    for j in 0 .. 14 do
-                        let plus, minus = Array.copy r, Array.copy r
-                        plus[j] <- plus[j] + h
-                        minus[j] <- minus[j] - h
-                        let fp, fm = Array.zeroCreate 15, Array.zeroCreate 15
-                        analytic.Evaluate(ReadOnlySpan plus, Span fp)
-                        analytic.Evaluate(ReadOnlySpan minus, Span fm)
-                        for i in 0 .. 14 do
-                            Expect.floatClose { absolute = 1e-8; relative = 0.0 } ja[i * 15 + j] ((fp[i] - fm[i]) / (2.0 * h)) $"∂f_{i}/∂r_{j} vs finite difference"
+            for increment in [ false; true ] do
+                for activation in [ RateActivation.RectifiedTanh; RateActivation.Softplus ] do
+                    let model = new EiRateNetwork(EiRateNetworkOptions(Hidden = 15, Activation = activation, TauE = 1.3, TauI = 0.6, IncrementReadout = increment), 21L)
+                    let analytic = model.AsVectorField()
+                    let m = analytic.Dimension
+                    Expect.equal m (if increment then 18 else 15) "dimension: rates, plus the fed-back state with an increment readout"
+                    Expect.equal m model.ClosedLoopDimension "ClosedLoopDimension"
+                    if not increment then Expect.equal (analytic :?> EiRateVectorField).ExcitatoryCount 12 "n_E"
+                    let numeric = TorchVectorField(m, Func<Tensor, Tensor>(model.ClosedLoopDerivative))
+                    let rng = Random(5)
+                    for _ in 1 .. 3 do
+                        // rates in [0, 1), fed-back state in [−2, 2) (z-scored)
+                        let r = Array.init m (fun i -> if i < 15 then rng.NextDouble() else 4.0 * rng.NextDouble() - 2.0)
+                        let fa, fn = Array.zeroCreate m, Array.zeroCreate m
+                        analytic.Evaluate(ReadOnlySpan r, Span fa)
+                        numeric.Evaluate(ReadOnlySpan r, Span fn)
+                        let ja, jn = Array.zeroCreate (m * m), Array.zeroCreate (m * m)
+                        analytic.Jacobian(ReadOnlySpan r, Span ja)
+                        numeric.Jacobian(ReadOnlySpan r, Span jn)
+                        // the same sums in another order (W + W_in W_out folded in advance, or 1/Δ = 10 applied after the sum):
+                        // entries O(10), so ~1e-14
+                        for i in 0 .. m - 1 do Expect.floatClose { absolute = 1e-12; relative = 0.0 } fa[i] fn[i] $"field {i} (increment {increment})"
+                        for i in 0 .. m * m - 1 do Expect.floatClose { absolute = 1e-12; relative = 0.0 } ja[i] jn[i] $"Jacobian vs autograd (increment {increment})"
+                        // central differences, h = 1e-6: truncation ~h² f''' ≈ 1e-12, rounding ~1e-15/h = 1e-9 with entries O(10)
+                        let h = 1e-6
+                        for j in 0 .. m - 1 do
+                            let plus, minus = Array.copy r, Array.copy r
+                            plus[j] <- plus[j] + h
+                            minus[j] <- minus[j] - h
+                            let fp, fm = Array.zeroCreate m, Array.zeroCreate m
+                            analytic.Evaluate(ReadOnlySpan plus, Span fp)
+                            analytic.Evaluate(ReadOnlySpan minus, Span fm)
+                            for i in 0 .. m - 1 do
+                                Expect.floatClose { absolute = 1e-8; relative = 0.0 } ja[i * m + j] ((fp[i] - fm[i]) / (2.0 * h)) $"∂f_{i}/∂s_{j} vs finite difference"
+        }
+
+        test "with an increment readout the prediction is the last input plus the readout, in one step, in rollouts and in the field" {
+            TorchRuntime.Initialize() |> ignore
+            let model = new EiRateNetwork(EiRateNetworkOptions(Hidden = 10, IncrementReadout = true), 4L)
+            let w = windows 2 6
+            use _ = torch.no_grad()
+            let lastRates = model.RateTrajectory(w).select(1, 5L)
+            let lastInput = w.select(1, 5L)
+            // the same operations in the same order: rounding only
+            Expect.isLessThan (maxDiff (lastInput + model.Readout(lastRates)) (model.PredictNext(w))) 1e-13 "x_last + W_out r_E + b_out"
+            let rollout = model.Rollout(w, 3)
+            // r(0) = 0 restarts each prediction, so feeding the predictions in a longer window must reproduce the rollout
+            let mutable extended = w
+            for s in 0L .. 2L do
+                let manual = model.PredictNext(extended)
+                Expect.isLessThan (maxDiff (rollout.select(1, s)) manual) 1e-13 $"rollout step {s}"
+                extended <- torch.cat([| extended; manual.unsqueeze(1) |], 1L)
+            // the field's ẋ is the step of one sample interval divided by Δ, at the state ClosedLoopState gives after the window
+            let state = model.ClosedLoopState(toArray2D (w.select(0, 0L)))
+            Expect.equal state.Length 13 "10 rates and the 3 components of the last input"
+            let derivative = Array.zeroCreate 13
+            model.AsVectorField().Evaluate(ReadOnlySpan state, Span derivative)
+            let step = toArray2D ((model.PredictNext(w) - lastInput).narrow(0, 0L, 1L))
+            // a sum of 8 products computed in another order, times 1/Δ: ~1e-15
+            for k in 0 .. 2 do
+                Expect.floatClose { absolute = 1e-12; relative = 0.0 } (derivative[10 + k] * model.Options.SampleInterval) step[0, k] $"Δ·ẋ_{k} is the step"
+            // and its rates are those at the end of the window
+            Expect.isLessThan (Array.max (Array.init 10 (fun i -> abs (state[i] - lastRates[0L, int64 i].item<double>())))) 1e-15 "rates"
         }
 
         test "Rollout and RateTrajectory continue the same state as PredictNext" {

@@ -10,7 +10,7 @@ namespace NeuroDyn.Models;
 /// <summary>
 /// A rate network of n_E excitatory and n_I inhibitory units obeying Dale's law:
 /// τ_E dr_E/dt = −r_E + φ(W_EE r_E − W_EI r_I + W_E,in x + b_E), τ_I dr_I/dt = −r_I + φ(W_IE r_E − W_II r_I + W_I,in x + b_I),
-/// φ ≥ 0, readout y = W_out r_E + b_out. Maps windows [B, L, D] to next-state predictions [B, D] like <see cref="CtRnn"/>.
+/// φ ≥ 0, readout y = W_out r_E + b_out (or, with <see cref="EiRateNetworkOptions.IncrementReadout"/>, y = x_last + W_out r_E + b_out). Maps windows [B, L, D] to next-state predictions [B, D] like <see cref="CtRnn"/>.
 /// </summary>
 /// <remarks>
 /// <para>Dale's law holds by construction at every step of training (Song, Yang &amp; Wang 2016, PLoS Comput Biol 12:e1004792,
@@ -123,11 +123,11 @@ public sealed class EiRateNetwork : nn.Module<Tensor, Tensor>, ISequenceModel
         return (int)(wrongE + wrongI);
     }
 
-    /// <summary>Next-state predictions [B, D_out] from windows [B, L, D]: the readout of r(LΔ) after driving r(0) = 0 with the window.</summary>
+    /// <summary>Next-state predictions [B, D_out] from windows [B, L, D]: the prediction from r(LΔ) after driving r(0) = 0 with the window.</summary>
     public override Tensor forward(Tensor windows)
     {
         CheckWindows(windows);
-        return Readout(Integrate(ZeroState(windows.shape[0]), Drive(windows.transpose(0, 1)), RecurrentWeight));
+        return Predict(Integrate(ZeroState(windows.shape[0]), Drive(windows.transpose(0, 1)), RecurrentWeight), windows.select(1, -1));
     }
 
     /// <inheritdoc/>
@@ -142,12 +142,12 @@ public sealed class EiRateNetwork : nn.Module<Tensor, Tensor>, ISequenceModel
         CheckClosedLoop();
         var w = RecurrentWeight;
         var r = Integrate(ZeroState(windows.shape[0]), Drive(windows.transpose(0, 1)), w);
-        var y = Readout(r);
+        var y = Predict(r, windows.select(1, -1));
         var predictions = new List<Tensor>(steps) { y };
         for (int s = 1; s < steps; s++)
         {
             r = Integrate(r, Drive(y.unsqueeze(0)), w);
-            y = Readout(r);
+            y = Predict(r, y);
             predictions.Add(y);
         }
         return torch.stack(predictions, dim: 1);
@@ -170,21 +170,47 @@ public sealed class EiRateNetwork : nn.Module<Tensor, Tensor>, ISequenceModel
         return torch.stack(rates, dim: 1);
     }
 
-    /// <summary>Readout y = r_E W_outᵀ + b_out (or from all units) for rates [..., n].</summary>
+    /// <summary>Readout W_out r_E + b_out (or from all units) for rates [..., n]: the prediction itself, or with an increment readout the step added to the latest input.</summary>
     public Tensor Readout(Tensor rates) =>
         torch.nn.functional.linear(Options.ReadoutFromExcitatory ? rates.narrow(-1, 0, ExcitatoryCount) : rates, w_out, b_out);
 
-    /// <summary>The closed-loop field on rates [..., n]: dr/dt = γ ⊙ (−r + φ(W r + W_in (W_out r_E + b_out) + b)), γ = 1/τ per unit.</summary>
-    public Tensor ClosedLoopDerivative(Tensor rates)
+    /// <summary>The prediction from rates [..., n] and the latest input [..., D]: the readout, plus the input with an increment readout.</summary>
+    public Tensor Predict(Tensor rates, Tensor latest) => Options.IncrementReadout ? latest + Readout(rates) : Readout(rates);
+
+    /// <summary>Dimension of the closed-loop state: n rates, plus the D fed-back components with an increment readout.</summary>
+    public int ClosedLoopDimension => Options.Hidden + (Options.IncrementReadout ? Options.InputSize : 0);
+
+    /// <summary>The closed-loop field on states [..., <see cref="ClosedLoopDimension"/>]: dr/dt = γ ⊙ (−r + φ(W r + W_in (W_out r_E + b_out) + b)), γ = 1/τ per unit;
+    /// with an increment readout the state is (r, x) and dr/dt = γ ⊙ (−r + φ(W r + W_in x + b)), dx/dt = (W_out r_E + b_out)/Δ.</summary>
+    public Tensor ClosedLoopDerivative(Tensor state)
     {
-        var drive = torch.nn.functional.linear(Readout(rates), w_in, b);
-        var u = torch.nn.functional.linear(rates, RecurrentWeight) + drive;
-        return Options.Activation.Apply(u).sub(rates).mul(InverseTau(rates.dtype, rates.device));
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.shape[^1] != ClosedLoopDimension)
+            throw new ArgumentException($"closed-loop states have {ClosedLoopDimension} components (rates{(Options.IncrementReadout ? " and fed-back state" : "")}), but the last axis has {state.shape[^1]}.", nameof(state));
+        var rates = state.narrow(-1, 0, Options.Hidden);
+        var fedBack = Options.IncrementReadout ? state.narrow(-1, Options.Hidden, Options.InputSize) : Readout(rates);
+        var u = torch.nn.functional.linear(rates, RecurrentWeight) + torch.nn.functional.linear(fedBack, w_in, b);
+        var dr = Options.Activation.Apply(u).sub(rates).mul(InverseTau(rates.dtype, rates.device));
+        return Options.IncrementReadout ? torch.cat([dr, Readout(rates).div(Options.SampleInterval)], -1) : dr;
     }
 
-    /// <summary>The closed-loop dynamics as a plain-double <see cref="IVectorField"/> with analytic Jacobian (weights copied now).</summary>
-    /// <remarks>The discrete model feeds its prediction back once per sample interval Δ (zero-order hold); this continuous field is its Δ → 0 idealisation.</remarks>
-    public EiRateVectorField AsVectorField()
+    /// <summary>The closed-loop state after a warm-up window [L, D] from r(0) = 0: the last rates, followed with an increment readout by the window's last sample.</summary>
+    public double[] ClosedLoopState(double[,] window)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var inputs = torch.tensor(window, w_in.dtype, w_in.device).unsqueeze(0);
+        var rates = RateTrajectory(inputs)[0L, -1L];
+        var state = Options.IncrementReadout ? torch.cat([rates, inputs[0L, -1L]], 0) : rates;
+        return state.to(ScalarType.Float64, torch.CPU).contiguous().data<double>().ToArray();
+    }
+
+    /// <summary>The closed-loop dynamics as a plain-double <see cref="IVectorField"/> with analytic Jacobian (weights copied now):
+    /// an <see cref="EiRateVectorField"/> on the rates, or with an increment readout an <see cref="EiIncrementVectorField"/> on (r, x).</summary>
+    /// <remarks>The discrete model feeds its prediction back once per sample interval Δ (zero-order hold); this continuous field is its Δ → 0 idealisation.
+    /// <see cref="ClosedLoopState"/> gives a starting state after a warm-up window.</remarks>
+    public IVectorField AsVectorField()
     {
         CheckClosedLoop();
         using var noGrad = torch.no_grad();
@@ -193,8 +219,10 @@ public sealed class EiRateNetwork : nn.Module<Tensor, Tensor>, ISequenceModel
         var output = Options.ReadoutFromExcitatory
             ? torch.cat([w_out, torch.zeros([Options.OutputSize, InhibitoryCount], dtype: w_out.dtype, device: w_out.device)], 1)
             : w_out;
-        return new EiRateVectorField(Copy(RecurrentWeight), Copy(w_in), Copy(b), Copy(output), Copy(b_out), Options.TauE, Options.TauI,
-            ExcitatoryCount, Options.Activation);
+        return Options.IncrementReadout
+            ? new EiIncrementVectorField(Copy(RecurrentWeight), Copy(w_in), Copy(b), Copy(output), Copy(b_out), TimeConstants, Options.SampleInterval, Options.Activation)
+            : new EiRateVectorField(Copy(RecurrentWeight), Copy(w_in), Copy(b), Copy(output), Copy(b_out), Options.TauE, Options.TauI,
+                ExcitatoryCount, Options.Activation);
     }
 
     /// <summary>

@@ -17,6 +17,41 @@ let lorenzData (path: string) (duration: float) =
         data.Save path
         data
 
+/// The recipe that makes rate networks forecast: one-step training (teacher forcing), then closed-loop rollouts of `RolloutSteps`
+/// states whose length grows from 1 over `CurriculumEpochs`; Adam, cosine schedule, best validation epoch kept, one torch thread.
+type RolloutRecipe =
+    { OneStepEpochs: int
+      RolloutEpochs: int
+      RolloutSteps: int
+      CurriculumEpochs: int
+      LearningRate: float
+      RolloutLearningRate: float
+      /// None = all windows in every epoch.
+      BatchesPerEpoch: int option }
+
+/// What `trainWithRollouts` did: the two phases' results and seconds.
+type RolloutTraining = { OneStep: TrainingResult; Rollout: TrainingResult; OneStepSeconds: float; RolloutSeconds: float }
+
+/// Trains `model` by `recipe` on the data set; `afterOneStep` runs between the phases (to measure the one-step solution);
+/// `checkpoint phase` names each phase's checkpoint file (phase "onestep" or "rollout"), if any.
+let trainWithRollouts (model: ISequenceModel) (data: LorenzData) (recipe: RolloutRecipe) (seed: int)
+                      (checkpoint: string -> string option) (afterOneStep: unit -> unit) =
+    let fit epochs learningRate objective phase =
+        let options =
+            TrainingOptions(
+                Epochs = epochs, BatchSize = 64, SeqLength = data.SeqLength, LearningRate = learningRate, Objective = objective, Seed = seed,
+                MaxBatchesPerEpoch = Option.toNullable recipe.BatchesPerEpoch, EarlyStoppingPatience = Nullable 10, Threads = Nullable 1,
+                CheckpointPath = Option.toObj (checkpoint phase))
+        let clock = Diagnostics.Stopwatch.StartNew()
+        let result = Trainer.Fit(model, data.Train, data.Val, options, ConsoleProgress())
+        printfn "%s (%.1f s)" result.Message clock.Elapsed.TotalSeconds
+        result, clock.Elapsed.TotalSeconds
+    let oneStep, oneStepSeconds = fit recipe.OneStepEpochs recipe.LearningRate TrainingObjective.OneStep "onestep"
+    afterOneStep ()
+    let rollout, rolloutSeconds =
+        fit recipe.RolloutEpochs recipe.RolloutLearningRate (TrainingObjective.Rollout(recipe.RolloutSteps, recipe.CurriculumEpochs)) "rollout"
+    { OneStep = oneStep; Rollout = rollout; OneStepSeconds = oneStepSeconds; RolloutSeconds = rolloutSeconds }
+
 /// A training budget for a CT-RNN made on the spot: hidden units, epochs of one-step and of rollout training, rollout length, batches per epoch.
 type CtRnnBudget =
     { Hidden: int
@@ -61,14 +96,10 @@ let private savedCtRnnOptions (modelDir: string) =
 /// Trains a CT-RNN as chapter 01 does (one-step, then closed-loop rollouts with a curriculum), within a budget.
 let trainCtRnn (data: LorenzData) (budget: CtRnnBudget) (seed: int) =
     let model = new CtRnn(CtRnnOptions(Hidden = budget.Hidden), int64 seed)
-    let fit epochs objective =
-        let options =
-            TrainingOptions(
-                Epochs = epochs, BatchSize = 64, SeqLength = data.SeqLength, LearningRate = 3e-3, Objective = objective, Seed = seed,
-                MaxBatchesPerEpoch = Nullable budget.BatchesPerEpoch, EarlyStoppingPatience = Nullable 10, Threads = Nullable 1)
-        Trainer.Fit(model, data.Train, data.Val, options, ConsoleProgress()) |> ignore
-    fit budget.OneStepEpochs TrainingObjective.OneStep
-    fit budget.RolloutEpochs (TrainingObjective.Rollout(budget.RolloutSteps, max 1 (budget.RolloutEpochs / 2)))
+    let recipe: RolloutRecipe =
+        { OneStepEpochs = budget.OneStepEpochs; RolloutEpochs = budget.RolloutEpochs; RolloutSteps = budget.RolloutSteps
+          CurriculumEpochs = max 1 (budget.RolloutEpochs / 2); LearningRate = 3e-3; RolloutLearningRate = 3e-3; BatchesPerEpoch = Some budget.BatchesPerEpoch }
+    trainWithRollouts model data recipe seed (fun _ -> None) ignore |> ignore
     model
 
 /// Chapter 01's CT-RNN from `<outDir>/models/ctrnn.dat` (or ctrnn.safetensors) with its saved options, if chapter 01 saved one.
@@ -99,7 +130,7 @@ let ctRnn (outDir: string) (data: LorenzData) (budget: CtRnnBudget) (seed: int) 
             + $"because chapter 01 has not saved one in `{modelDir}` — run `dotnet fsi scripts/01_ctrnn.fsx` for the real thing" }
 
 /// Chapter 02's E/I rate network from `<outDir>/models/02_ei_rate.pt`, rebuilt with the settings stored in its safetensors
-/// metadata (hidden, tau_e, tau_i, excitatory_fraction, activation), if chapter 02 saved both files.
+/// metadata (hidden, tau_e, tau_i, excitatory_fraction, activation, increment_readout — false when absent), if chapter 02 saved both files.
 let tryLoadEiRate (outDir: string) =
     let modelBase = Path.Combine(outDir, "models", "02_ei_rate")
     if not (File.Exists(modelBase + ".pt") && File.Exists(modelBase + ".safetensors")) then None
@@ -118,7 +149,8 @@ let tryLoadEiRate (outDir: string) =
             let options =
                 EiRateNetworkOptions(
                     Hidden = s.GetProperty("hidden").GetInt32(), TauE = s.GetProperty("tau_e").GetDouble(), TauI = s.GetProperty("tau_i").GetDouble(),
-                    ExcitatoryFraction = s.GetProperty("excitatory_fraction").GetDouble(), Activation = activation)
+                    ExcitatoryFraction = s.GetProperty("excitatory_fraction").GetDouble(), Activation = activation,
+                    IncrementReadout = (match s.TryGetProperty "increment_readout" with | true, v -> v.GetBoolean() | _ -> false))
             let model = new EiRateNetwork(options, 0L)
             ModelFiles.LoadTorchSharp(model, modelBase + ".pt")
             model)
