@@ -17,24 +17,67 @@ let lorenzData (path: string) (duration: float) =
         data.Save path
         data
 
-/// A training budget for a CT-RNN made on the spot: hidden units, epochs of one-step and of rollout training, rollout length, batches per epoch.
+/// Chapter 01's recipe for a CT-RNN, and smaller budgets of it: network (hidden units, τ, readout), epochs and learning rate of
+/// one-step training, then of closed-loop rollout training (rollout length K, reached by a curriculum over half those epochs),
+/// and batches per epoch (None = all windows).
 type CtRnnBudget =
     { Hidden: int
+      Tau: float
+      Readout: ReadoutTarget
       OneStepEpochs: int
+      LearningRate: float
       RolloutEpochs: int
       RolloutSteps: int
-      BatchesPerEpoch: int }
+      RolloutLearningRate: float
+      BatchesPerEpoch: int option }
 
     /// Seconds of CPU, a toy network for tests (`--quick`); on the quick data set it learns an oscillation, not yet chaos.
-    static member Quick = { Hidden = 16; OneStepEpochs = 8; RolloutEpochs = 4; RolloutSteps = 10; BatchesPerEpoch = 30 }
+    static member Quick =
+        { Hidden = 16; Tau = 1.0; Readout = ReadoutTarget.Increment; OneStepEpochs = 8; LearningRate = 3e-3
+          RolloutEpochs = 4; RolloutSteps = 10; RolloutLearningRate = 1e-3; BatchesPerEpoch = Some 30 }
 
     /// About a minute of CPU: a usable but not fully trained network.
-    static member Small = { Hidden = 32; OneStepEpochs = 6; RolloutEpochs = 3; RolloutSteps = 15; BatchesPerEpoch = 60 }
+    static member Small = { CtRnnBudget.Quick with Hidden = 32; OneStepEpochs = 6; RolloutEpochs = 3; RolloutSteps = 15; BatchesPerEpoch = Some 60 }
+
+    /// Chapter 01's default run (a few minutes on one thread).
+    static member Default =
+        { CtRnnBudget.Quick with Hidden = 64; OneStepEpochs = 25; RolloutEpochs = 15; RolloutSteps = 15; BatchesPerEpoch = Some 100 }
+
+    /// Chapter 01's full-quality run (`--full`).
+    static member Full =
+        { CtRnnBudget.Default with OneStepEpochs = 60; RolloutEpochs = 60; RolloutSteps = 30; BatchesPerEpoch = None }
+
+/// Root-mean-square change of a series (time × dim) from one sample to the next: the scale of the increment readout.
+let rmsIncrement (series: float[,]) =
+    let steps, dim = Array2D.length1 series - 1, Array2D.length2 series
+    if steps < 1 then invalidArg (nameof series) "the series needs at least two samples to have an increment"
+    sqrt (Seq.average (seq { for i in 1 .. steps do for j in 0 .. dim - 1 -> (series.[i, j] - series.[i - 1, j]) ** 2.0 }))
+
+/// The network of a budget for the data, with a solver: its size, τ and readout, the increment readout scaled by the training data's RMS increment.
+let ctRnnOptions (data: LorenzData) (budget: CtRnnBudget) (solver: NeuroDyn.Torch.OdeMethod) (adjoint: bool) =
+    CtRnnOptions(Hidden = budget.Hidden, Tau = budget.Tau, Readout = budget.Readout, IncrementScale = rmsIncrement data.Train, Solver = solver, Adjoint = adjoint)
+
+/// The training settings of one phase of a budget: one-step (`rollout` false) or closed-loop rollouts with a curriculum; checkpoints to `checkpoint` if given.
+let ctRnnTraining (data: LorenzData) (budget: CtRnnBudget) (seed: int) (rollout: bool) (checkpoint: string option) =
+    let epochs, learningRate, objective =
+        if rollout then budget.RolloutEpochs, budget.RolloutLearningRate, TrainingObjective.Rollout(budget.RolloutSteps, max 1 (budget.RolloutEpochs / 2))
+        else budget.OneStepEpochs, budget.LearningRate, TrainingObjective.OneStep
+    TrainingOptions(
+        Epochs = epochs, BatchSize = 64, SeqLength = data.SeqLength, LearningRate = learningRate, Objective = objective, Seed = seed,
+        MaxBatchesPerEpoch = Option.toNullable budget.BatchesPerEpoch, EarlyStoppingPatience = Nullable 10, Threads = Nullable 1,
+        CheckpointPath = Option.toObj checkpoint)
 
 /// A CT-RNN and where it came from (a sentence for the page).
 type LoadedCtRnn = { Model: CtRnn; Source: string; TrainedHere: bool }
 
-/// The options chapter 01 saved with its model: the safetensors metadata (hidden, tau, sample_interval, solver), else 01_ctrnn.json.
+/// The metadata chapter 01 saves with its CT-RNN (and `savedCtRnnOptions` reads back): everything needed to rebuild the network.
+let ctRnnMetadata (options: CtRnnOptions) =
+    readOnlyDict
+        [ "hidden", string options.Hidden; "tau", string options.Tau; "sample_interval", string options.SampleInterval
+          "solver", string options.Solver; "readout", string options.Readout; "increment_scale", string options.IncrementScale ]
+
+/// The options chapter 01 saved with its model: the safetensors metadata (hidden, tau, sample_interval, solver, and readout and
+/// increment_scale when present; older files mean the state readout), else 01_ctrnn.json.
 let private savedCtRnnOptions (modelDir: string) =
     let fromMetadata () =
         let path = Path.Combine(modelDir, "ctrnn.safetensors")
@@ -43,7 +86,8 @@ let private savedCtRnnOptions (modelDir: string) =
             use content = SafeTensors.Read path
             let m = content.Metadata
             if [ "hidden"; "tau"; "sample_interval"; "solver" ] |> List.forall m.ContainsKey then
-                Some(int m.["hidden"], float m.["tau"], float m.["sample_interval"], m.["solver"])
+                let optional key = match m.TryGetValue key with | true, v -> Some v | _ -> None
+                Some(int m.["hidden"], float m.["tau"], float m.["sample_interval"], m.["solver"], optional "readout", optional "increment_scale" |> Option.map float)
             else None
     let fromJson () =
         let path = Path.Combine(modelDir, "..", "01_ctrnn.json")
@@ -51,24 +95,26 @@ let private savedCtRnnOptions (modelDir: string) =
         else
             use json = Output.readJson path
             let r = json.RootElement
-            Some(r.GetProperty("hidden").GetInt32(), r.GetProperty("tau").GetDouble(), r.GetProperty("sample_interval").GetDouble(), r.GetProperty("solver").GetString())
+            let optional (key: string) = match r.TryGetProperty key with | true, v -> Some v | _ -> None
+            Some(r.GetProperty("hidden").GetInt32(), r.GetProperty("tau").GetDouble(), r.GetProperty("sample_interval").GetDouble(), r.GetProperty("solver").GetString(),
+                 optional "readout" |> Option.map (fun v -> v.GetString()), optional "increment_scale" |> Option.map (fun v -> v.GetDouble()))
     fromMetadata () |> Option.orElseWith fromJson
-    |> Option.map (fun (hidden, tau, interval, solver) ->
-        match Enum.TryParse<NeuroDyn.Torch.OdeMethod>(solver, true) with
-        | true, method -> CtRnnOptions(Hidden = hidden, Tau = tau, SampleInterval = interval, Solver = method)
-        | _ -> failwithf "the saved CT-RNN in %s names the solver '%s', which is not known; run chapter 01 again" modelDir solver)
+    |> Option.map (fun (hidden, tau, interval, solver, readout, incrementScale) ->
+        let method =
+            match Enum.TryParse<NeuroDyn.Torch.OdeMethod>(solver, true) with
+            | true, method -> method
+            | _ -> failwithf "the saved CT-RNN in %s names the solver '%s', which is not known; run chapter 01 again" modelDir solver
+        let target =
+            match readout |> Option.defaultValue "State" |> fun r -> Enum.TryParse<ReadoutTarget>(r, true) with
+            | true, target -> target
+            | _ -> failwithf "the saved CT-RNN in %s names the readout '%s', which is not known; run chapter 01 again" modelDir (Option.defaultValue "" readout)
+        CtRnnOptions(Hidden = hidden, Tau = tau, SampleInterval = interval, Solver = method, Readout = target, IncrementScale = defaultArg incrementScale 1.0))
 
 /// Trains a CT-RNN as chapter 01 does (one-step, then closed-loop rollouts with a curriculum), within a budget.
 let trainCtRnn (data: LorenzData) (budget: CtRnnBudget) (seed: int) =
-    let model = new CtRnn(CtRnnOptions(Hidden = budget.Hidden), int64 seed)
-    let fit epochs objective =
-        let options =
-            TrainingOptions(
-                Epochs = epochs, BatchSize = 64, SeqLength = data.SeqLength, LearningRate = 3e-3, Objective = objective, Seed = seed,
-                MaxBatchesPerEpoch = Nullable budget.BatchesPerEpoch, EarlyStoppingPatience = Nullable 10, Threads = Nullable 1)
-        Trainer.Fit(model, data.Train, data.Val, options, ConsoleProgress()) |> ignore
-    fit budget.OneStepEpochs TrainingObjective.OneStep
-    fit budget.RolloutEpochs (TrainingObjective.Rollout(budget.RolloutSteps, max 1 (budget.RolloutEpochs / 2)))
+    let model = new CtRnn(ctRnnOptions data budget NeuroDyn.Torch.OdeMethod.Rk4 false, int64 seed)
+    for rollout in [ false; true ] do
+        Trainer.Fit(model, data.Train, data.Val, ctRnnTraining data budget seed rollout None, ConsoleProgress()) |> ignore
     model
 
 /// Chapter 01's CT-RNN from `<outDir>/models/ctrnn.dat` (or ctrnn.safetensors) with its saved options, if chapter 01 saved one.
@@ -81,7 +127,7 @@ let tryLoadCtRnn (outDir: string) =
         if path.EndsWith ".dat" then ModelFiles.LoadTorchSharp(model, path) else ModelFiles.LoadSafeTensors(model, path)
         Some
             { Model = model; TrainedHere = false
-              Source = $"the network of chapter 01, loaded from `{path}` ({options.Hidden} hidden units, τ = {options.Tau}, Δ = {options.SampleInterval}, solver {options.Solver})" }
+              Source = $"the network of chapter 01, loaded from `{path}` ({options.Hidden} hidden units, τ = {options.Tau}, Δ = {options.SampleInterval}, solver {options.Solver}, {options.Readout} readout)" }
     | _ -> None
 
 /// Chapter 01's CT-RNN (see `tryLoadCtRnn`); if there is none, one trained here within `budget` (not saved: chapter 01 owns that file).
@@ -93,9 +139,10 @@ let ctRnn (outDir: string) (data: LorenzData) (budget: CtRnnBudget) (seed: int) 
         printfn "no saved CT-RNN in %s; training a small one (%d hidden units). Run chapter 01 for the real one." modelDir budget.Hidden
         let clock = Diagnostics.Stopwatch.StartNew()
         let model = trainCtRnn data budget seed
+        let batches = budget.BatchesPerEpoch |> Option.map string |> Option.defaultValue "all"
         { Model = model; TrainedHere = true
           Source =
-            $"a network trained here in {clock.Elapsed.TotalSeconds:F0} s on a small budget ({budget.Hidden} hidden units, {budget.OneStepEpochs} + {budget.RolloutEpochs} epochs of {budget.BatchesPerEpoch} batches), "
+            $"a network trained here in {clock.Elapsed.TotalSeconds:F0} s on a small budget ({budget.Hidden} hidden units, {budget.Readout} readout, {budget.OneStepEpochs} + {budget.RolloutEpochs} epochs of {batches} batches), "
             + $"because chapter 01 has not saved one in `{modelDir}` — run `dotnet fsi scripts/01_ctrnn.fsx` for the real thing" }
 
 /// Chapter 02's E/I rate network from `<outDir>/models/02_ei_rate.pt`, rebuilt with the settings stored in its safetensors
