@@ -9,7 +9,9 @@ namespace NeuroDyn.Models;
 /// the hidden state relaxes over τ/Δ = 10 samples, a memory well inside a 50-sample window yet long enough to integrate the
 /// trajectory's curvature; Δ/τ = 0.1 keeps one RK4 step per sample accurate (local error ~ (Δ/τ)⁵) so the trained network is a
 /// faithful continuous-time system whose vector field the analyses can study. The model's time axis is its own: Δ need not equal
-/// the data's dt.
+/// the data's dt. With the increment readout (<see cref="ReadoutTarget.Increment"/>) a shorter τ pays: the increment depends on
+/// the latest input, which a unit with τ/Δ = 10 averages with the last ten; chapter 01 uses τ = 0.2 (τ/Δ = 2, still one accurate
+/// RK4 step per sample) and measured a one-step error about ten times smaller than with τ = 1.
 /// </remarks>
 public sealed record CtRnnOptions
 {

@@ -33,7 +33,7 @@ type CtRnnBudget =
 
     /// Seconds of CPU, a toy network for tests (`--quick`); on the quick data set it learns an oscillation, not yet chaos.
     static member Quick =
-        { Hidden = 16; Tau = 1.0; Readout = ReadoutTarget.Increment; OneStepEpochs = 8; LearningRate = 3e-3
+        { Hidden = 16; Tau = 0.2; Readout = ReadoutTarget.Increment; OneStepEpochs = 8; LearningRate = 3e-3
           RolloutEpochs = 4; RolloutSteps = 10; RolloutLearningRate = 1e-3; BatchesPerEpoch = Some 30 }
 
     /// About a minute of CPU: a usable but not fully trained network.
@@ -45,7 +45,7 @@ type CtRnnBudget =
 
     /// Chapter 01's full-quality run (`--full`).
     static member Full =
-        { CtRnnBudget.Default with OneStepEpochs = 60; RolloutEpochs = 60; RolloutSteps = 30; BatchesPerEpoch = None }
+        { CtRnnBudget.Default with OneStepEpochs = 60; BatchesPerEpoch = None; RolloutEpochs = 20; RolloutSteps = 30; RolloutLearningRate = 3e-4 }
 
 /// Root-mean-square change of a series (time × dim) from one sample to the next: the scale of the increment readout.
 let rmsIncrement (series: float[,]) =
