@@ -45,7 +45,7 @@ type CtRnnBudget =
 
     /// Chapter 01's full-quality run (`--full`).
     static member Full =
-        { CtRnnBudget.Default with OneStepEpochs = 60; BatchesPerEpoch = None; RolloutEpochs = 20; RolloutSteps = 30; RolloutLearningRate = 3e-4 }
+        { CtRnnBudget.Default with OneStepEpochs = 40; BatchesPerEpoch = None; RolloutEpochs = 12; RolloutSteps = 30; RolloutLearningRate = 3e-4 }
 
 /// Root-mean-square change of a series (time × dim) from one sample to the next: the scale of the increment readout.
 let rmsIncrement (series: float[,]) =
