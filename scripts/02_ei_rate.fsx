@@ -75,7 +75,7 @@ let toMatrix (t: torch.Tensor) =
 The recurrent matrix, row $i$ receiving from column $j$: red columns are the excitatory units, blue the inhibitory ones.
 The inhibitory columns are fewer but about four times stronger, so that each row's inhibition matches its excitation.
 *)
-let networkOptions = EiRateNetworkOptions(Hidden = hidden, IncrementReadout = incrementReadout)
+let networkOptions = EiRateNetworkOptions(Hidden = hidden, Readout = (if incrementReadout then ReadoutTarget.Increment else ReadoutTarget.State))
 let model = new EiRateNetwork(networkOptions, int64 seed)
 printfn "E/I network: %d excitatory + %d inhibitory units, %d parameters" model.ExcitatoryCount model.InhibitoryCount model.ParameterCount
 let initialWeights = toMatrix model.RecurrentWeight
@@ -147,7 +147,7 @@ let settings =
            rollout_steps = recipe.RolloutSteps; curriculum_epochs = recipe.CurriculumEpochs; batches_per_epoch = Option.toNullable recipe.BatchesPerEpoch
            learning_rate = recipe.LearningRate; rollout_learning_rate = recipe.RolloutLearningRate; tau_e = networkOptions.TauE; tau_i = networkOptions.TauI
            excitatory_fraction = networkOptions.ExcitatoryFraction; activation = string networkOptions.Activation
-           increment_readout = networkOptions.IncrementReadout
+           increment_readout = (networkOptions.Readout = ReadoutTarget.Increment)
            n_train = Array2D.length1 data.Train; data_mean = data.Mean; data_std = data.Std |}
 let sidecar = modelBase + ".json"
 let saved =

@@ -148,6 +148,72 @@ let tests =
                 extended <- torch.cat([| extended; manual.unsqueeze(1) |], 1L)
         }
 
+        test "increment readout: the prediction is the last input plus s times the readout, in one step and in closed loop" {
+            TorchRuntime.Initialize() |> ignore
+            let options = CtRnnOptions(Hidden = 10, Tau = 0.6)
+            let plain = new CtRnn(options, 8L)
+            let increment = new CtRnn(CtRnnOptions(Hidden = 10, Tau = 0.6, Readout = ReadoutTarget.Increment, IncrementScale = 0.3), 8L)
+            let w = windows 3 7
+            use _ = torch.no_grad()
+            // the same seed gives the same weights, so the hidden states agree bit for bit; only one addition rounds differently
+            Expect.isLessThan (maxDiff (increment.PredictNext(w)) (w.select(1, -1L) + 0.3 * plain.PredictNext(w))) 1e-14 "x_last + s r"
+            let rollout = increment.Rollout(w, 4)
+            // h(0) = 0 restarts each prediction, so feeding the predictions in a longer window must reproduce the rollout
+            let mutable extended = w
+            for s in 0L .. 3L do
+                let manual = increment.PredictNext(extended)
+                Expect.isLessThan (maxDiff (rollout.select(1, s)) manual) 1e-13 $"rollout step {s}"
+                extended <- torch.cat([| extended; manual.unsqueeze(1) |], 1L)
+        }
+
+        test "increment readout: the closed-loop field on (h, x) and its analytic Jacobian equal autograd's" {
+            TorchRuntime.Initialize() |> ignore
+            let model = new CtRnn(CtRnnOptions(Hidden = 12, Tau = 0.8, SampleInterval = 0.05, Readout = ReadoutTarget.Increment, IncrementScale = 0.2), 21L)
+            let analytic = model.AsVectorField()
+            let dim = 15
+            Expect.equal analytic.Dimension dim "n + D coordinates"
+            Expect.equal model.ClosedLoopDimension dim "the model agrees"
+            let numeric = TorchVectorField(dim, Func<Tensor, Tensor>(model.ClosedLoopDerivative))
+            let rng = Random(6)
+            for _ in 1 .. 3 do
+                let state = Array.init dim (fun _ -> rng.NextDouble() * 2.0 - 1.0)
+                let fa, fn = Array.zeroCreate dim, Array.zeroCreate dim
+                analytic.Evaluate(ReadOnlySpan state, Span fa)
+                numeric.Evaluate(ReadOnlySpan state, Span fn)
+                let ja, jn = Array.create (dim * dim) nan, Array.zeroCreate (dim * dim)
+                analytic.Jacobian(ReadOnlySpan state, Span ja)
+                numeric.Jacobian(ReadOnlySpan state, Span jn)
+                // the same sums in another order, entries O(1) (dx/dt scaled by s/Δ = 4): ~1e-15
+                for i in 0 .. dim - 1 do Expect.floatClose { absolute = 1e-12; relative = 0.0 } fa[i] fn[i] "field"
+                for i in 0 .. dim * dim - 1 do Expect.floatClose { absolute = 1e-12; relative = 0.0 } ja[i] jn[i] "Jacobian (every entry written)"
+                let y = Array.zeroCreate 3
+                analytic.Readout(ReadOnlySpan state, Span y)
+                Expect.sequenceEqual y state[12..] "the output of the (h, x) field is x"
+        }
+
+        test "increment readout: the closed loop converges to its field at first order as Δ → 0 (s/Δ fixed)" {
+            TorchRuntime.Initialize() |> ignore
+            let rate, duration = 0.5, 1.0
+            let x0 = windows 1 1
+            // discrete closed loop from h = 0, x = x0: h integrated over Δ with x held, then x += s r(h), s = rate·Δ
+            let endOfLoop (interval: float) =
+                let model = new CtRnn(CtRnnOptions(Hidden = 8, SampleInterval = interval, Readout = ReadoutTarget.Increment, IncrementScale = rate * interval), 13L)
+                use _ = torch.no_grad()
+                let steps = int (round (duration / interval))
+                model, (model.Rollout(x0, steps).select(1, int64 (steps - 1))).squeeze(0).data<double>().ToArray()
+            let model, coarse = endOfLoop 0.02
+            let _, fine = endOfLoop 0.01
+            let initial = Array.append (Array.zeroCreate 8) (x0.reshape(3L).data<double>().ToArray())
+            // the field integrated by RK4 at 1e-3: its own error ~1e-12, far below the O(Δ) gap measured here
+            let orbit = NeuroDyn.Analysis.Trajectories.SampleRk4(model.AsVectorField(), initial, 1e-3, 1001)
+            let limit = [| for d in 8 .. 10 -> orbit[1000, d] |]
+            let distance (x: float[]) = sqrt (Array.fold2 (fun acc a b -> acc + (a - b) ** 2.0) 0.0 x limit)
+            let ratio = distance fine / distance coarse
+            // first order: halving Δ halves the gap (O(Δ²) corrections at Δ = 0.02 move the ratio by a few per cent)
+            Expect.isGreaterThan (distance coarse) 1e-6 "the gap is measurable"
+            Expect.isTrue (ratio > 0.4 && ratio < 0.6) $"gap ratio {ratio:F3} for Δ 0.02 → 0.01 (first order: 0.5)"
+        }
+
         test "bad options and inputs get clear errors" {
             TorchRuntime.Initialize() |> ignore
             let tau = Throws.capture<ArgumentOutOfRangeException> (fun () -> new CtRnn(CtRnnOptions(Tau = 0.0), 1L) |> ignore)
@@ -161,5 +227,9 @@ let tests =
             Expect.stringContains nan.Message "NaN" "NaN input"
             let shape = Throws.capture<ArgumentException> (fun () -> model.PredictNext(torch.zeros([| 2L; 3L |], dtype = f64)) |> ignore)
             Expect.stringContains shape.Message "[batch, length, 3]" "wrong shape"
+            let scale = Throws.capture<ArgumentOutOfRangeException> (fun () -> new CtRnn(CtRnnOptions(Readout = ReadoutTarget.Increment, IncrementScale = 0.0), 1L) |> ignore)
+            Expect.stringContains scale.Message "IncrementScale" "increment scale <= 0"
+            let sizes = Throws.capture<ArgumentException> (fun () -> new CtRnn(CtRnnOptions(Readout = ReadoutTarget.Increment, OutputSize = 2), 1L) |> ignore)
+            Expect.stringContains sizes.Message "OutputSize" "increment readout with D_out ≠ D"
         }
     ]

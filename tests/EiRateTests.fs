@@ -159,12 +159,12 @@ let tests =
             TorchRuntime.Initialize() |> ignore
             for increment in [ false; true ] do
                 for activation in [ RateActivation.RectifiedTanh; RateActivation.Softplus ] do
-                    let model = new EiRateNetwork(EiRateNetworkOptions(Hidden = 15, Activation = activation, TauE = 1.3, TauI = 0.6, IncrementReadout = increment), 21L)
+                    let model = new EiRateNetwork(EiRateNetworkOptions(Hidden = 15, Activation = activation, TauE = 1.3, TauI = 0.6, Readout = (if increment then ReadoutTarget.Increment else ReadoutTarget.State)), 21L)
                     let analytic = model.AsVectorField()
                     let m = analytic.Dimension
                     Expect.equal m (if increment then 18 else 15) "dimension: rates, plus the fed-back state with an increment readout"
                     Expect.equal m model.ClosedLoopDimension "ClosedLoopDimension"
-                    if not increment then Expect.equal (analytic :?> EiRateVectorField).ExcitatoryCount 12 "n_E"
+                    Expect.equal analytic.ExcitatoryCount 12 "n_E"
                     let numeric = TorchVectorField(m, Func<Tensor, Tensor>(model.ClosedLoopDerivative))
                     let rng = Random(5)
                     for _ in 1 .. 3 do
@@ -195,7 +195,7 @@ let tests =
 
         test "with an increment readout the prediction is the last input plus the readout, in one step, in rollouts and in the field" {
             TorchRuntime.Initialize() |> ignore
-            let model = new EiRateNetwork(EiRateNetworkOptions(Hidden = 10, IncrementReadout = true), 4L)
+            let model = new EiRateNetwork(EiRateNetworkOptions(Hidden = 10, Readout = ReadoutTarget.Increment), 4L)
             let w = windows 2 6
             use _ = torch.no_grad()
             let lastRates = model.RateTrajectory(w).select(1, 5L)

@@ -6,11 +6,12 @@ using static TorchSharp.torch;
 
 namespace NeuroDyn.Models;
 
-/// <summary>A continuous-time RNN trained as a neural ODE: τ dh/dt = −h + tanh(W_rec h + W_in x(t) + b), readout y = W_out h + b_out
-/// (Funahashi &amp; Nakamura 1993; as a neural ODE, Chen et al. 2018). Maps windows [B, L, D] to next-state predictions [B, D].</summary>
+/// <summary>A continuous-time RNN trained as a neural ODE: τ dh/dt = −h + tanh(W_rec h + W_in x(t) + b), readout r = W_out h + b_out
+/// (Funahashi &amp; Nakamura 1993; as a neural ODE, Chen et al. 2018). Maps windows [B, L, D] to next-state predictions [B, D]:
+/// x̂ = r (state readout) or x̂ = x_{L−1} + s r (increment readout, <see cref="CtRnnOptions.Readout"/>).</summary>
 /// <remarks>
 /// Zero-order hold: the window's samples x_0 … x_{L−1} drive the network in turn, x(t) = x_k for t in [kΔ, (k+1)Δ), starting
-/// from h(0) = 0; the prediction of x_L is the readout of h(LΔ). Fixed-step solvers without the adjoint run a fused recurrence
+/// from h(0) = 0; the prediction of x_L is made from the readout of h(LΔ). Fixed-step solvers without the adjoint run a fused recurrence
 /// with a hand-written backward pass (<see cref="CtRnnRecurrence"/>, batch-parallel; other rate functions and per-unit τ use <see cref="RateRecurrence"/>); Dopri5, or <see cref="CtRnnOptions.Adjoint"/>, integrate each
 /// sample interval with <see cref="TorchOde"/>, restarting at the input's jumps.
 /// </remarks>
@@ -68,11 +69,11 @@ public sealed class CtRnn : nn.Module<Tensor, Tensor>, ISequenceModel
     /// <inheritdoc/>
     public int ParameterCount => (int)parameters().Sum(p => p.numel());
 
-    /// <summary>Next-state predictions [B, D_out] from windows [B, L, D]: the readout of h(LΔ) after driving h(0) = 0 with the window.</summary>
+    /// <summary>Next-state predictions [B, D_out] from windows [B, L, D]: from the readout of h(LΔ) after driving h(0) = 0 with the window.</summary>
     public override Tensor forward(Tensor windows)
     {
         CheckWindows(windows);
-        return Readout(Integrate(ZeroState(windows.shape[0]), Drive(windows.transpose(0, 1))));
+        return NextState(Integrate(ZeroState(windows.shape[0]), Drive(windows.transpose(0, 1))), windows.select(1, -1));
     }
 
     /// <inheritdoc/>
@@ -87,35 +88,56 @@ public sealed class CtRnn : nn.Module<Tensor, Tensor>, ISequenceModel
         if (Options.InputSize != Options.OutputSize)
             throw new InvalidOperationException($"closed-loop rollout feeds outputs back as inputs, but OutputSize = {Options.OutputSize} differs from InputSize = {Options.InputSize}.");
         var h = Integrate(ZeroState(windows.shape[0]), Drive(windows.transpose(0, 1)));
-        var y = Readout(h);
+        var y = NextState(h, windows.select(1, -1));
         var predictions = new List<Tensor>(steps) { y };
         for (int s = 1; s < steps; s++)
         {
             h = Integrate(h, Drive(y.unsqueeze(0)));
-            y = Readout(h);
+            y = NextState(h, y);
             predictions.Add(y);
         }
         return torch.stack(predictions, dim: 1);
     }
 
-    /// <summary>Readout y = h W_outᵀ + b_out for hidden states [..., n].</summary>
+    /// <summary>Readout r = h W_outᵀ + b_out for hidden states [..., n] (the prediction itself for the state readout, the scaled increment for the increment readout).</summary>
     public Tensor Readout(Tensor hidden) => torch.nn.functional.linear(hidden, w_out, b_out);
 
-    /// <summary>The closed-loop field on hidden states [..., n]: dh/dt = (−h + tanh(W_rec h + W_in (W_out h + b_out) + b)) / τ.</summary>
-    public Tensor ClosedLoopDerivative(Tensor hidden)
+    /// <summary>Dimension of the closed-loop state: n for the state readout (h), n + D for the increment readout ((h, x)).</summary>
+    public int ClosedLoopDimension => Options.Readout == ReadoutTarget.Increment ? Options.Hidden + Options.InputSize : Options.Hidden;
+
+    /// <summary>The closed-loop field on states [..., <see cref="ClosedLoopDimension"/>]. State readout: dh/dt = (−h + tanh(W_rec h + W_in (W_out h + b_out) + b)) / τ.
+    /// Increment readout, on (h, x): dh/dt = (−h + tanh(W_rec h + W_in x + b)) / τ, dx/dt = (s/Δ)(W_out h + b_out).</summary>
+    public Tensor ClosedLoopDerivative(Tensor state)
     {
-        var drive = torch.nn.functional.linear(Readout(hidden), w_in, b);
-        return torch.tanh(torch.nn.functional.linear(hidden, w_rec) + drive).sub(hidden).div(Options.Tau);
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.dim() == 0 || state.shape[^1] != ClosedLoopDimension)
+            throw new ArgumentException($"closed-loop states must have shape [..., {ClosedLoopDimension}] but have shape [{string.Join(", ", state.shape)}].", nameof(state));
+        if (Options.Readout == ReadoutTarget.State)
+        {
+            var feedback = torch.nn.functional.linear(Readout(state), w_in, b);
+            return torch.tanh(torch.nn.functional.linear(state, w_rec) + feedback).sub(state).div(Options.Tau);
+        }
+        var hidden = state.narrow(-1, 0, Options.Hidden);
+        var input = state.narrow(-1, Options.Hidden, Options.InputSize);
+        var dh = torch.tanh(torch.nn.functional.linear(hidden, w_rec) + torch.nn.functional.linear(input, w_in, b)).sub(hidden).div(Options.Tau);
+        var dx = Readout(hidden).mul(Options.IncrementScale / Options.SampleInterval);
+        return torch.cat([dh, dx], -1);
     }
 
-    /// <summary>The closed-loop dynamics as a plain-double <see cref="IVectorField"/> with analytic Jacobian (weights copied now).</summary>
-    /// <remarks>The discrete model feeds its prediction back once per sample interval Δ (zero-order hold); this continuous field is its Δ → 0 idealisation.</remarks>
+    /// <summary>The closed-loop dynamics as a plain-double <see cref="IVectorField"/> with analytic Jacobian (weights copied now), on the states of <see cref="ClosedLoopDerivative"/>.</summary>
+    /// <remarks>The discrete model feeds its prediction back once per sample interval Δ (zero-order hold); this continuous field is its Δ → 0 idealisation.
+    /// With the increment readout the discrete model is the pair h_{k+1} = flow of h over Δ with x_k held, x_{k+1} = x_k + s (W_out h_{k+1} + b_out):
+    /// x changes by s r per model time Δ, hence dx/dt = (s/Δ) r in the limit, and x becomes part of the state.</remarks>
     public CtRnnVectorField AsVectorField()
     {
         using var noGrad = torch.no_grad();
         static double[] Copy(Tensor t) => t.detach().to(ScalarType.Float64, torch.CPU).contiguous().data<double>().ToArray();
-        return new CtRnnVectorField(Copy(w_rec), Copy(w_in), Copy(b), Copy(w_out), Copy(b_out), Options.Tau);
+        double? incrementRate = Options.Readout == ReadoutTarget.Increment ? Options.IncrementScale / Options.SampleInterval : null;
+        return new CtRnnVectorField(Copy(w_rec), Copy(w_in), Copy(b), Copy(w_out), Copy(b_out), Options.Tau, incrementRate);
     }
+
+    /// <summary>The prediction from hidden states [B, n] and the last inputs [B, D].</summary>
+    Tensor NextState(Tensor hidden, Tensor lastInput) => Options.Readout.NextState(Readout(hidden), lastInput, Options.IncrementScale);
 
     /// <summary>Hidden state after driving <paramref name="h0"/> [B, n] with drive [L, B, n] = W_in x_k + b, one sample interval per row.</summary>
     Tensor Integrate(Tensor h0, Tensor drive)
@@ -147,6 +169,9 @@ public sealed class CtRnn : nn.Module<Tensor, Tensor>, ISequenceModel
         if (o.InputSize <= 0) throw new ArgumentOutOfRangeException(nameof(o.InputSize), o.InputSize, "InputSize must be >= 1.");
         if (o.OutputSize <= 0) throw new ArgumentOutOfRangeException(nameof(o.OutputSize), o.OutputSize, "OutputSize must be >= 1.");
         Guard.Positive(o.Tau, nameof(o.Tau));
+        ReadoutTargets.Validate(o.Readout, o.IncrementScale);
+        if (o.Readout == ReadoutTarget.Increment && o.InputSize != o.OutputSize)
+            throw new ArgumentException($"the increment readout adds the prediction to the last input, so OutputSize ({o.OutputSize}) must equal InputSize ({o.InputSize}).", nameof(o));
         RateIntegrator.Validate(o.Solver, o.SampleInterval, o.StepsPerSample, o.Rtol, o.Atol);
     }
 }

@@ -10,7 +10,7 @@ namespace NeuroDyn.Models;
 /// <summary>
 /// A rate network of n_E excitatory and n_I inhibitory units obeying Dale's law:
 /// τ_E dr_E/dt = −r_E + φ(W_EE r_E − W_EI r_I + W_E,in x + b_E), τ_I dr_I/dt = −r_I + φ(W_IE r_E − W_II r_I + W_I,in x + b_I),
-/// φ ≥ 0, readout y = W_out r_E + b_out (or, with <see cref="EiRateNetworkOptions.IncrementReadout"/>, y = x_last + W_out r_E + b_out). Maps windows [B, L, D] to next-state predictions [B, D] like <see cref="CtRnn"/>.
+/// φ ≥ 0, readout y = W_out r_E + b_out (or, with the increment readout of <see cref="EiRateNetworkOptions.Readout"/>, y = x_last + s (W_out r_E + b_out)). Maps windows [B, L, D] to next-state predictions [B, D] like <see cref="CtRnn"/>.
 /// </summary>
 /// <remarks>
 /// <para>Dale's law holds by construction at every step of training (Song, Yang &amp; Wang 2016, PLoS Comput Biol 12:e1004792,
@@ -174,24 +174,26 @@ public sealed class EiRateNetwork : nn.Module<Tensor, Tensor>, ISequenceModel
     public Tensor Readout(Tensor rates) =>
         torch.nn.functional.linear(Options.ReadoutFromExcitatory ? rates.narrow(-1, 0, ExcitatoryCount) : rates, w_out, b_out);
 
-    /// <summary>The prediction from rates [..., n] and the latest input [..., D]: the readout, plus the input with an increment readout.</summary>
-    public Tensor Predict(Tensor rates, Tensor latest) => Options.IncrementReadout ? latest + Readout(rates) : Readout(rates);
+    /// <summary>The prediction from rates [..., n] and the latest input [..., D]: the readout, or with an increment readout the input plus s times the readout.</summary>
+    public Tensor Predict(Tensor rates, Tensor latest) => Options.Readout.NextState(Readout(rates), latest, Options.IncrementScale);
+
+    bool IncrementReadout => Options.Readout == ReadoutTarget.Increment;
 
     /// <summary>Dimension of the closed-loop state: n rates, plus the D fed-back components with an increment readout.</summary>
-    public int ClosedLoopDimension => Options.Hidden + (Options.IncrementReadout ? Options.InputSize : 0);
+    public int ClosedLoopDimension => Options.Hidden + (IncrementReadout ? Options.InputSize : 0);
 
     /// <summary>The closed-loop field on states [..., <see cref="ClosedLoopDimension"/>]: dr/dt = γ ⊙ (−r + φ(W r + W_in (W_out r_E + b_out) + b)), γ = 1/τ per unit;
-    /// with an increment readout the state is (r, x) and dr/dt = γ ⊙ (−r + φ(W r + W_in x + b)), dx/dt = (W_out r_E + b_out)/Δ.</summary>
+    /// with an increment readout the state is (r, x) and dr/dt = γ ⊙ (−r + φ(W r + W_in x + b)), dx/dt = (s/Δ)(W_out r_E + b_out).</summary>
     public Tensor ClosedLoopDerivative(Tensor state)
     {
         ArgumentNullException.ThrowIfNull(state);
         if (state.shape[^1] != ClosedLoopDimension)
-            throw new ArgumentException($"closed-loop states have {ClosedLoopDimension} components (rates{(Options.IncrementReadout ? " and fed-back state" : "")}), but the last axis has {state.shape[^1]}.", nameof(state));
+            throw new ArgumentException($"closed-loop states have {ClosedLoopDimension} components (rates{(IncrementReadout ? " and fed-back state" : "")}), but the last axis has {state.shape[^1]}.", nameof(state));
         var rates = state.narrow(-1, 0, Options.Hidden);
-        var fedBack = Options.IncrementReadout ? state.narrow(-1, Options.Hidden, Options.InputSize) : Readout(rates);
+        var fedBack = IncrementReadout ? state.narrow(-1, Options.Hidden, Options.InputSize) : Readout(rates);
         var u = torch.nn.functional.linear(rates, RecurrentWeight) + torch.nn.functional.linear(fedBack, w_in, b);
         var dr = Options.Activation.Apply(u).sub(rates).mul(InverseTau(rates.dtype, rates.device));
-        return Options.IncrementReadout ? torch.cat([dr, Readout(rates).div(Options.SampleInterval)], -1) : dr;
+        return IncrementReadout ? torch.cat([dr, Readout(rates).mul(Options.IncrementScale / Options.SampleInterval)], -1) : dr;
     }
 
     /// <summary>The closed-loop state after a warm-up window [L, D] from r(0) = 0: the last rates, followed with an increment readout by the window's last sample.</summary>
@@ -202,15 +204,15 @@ public sealed class EiRateNetwork : nn.Module<Tensor, Tensor>, ISequenceModel
         using var scope = torch.NewDisposeScope();
         var inputs = torch.tensor(window, w_in.dtype, w_in.device).unsqueeze(0);
         var rates = RateTrajectory(inputs)[0L, -1L];
-        var state = Options.IncrementReadout ? torch.cat([rates, inputs[0L, -1L]], 0) : rates;
+        var state = IncrementReadout ? torch.cat([rates, inputs[0L, -1L]], 0) : rates;
         return state.to(ScalarType.Float64, torch.CPU).contiguous().data<double>().ToArray();
     }
 
-    /// <summary>The closed-loop dynamics as a plain-double <see cref="IVectorField"/> with analytic Jacobian (weights copied now):
-    /// an <see cref="EiRateVectorField"/> on the rates, or with an increment readout an <see cref="EiIncrementVectorField"/> on (r, x).</summary>
+    /// <summary>The closed-loop dynamics as a plain-double <see cref="IVectorField"/> with analytic Jacobian (weights copied now), on the states of
+    /// <see cref="ClosedLoopDerivative"/>: the rates, or with an increment readout (r, x).</summary>
     /// <remarks>The discrete model feeds its prediction back once per sample interval Δ (zero-order hold); this continuous field is its Δ → 0 idealisation.
     /// <see cref="ClosedLoopState"/> gives a starting state after a warm-up window.</remarks>
-    public IVectorField AsVectorField()
+    public EiRateVectorField AsVectorField()
     {
         CheckClosedLoop();
         using var noGrad = torch.no_grad();
@@ -219,10 +221,9 @@ public sealed class EiRateNetwork : nn.Module<Tensor, Tensor>, ISequenceModel
         var output = Options.ReadoutFromExcitatory
             ? torch.cat([w_out, torch.zeros([Options.OutputSize, InhibitoryCount], dtype: w_out.dtype, device: w_out.device)], 1)
             : w_out;
-        return Options.IncrementReadout
-            ? new EiIncrementVectorField(Copy(RecurrentWeight), Copy(w_in), Copy(b), Copy(output), Copy(b_out), TimeConstants, Options.SampleInterval, Options.Activation)
-            : new EiRateVectorField(Copy(RecurrentWeight), Copy(w_in), Copy(b), Copy(output), Copy(b_out), Options.TauE, Options.TauI,
-                ExcitatoryCount, Options.Activation);
+        double? incrementRate = IncrementReadout ? Options.IncrementScale / Options.SampleInterval : null;
+        return new EiRateVectorField(Copy(RecurrentWeight), Copy(w_in), Copy(b), Copy(output), Copy(b_out), Options.TauE, Options.TauI,
+            ExcitatoryCount, Options.Activation, incrementRate);
     }
 
     /// <summary>
@@ -322,6 +323,7 @@ public sealed class EiRateNetwork : nn.Module<Tensor, Tensor>, ISequenceModel
         Guard.Finite(o.ExternalDrive, nameof(o.ExternalDrive));
         if (!Enum.IsDefined(o.Activation) || !o.Activation.IsNonNegative())
             throw new ArgumentOutOfRangeException(nameof(o.Activation), o.Activation, "the rate function must be non-negative (firing rates): use Softplus or RectifiedTanh.");
+        ReadoutTargets.Validate(o.Readout, o.IncrementScale);
         RateIntegrator.Validate(o.Solver, o.SampleInterval, o.StepsPerSample, o.Rtol, o.Atol);
     }
 }

@@ -31,10 +31,13 @@ public sealed record EiRateNetworkOptions
     /// <summary>Read the output from the excitatory units only (as cortical projection neurons are excitatory), else from all (default true).</summary>
     public bool ReadoutFromExcitatory { get; init; } = true;
 
-    /// <summary>Predict the change of the state rather than the state: y = x_last + W_out r_E + b_out, x_last the latest input
-    /// (the window's last sample, or in closed loop the previous prediction). The network then only has to learn the small step
-    /// from one sample to the next; the closed-loop field gains the fed-back state x as D extra coordinates (default false).</summary>
-    public bool IncrementReadout { get; init; }
+    /// <summary>What the readout predicts: the next state (default) or its change since the latest input (<see cref="ReadoutTarget.Increment"/>:
+    /// y = x_last + s (W_out r_E + b_out), x_last the window's last sample or in closed loop the previous prediction; the closed-loop
+    /// field then gains the fed-back state x as D extra coordinates).</summary>
+    public ReadoutTarget Readout { get; init; } = ReadoutTarget.State;
+
+    /// <summary>Increment readout: the scale s in y = x_last + s (W_out r_E + b_out) (default 1; unused by the state readout).</summary>
+    public double IncrementScale { get; init; } = 1.0;
 
     /// <summary>Spectral radius ρ of the initial recurrent matrix, whose rows are exactly balanced (default 1: the edge of chaos for unit slope).</summary>
     public double SpectralRadius { get; init; } = 1.0;

@@ -1,8 +1,9 @@
 namespace NeuroDyn.Models;
 
 /// <summary>An <see cref="EiRateNetwork"/> run in closed loop as an autonomous field on its rates: dr/dt = γ ⊙ (−r + φ(M r + c)),
-/// γ = 1/τ_E for the first n_E units and 1/τ_I for the rest, M = W + W_in W_out, c = b + W_in b_out (the readout fed back as input).</summary>
-/// <remarks>Jacobian J_ij = γ_i (φ'(u_i) M_ij − δ_ij). Holds scratch space: one instance per thread.</remarks>
+/// γ = 1/τ_E for the first n_E units and 1/τ_I for the rest, M = W + W_in W_out, c = b + W_in b_out (the readout fed back as input);
+/// with the increment readout, on (r, x): dr/dt = γ ⊙ (−r + φ(W r + W_in x + b)), dx/dt = (s/Δ)(W_out r + b_out).</summary>
+/// <remarks>Jacobian J_ij = γ_i (φ'(u_i) M_ij − δ_ij); see <see cref="RateNetworkVectorField"/> for the increment readout. Holds scratch space: one instance per thread.</remarks>
 public sealed class EiRateVectorField : RateNetworkVectorField
 {
     /// <summary>Number of excitatory units n_E (the first n_E coordinates).</summary>
@@ -14,10 +15,11 @@ public sealed class EiRateVectorField : RateNetworkVectorField
     /// <summary>Time constant τ_I of the inhibitory units.</summary>
     public double TauI { get; }
 
-    /// <summary>The field from row-major copies of W [n·n] (Dale-signed), W_in [n·D], b [n], W_out [D·n] (zero on units not read), b_out [D].</summary>
+    /// <summary>The field from row-major copies of W [n·n] (Dale-signed), W_in [n·D], b [n], W_out [D·n] (zero on units not read), b_out [D];
+    /// <paramref name="incrementRate"/> s/Δ for the increment readout, null for the state readout.</summary>
     public EiRateVectorField(double[] recurrentWeight, double[] inputWeight, double[] bias, double[] outputWeight, double[] outputBias,
-        double tauE, double tauI, int excitatoryCount, RateActivation activation)
-        : base(recurrentWeight, inputWeight, bias, outputWeight, outputBias, TimeConstants(bias, tauE, tauI, excitatoryCount), activation) =>
+        double tauE, double tauI, int excitatoryCount, RateActivation activation, double? incrementRate = null)
+        : base(recurrentWeight, inputWeight, bias, outputWeight, outputBias, TimeConstants(bias, tauE, tauI, excitatoryCount), activation, incrementRate) =>
         (ExcitatoryCount, TauE, TauI) = (excitatoryCount, tauE, tauI);
 
     static double[] TimeConstants(double[] bias, double tauE, double tauI, int excitatoryCount)

@@ -29,6 +29,16 @@ type RolloutRecipe =
       /// None = all windows in every epoch.
       BatchesPerEpoch: int option }
 
+/// The trainer's settings for one phase of a recipe: one-step (`rollout` false) or closed-loop rollouts; checkpoints to `checkpoint` if given.
+let phaseTraining (data: LorenzData) (recipe: RolloutRecipe) (seed: int) (rollout: bool) (checkpoint: string option) =
+    let epochs, learningRate, objective =
+        if rollout then recipe.RolloutEpochs, recipe.RolloutLearningRate, TrainingObjective.Rollout(recipe.RolloutSteps, recipe.CurriculumEpochs)
+        else recipe.OneStepEpochs, recipe.LearningRate, TrainingObjective.OneStep
+    TrainingOptions(
+        Epochs = epochs, BatchSize = 64, SeqLength = data.SeqLength, LearningRate = learningRate, Objective = objective, Seed = seed,
+        MaxBatchesPerEpoch = Option.toNullable recipe.BatchesPerEpoch, EarlyStoppingPatience = Nullable 10, Threads = Nullable 1,
+        CheckpointPath = Option.toObj checkpoint)
+
 /// What `trainWithRollouts` did: the two phases' results and seconds.
 type RolloutTraining = { OneStep: TrainingResult; Rollout: TrainingResult; OneStepSeconds: float; RolloutSeconds: float }
 
@@ -36,40 +46,72 @@ type RolloutTraining = { OneStep: TrainingResult; Rollout: TrainingResult; OneSt
 /// `checkpoint phase` names each phase's checkpoint file (phase "onestep" or "rollout"), if any.
 let trainWithRollouts (model: ISequenceModel) (data: LorenzData) (recipe: RolloutRecipe) (seed: int)
                       (checkpoint: string -> string option) (afterOneStep: unit -> unit) =
-    let fit epochs learningRate objective phase =
-        let options =
-            TrainingOptions(
-                Epochs = epochs, BatchSize = 64, SeqLength = data.SeqLength, LearningRate = learningRate, Objective = objective, Seed = seed,
-                MaxBatchesPerEpoch = Option.toNullable recipe.BatchesPerEpoch, EarlyStoppingPatience = Nullable 10, Threads = Nullable 1,
-                CheckpointPath = Option.toObj (checkpoint phase))
+    let fit rollout phase =
         let clock = Diagnostics.Stopwatch.StartNew()
-        let result = Trainer.Fit(model, data.Train, data.Val, options, ConsoleProgress())
+        let result = Trainer.Fit(model, data.Train, data.Val, phaseTraining data recipe seed rollout (checkpoint phase), ConsoleProgress())
         printfn "%s (%.1f s)" result.Message clock.Elapsed.TotalSeconds
         result, clock.Elapsed.TotalSeconds
-    let oneStep, oneStepSeconds = fit recipe.OneStepEpochs recipe.LearningRate TrainingObjective.OneStep "onestep"
+    let oneStep, oneStepSeconds = fit false "onestep"
     afterOneStep ()
-    let rollout, rolloutSeconds =
-        fit recipe.RolloutEpochs recipe.RolloutLearningRate (TrainingObjective.Rollout(recipe.RolloutSteps, recipe.CurriculumEpochs)) "rollout"
+    let rollout, rolloutSeconds = fit true "rollout"
     { OneStep = oneStep; Rollout = rollout; OneStepSeconds = oneStepSeconds; RolloutSeconds = rolloutSeconds }
 
-/// A training budget for a CT-RNN made on the spot: hidden units, epochs of one-step and of rollout training, rollout length, batches per epoch.
+/// Chapter 01's recipe for a CT-RNN, and smaller budgets of it: network (hidden units, τ, readout), epochs and learning rate of
+/// one-step training, then of closed-loop rollout training (rollout length K, reached by a curriculum over half those epochs),
+/// and batches per epoch (None = all windows).
 type CtRnnBudget =
     { Hidden: int
+      Tau: float
+      Readout: ReadoutTarget
       OneStepEpochs: int
+      LearningRate: float
       RolloutEpochs: int
       RolloutSteps: int
-      BatchesPerEpoch: int }
+      RolloutLearningRate: float
+      BatchesPerEpoch: int option }
 
     /// Seconds of CPU, a toy network for tests (`--quick`); on the quick data set it learns an oscillation, not yet chaos.
-    static member Quick = { Hidden = 16; OneStepEpochs = 8; RolloutEpochs = 4; RolloutSteps = 10; BatchesPerEpoch = 30 }
+    static member Quick =
+        { Hidden = 16; Tau = 0.2; Readout = ReadoutTarget.Increment; OneStepEpochs = 8; LearningRate = 3e-3
+          RolloutEpochs = 4; RolloutSteps = 10; RolloutLearningRate = 1e-3; BatchesPerEpoch = Some 30 }
 
     /// About a minute of CPU: a usable but not fully trained network.
-    static member Small = { Hidden = 32; OneStepEpochs = 6; RolloutEpochs = 3; RolloutSteps = 15; BatchesPerEpoch = 60 }
+    static member Small = { CtRnnBudget.Quick with Hidden = 32; OneStepEpochs = 6; RolloutEpochs = 3; RolloutSteps = 15; BatchesPerEpoch = Some 60 }
+
+    /// Chapter 01's default run (a few minutes on one thread).
+    static member Default =
+        { CtRnnBudget.Quick with Hidden = 64; OneStepEpochs = 25; RolloutEpochs = 15; RolloutSteps = 15; BatchesPerEpoch = Some 100 }
+
+    /// Chapter 01's full-quality run (`--full`).
+    static member Full =
+        { CtRnnBudget.Default with OneStepEpochs = 40; BatchesPerEpoch = None; RolloutEpochs = 12; RolloutSteps = 30; RolloutLearningRate = 3e-4 }
+
+    /// The training part of the budget, with the curriculum over half the rollout epochs.
+    member b.Recipe: RolloutRecipe =
+        { OneStepEpochs = b.OneStepEpochs; RolloutEpochs = b.RolloutEpochs; RolloutSteps = b.RolloutSteps; CurriculumEpochs = max 1 (b.RolloutEpochs / 2)
+          LearningRate = b.LearningRate; RolloutLearningRate = b.RolloutLearningRate; BatchesPerEpoch = b.BatchesPerEpoch }
+
+/// Root-mean-square change of a series (time × dim) from one sample to the next: the scale of the increment readout.
+let rmsIncrement (series: float[,]) =
+    let steps, dim = Array2D.length1 series - 1, Array2D.length2 series
+    if steps < 1 then invalidArg (nameof series) "the series needs at least two samples to have an increment"
+    sqrt (Seq.average (seq { for i in 1 .. steps do for j in 0 .. dim - 1 -> (series.[i, j] - series.[i - 1, j]) ** 2.0 }))
+
+/// The network of a budget for the data, with a solver: its size, τ and readout, the increment readout scaled by the training data's RMS increment.
+let ctRnnOptions (data: LorenzData) (budget: CtRnnBudget) (solver: NeuroDyn.Solvers.OdeMethod) (adjoint: bool) =
+    CtRnnOptions(Hidden = budget.Hidden, Tau = budget.Tau, Readout = budget.Readout, IncrementScale = rmsIncrement data.Train, Solver = solver, Adjoint = adjoint)
 
 /// A CT-RNN and where it came from (a sentence for the page).
 type LoadedCtRnn = { Model: CtRnn; Source: string; TrainedHere: bool }
 
-/// The options chapter 01 saved with its model: the safetensors metadata (hidden, tau, sample_interval, solver), else 01_ctrnn.json.
+/// The metadata chapter 01 saves with its CT-RNN (and `savedCtRnnOptions` reads back): everything needed to rebuild the network.
+let ctRnnMetadata (options: CtRnnOptions) =
+    readOnlyDict
+        [ "hidden", string options.Hidden; "tau", string options.Tau; "sample_interval", string options.SampleInterval
+          "solver", string options.Solver; "readout", string options.Readout; "increment_scale", string options.IncrementScale ]
+
+/// The options chapter 01 saved with its model: the safetensors metadata (hidden, tau, sample_interval, solver, and readout and
+/// increment_scale when present; older files mean the state readout), else 01_ctrnn.json.
 let private savedCtRnnOptions (modelDir: string) =
     let fromMetadata () =
         let path = Path.Combine(modelDir, "ctrnn.safetensors")
@@ -78,7 +120,8 @@ let private savedCtRnnOptions (modelDir: string) =
             use content = SafeTensors.Read path
             let m = content.Metadata
             if [ "hidden"; "tau"; "sample_interval"; "solver" ] |> List.forall m.ContainsKey then
-                Some(int m.["hidden"], float m.["tau"], float m.["sample_interval"], m.["solver"])
+                let optional key = match m.TryGetValue key with | true, v -> Some v | _ -> None
+                Some(int m.["hidden"], float m.["tau"], float m.["sample_interval"], m.["solver"], optional "readout", optional "increment_scale" |> Option.map float)
             else None
     let fromJson () =
         let path = Path.Combine(modelDir, "..", "01_ctrnn.json")
@@ -86,20 +129,25 @@ let private savedCtRnnOptions (modelDir: string) =
         else
             use json = Output.readJson path
             let r = json.RootElement
-            Some(r.GetProperty("hidden").GetInt32(), r.GetProperty("tau").GetDouble(), r.GetProperty("sample_interval").GetDouble(), r.GetProperty("solver").GetString())
+            let optional (key: string) = match r.TryGetProperty key with | true, v -> Some v | _ -> None
+            Some(r.GetProperty("hidden").GetInt32(), r.GetProperty("tau").GetDouble(), r.GetProperty("sample_interval").GetDouble(), r.GetProperty("solver").GetString(),
+                 optional "readout" |> Option.map (fun v -> v.GetString()), optional "increment_scale" |> Option.map (fun v -> v.GetDouble()))
     fromMetadata () |> Option.orElseWith fromJson
-    |> Option.map (fun (hidden, tau, interval, solver) ->
-        match Enum.TryParse<NeuroDyn.Solvers.OdeMethod>(solver, true) with
-        | true, method -> CtRnnOptions(Hidden = hidden, Tau = tau, SampleInterval = interval, Solver = method)
-        | _ -> failwithf "the saved CT-RNN in %s names the solver '%s', which is not known; run chapter 01 again" modelDir solver)
+    |> Option.map (fun (hidden, tau, interval, solver, readout, incrementScale) ->
+        let method =
+            match Enum.TryParse<NeuroDyn.Solvers.OdeMethod>(solver, true) with
+            | true, method -> method
+            | _ -> failwithf "the saved CT-RNN in %s names the solver '%s', which is not known; run chapter 01 again" modelDir solver
+        let target =
+            match readout |> Option.defaultValue "State" |> fun r -> Enum.TryParse<ReadoutTarget>(r, true) with
+            | true, target -> target
+            | _ -> failwithf "the saved CT-RNN in %s names the readout '%s', which is not known; run chapter 01 again" modelDir (Option.defaultValue "" readout)
+        CtRnnOptions(Hidden = hidden, Tau = tau, SampleInterval = interval, Solver = method, Readout = target, IncrementScale = defaultArg incrementScale 1.0))
 
 /// Trains a CT-RNN as chapter 01 does (one-step, then closed-loop rollouts with a curriculum), within a budget.
 let trainCtRnn (data: LorenzData) (budget: CtRnnBudget) (seed: int) =
-    let model = new CtRnn(CtRnnOptions(Hidden = budget.Hidden), int64 seed)
-    let recipe: RolloutRecipe =
-        { OneStepEpochs = budget.OneStepEpochs; RolloutEpochs = budget.RolloutEpochs; RolloutSteps = budget.RolloutSteps
-          CurriculumEpochs = max 1 (budget.RolloutEpochs / 2); LearningRate = 3e-3; RolloutLearningRate = 3e-3; BatchesPerEpoch = Some budget.BatchesPerEpoch }
-    trainWithRollouts model data recipe seed (fun _ -> None) ignore |> ignore
+    let model = new CtRnn(ctRnnOptions data budget NeuroDyn.Solvers.OdeMethod.Rk4 false, int64 seed)
+    trainWithRollouts model data budget.Recipe seed (fun _ -> None) ignore |> ignore
     model
 
 /// Chapter 01's CT-RNN from `<outDir>/models/ctrnn.dat` (or ctrnn.safetensors) with its saved options, if chapter 01 saved one.
@@ -112,7 +160,7 @@ let tryLoadCtRnn (outDir: string) =
         if path.EndsWith ".dat" then ModelFiles.LoadTorchSharp(model, path) else ModelFiles.LoadSafeTensors(model, path)
         Some
             { Model = model; TrainedHere = false
-              Source = $"the network of chapter 01, loaded from `{path}` ({options.Hidden} hidden units, τ = {options.Tau}, Δ = {options.SampleInterval}, solver {options.Solver})" }
+              Source = $"the network of chapter 01, loaded from `{path}` ({options.Hidden} hidden units, τ = {options.Tau}, Δ = {options.SampleInterval}, solver {options.Solver}, {options.Readout} readout)" }
     | _ -> None
 
 /// Chapter 01's CT-RNN (see `tryLoadCtRnn`); if there is none, one trained here within `budget` (not saved: chapter 01 owns that file).
@@ -124,9 +172,10 @@ let ctRnn (outDir: string) (data: LorenzData) (budget: CtRnnBudget) (seed: int) 
         printfn "no saved CT-RNN in %s; training a small one (%d hidden units). Run chapter 01 for the real one." modelDir budget.Hidden
         let clock = Diagnostics.Stopwatch.StartNew()
         let model = trainCtRnn data budget seed
+        let batches = budget.BatchesPerEpoch |> Option.map string |> Option.defaultValue "all"
         { Model = model; TrainedHere = true
           Source =
-            $"a network trained here in {clock.Elapsed.TotalSeconds:F0} s on a small budget ({budget.Hidden} hidden units, {budget.OneStepEpochs} + {budget.RolloutEpochs} epochs of {budget.BatchesPerEpoch} batches), "
+            $"a network trained here in {clock.Elapsed.TotalSeconds:F0} s on a small budget ({budget.Hidden} hidden units, {budget.Readout} readout, {budget.OneStepEpochs} + {budget.RolloutEpochs} epochs of {batches} batches), "
             + $"because chapter 01 has not saved one in `{modelDir}` — run `dotnet fsi scripts/01_ctrnn.fsx` for the real thing" }
 
 /// Chapter 02's E/I rate network from `<outDir>/models/02_ei_rate.pt`, rebuilt with the settings stored in its safetensors
@@ -150,7 +199,9 @@ let tryLoadEiRate (outDir: string) =
                 EiRateNetworkOptions(
                     Hidden = s.GetProperty("hidden").GetInt32(), TauE = s.GetProperty("tau_e").GetDouble(), TauI = s.GetProperty("tau_i").GetDouble(),
                     ExcitatoryFraction = s.GetProperty("excitatory_fraction").GetDouble(), Activation = activation,
-                    IncrementReadout = (match s.TryGetProperty "increment_readout" with | true, v -> v.GetBoolean() | _ -> false))
+                    Readout = (match s.TryGetProperty "increment_readout" with
+                               | true, v when v.GetBoolean() -> ReadoutTarget.Increment
+                               | _ -> ReadoutTarget.State))
             let model = new EiRateNetwork(options, 0L)
             ModelFiles.LoadTorchSharp(model, modelBase + ".pt")
             model)
