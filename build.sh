@@ -10,12 +10,14 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 log() { printf '\033[1m[neurodyn]\033[0m %s\n' "$*" >&2; }
 
-# Debian packages the tests and the book need: numpy (interoperability test), chromium (static figures, page checks), KaTeX (maths in the pages).
+# Debian packages the tutorial and the tests need: numpy (.npy/.npz interoperability), chromium (static figures, page checks),
+# KaTeX (maths in the pages); the tests also load a saved network in PyTorch (python3-torch).
 APT_PACKAGES=(python3-numpy chromium libjs-katex)
+TEST_APT_PACKAGES=(python3-torch)
 
 apt_setup() {
     local missing=()
-    for p in "${APT_PACKAGES[@]}"; do
+    for p in "$@"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
     done
     [ ${#missing[@]} -eq 0 ] && return 0
@@ -40,13 +42,13 @@ dotnet_setup() {
     dotnet build NeuroDyn.sln -c Release -nologo -clp:ErrorsOnly -v:q
 }
 
-setup() { apt_setup; dotnet_setup; }
+setup() { apt_setup "${APT_PACKAGES[@]}" "$@"; dotnet_setup; }
 
 cmd="${1:-help}"; shift || true
 case "$cmd" in
     setup) setup ;;
     test)
-        setup
+        setup "${TEST_APT_PACKAGES[@]}"
         dotnet tests/bin/Release/net10.0/NeuroDyn.Tests.dll "$@" ;;
     tutorial)
         setup
@@ -63,7 +65,7 @@ case "$cmd" in
         log "the book: out/book/index.html (each chapter also as out/NN_name.html; figures in out/figures/)" ;;
     bench)
         setup
-        dotnet run --project bench/NeuroDyn.Bench.fsproj -c Release --no-build -- "$@" ;;
+        dotnet bench/bin/Release/net10.0/NeuroDyn.Bench.dll "$@" ;;
     *)
         sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -242,7 +242,7 @@ page.Text(
 
 Directory.CreateDirectory modelDir |> ignore
 ModelFiles.SaveTorchSharp(model, Path.Combine(modelDir, "ctrnn.dat"))
-ModelFiles.SaveSafeTensors(model, Path.Combine(modelDir, "ctrnn.safetensors"), Models.ctRnnMetadata options)
+ModelFiles.SaveSafeTensors(model, Path.Combine(modelDir, "ctrnn.safetensors"), options.ToMetadata())
 
 page.Save(Path.Combine(outDir, "01_ctrnn.html"))
 Output.writeJson (Path.Combine(outDir, "01_ctrnn.json"))

@@ -104,45 +104,14 @@ let ctRnnOptions (data: LorenzData) (budget: CtRnnBudget) (solver: NeuroDyn.Solv
 /// A CT-RNN and where it came from (a sentence for the page).
 type LoadedCtRnn = { Model: CtRnn; Source: string; TrainedHere: bool }
 
-/// The metadata chapter 01 saves with its CT-RNN (and `savedCtRnnOptions` reads back): everything needed to rebuild the network.
-let ctRnnMetadata (options: CtRnnOptions) =
-    readOnlyDict
-        [ "hidden", string options.Hidden; "tau", string options.Tau; "sample_interval", string options.SampleInterval
-          "solver", string options.Solver; "readout", string options.Readout; "increment_scale", string options.IncrementScale ]
-
-/// The options chapter 01 saved with its model: the safetensors metadata (hidden, tau, sample_interval, solver, and readout and
-/// increment_scale when present; older files mean the state readout), else 01_ctrnn.json.
+/// The options chapter 01 saved with its model, read from the metadata of `<modelDir>/ctrnn.safetensors` (see `CtRnnMetadata`), if that file exists.
 let private savedCtRnnOptions (modelDir: string) =
-    let fromMetadata () =
-        let path = Path.Combine(modelDir, "ctrnn.safetensors")
-        if not (File.Exists path) then None
-        else
-            use content = SafeTensors.Read path
-            let m = content.Metadata
-            if [ "hidden"; "tau"; "sample_interval"; "solver" ] |> List.forall m.ContainsKey then
-                let optional key = match m.TryGetValue key with | true, v -> Some v | _ -> None
-                Some(int m.["hidden"], float m.["tau"], float m.["sample_interval"], m.["solver"], optional "readout", optional "increment_scale" |> Option.map float)
-            else None
-    let fromJson () =
-        let path = Path.Combine(modelDir, "..", "01_ctrnn.json")
-        if not (File.Exists path) then None
-        else
-            use json = Output.readJson path
-            let r = json.RootElement
-            let optional (key: string) = match r.TryGetProperty key with | true, v -> Some v | _ -> None
-            Some(r.GetProperty("hidden").GetInt32(), r.GetProperty("tau").GetDouble(), r.GetProperty("sample_interval").GetDouble(), r.GetProperty("solver").GetString(),
-                 optional "readout" |> Option.map (fun v -> v.GetString()), optional "increment_scale" |> Option.map (fun v -> v.GetDouble()))
-    fromMetadata () |> Option.orElseWith fromJson
-    |> Option.map (fun (hidden, tau, interval, solver, readout, incrementScale) ->
-        let method =
-            match Enum.TryParse<NeuroDyn.Solvers.OdeMethod>(solver, true) with
-            | true, method -> method
-            | _ -> failwithf "the saved CT-RNN in %s names the solver '%s', which is not known; run chapter 01 again" modelDir solver
-        let target =
-            match readout |> Option.defaultValue "State" |> fun r -> Enum.TryParse<ReadoutTarget>(r, true) with
-            | true, target -> target
-            | _ -> failwithf "the saved CT-RNN in %s names the readout '%s', which is not known; run chapter 01 again" modelDir (Option.defaultValue "" readout)
-        CtRnnOptions(Hidden = hidden, Tau = tau, SampleInterval = interval, Solver = method, Readout = target, IncrementScale = defaultArg incrementScale 1.0))
+    let path = Path.Combine(modelDir, "ctrnn.safetensors")
+    if not (File.Exists path) then None
+    else
+        use content = SafeTensors.Read path
+        try Some(CtRnnMetadata.FromMetadata content.Metadata)
+        with :? ArgumentException as e -> failwithf "the saved CT-RNN %s cannot be rebuilt (%s); run chapter 01 again" path e.Message
 
 /// Trains a CT-RNN as chapter 01 does (one-step, then closed-loop rollouts with a curriculum), within a budget.
 let trainCtRnn (data: LorenzData) (budget: CtRnnBudget) (seed: int) =
