@@ -223,9 +223,10 @@ page.Text($"The first three components explain **{100.0 * Array.sum pca.Explaine
 ## What this run reached, and what `--full` does
 
 The default run is sized for a few minutes on one thread. `--full` trains on every window in each epoch, for more
-epochs, then on longer rollouts with a gentler learning rate: the one-step error keeps falling with more data seen, and each
-factor of about $e^2 \approx 7$ in the MSE buys roughly one more Lyapunov time before the forecast leaves the truth. It aims
-at a median VPT of 5 Lyapunov times. The figures below are this run's own.
+epochs, then on longer rollouts with a gentler learning rate. Since errors grow like $e^{\lambda t}$, each factor of about
+$e^2 \approx 7$ in the one-step MSE should buy about one more Lyapunov time — as long as the one-step error is what limits
+the forecast; beyond some point the closed loop's own sensitivity to its errors, which the one-step loss does not see, takes
+over. It aims at a median VPT of 5 Lyapunov times. The figures below are this run's own.
 *)
 let describe (b: Models.CtRnnBudget) =
     let batches = b.BatchesPerEpoch |> Option.map (fun n -> $"{n} batches") |> Option.defaultValue "all windows"
