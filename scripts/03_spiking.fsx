@@ -399,6 +399,8 @@ Output.writeJson (IO.Path.Combine(outDir, "03_spiking.json"))
        regimes = [ for _, _, _, s in regimeRuns -> s ]
        reservoir =
         {| test_mse_one_step = oneStep.Mse
+           parameters = forecaster.Readout.Weights.Length + d
+           train_seconds = timings.["reservoir_train"]
            persistence_mse = oneStep.PersistenceMse
            vpt_lyapunov_times = {| median = vpt.Median; p10 = vpt.P10; p90 = vpt.P90; n = vpt.N |}
            ridge = forecaster.Readout.Lambda
@@ -422,6 +424,7 @@ Output.writeJson (IO.Path.Combine(outDir, "03_spiking.json"))
            vpt_lyapunov_times = {| median = surrogateVpt.Median; p10 = surrogateVpt.P10; p90 = surrogateVpt.P90; n = surrogateVpt.N |}
            hidden = surrogateOptions.Hidden
            parameters = surrogate.ParameterCount
+           train_seconds = timings.["surrogate_train"]
            epochs = fitResult.EpochsRun
            model_file = surrogateFile |}
        timings_s = timings |}

@@ -162,14 +162,18 @@ page.Table(
 (**
 ## The CT-RNN as a vector field — and whose time?
 
-Chapter 01's network, run in closed loop (its readout fed back as its input), is an autonomous system on its $n$ hidden
-units:
+Chapter 01's network, run in closed loop (its prediction fed back as its input), is an autonomous system. Chapter 01 trains
+it with the *increment readout*: the prediction $\hat x_{k+1} = x_k + s\,(W_{out} h + b_{out})$ adds a step to the state
+it was fed, so the fed-back state $x$ becomes part of the system, which lives on $(h, x)$ in $n + 3$ dimensions:
 
 $$
-\tau \frac{dh}{dt} = -h + \tanh\big(M h + c\big), \qquad M = W_{rec} + W_{in} W_{out}, \quad c = b + W_{in} b_{out},
+\tau \frac{dh}{dt} = -h + \tanh\big(W_{rec} h + W_{in} x + b\big), \qquad \frac{dx}{dt} = \frac{s}{\Delta}\big(W_{out} h + b_{out}\big).
 $$
 
-with the analytic Jacobian $J = \big(-I + \mathrm{diag}(1 - \tanh^2(Mh + c))\,M\big)/\tau$. All the tools above apply to it unchanged.
+With the plain state readout ($\hat x = W_{out} h + b_{out}$, `--readout state` in chapter 01) it lives on the $n$ hidden units
+alone: $\tau\, dh/dt = -h + \tanh(M h + c)$ with $M = W_{rec} + W_{in} W_{out}$ and $c = b + W_{in} b_{out}$. Either way the
+Jacobian is analytic, and all the tools above apply unchanged; a fixed point of the $(h, x)$ system is a state $x^*$ that the
+network's step leaves where it is, $W_{out} h^* + b_{out} = 0$, and it is drawn at $x^*$.
 
 Two cautions before reading numbers off it.
 
@@ -275,13 +279,14 @@ page.Text(
 (**
 ### Its fixed points
 
-Sussillo & Barak's search again, now in the hidden space, from states sampled along the field's own orbit (plus a little
-noise). Each start costs a few Levenberg–Marquardt iterations, each one solve of an $n \times n$ system, so the whole search
-takes seconds. To see what the network built, map each fixed point through the readout $y = W_{out} h + b_{out}$
-into the (z-scored) Lorenz space and draw it over the true attractor together with Lorenz's own fixed points; and
-compare the leading eigenvalues, in data time units, with Lorenz's. A network that has learned the vector field should
-have three fixed points near Lorenz's, a saddle with one unstable direction between the wings and two saddle-foci with
-two — plus $n - 3$ further eigenvalues of strongly stable directions that the data never probed.
+Sussillo & Barak's search again, now in the network's state space, from states sampled along the field's own orbit (plus
+a little noise). Each start costs a few Levenberg–Marquardt iterations, each one solve of a linear system of the state's
+size, so the whole search takes seconds. To see what the network built, place each fixed point in the (z-scored) Lorenz
+space — its $x$ part with the increment readout, its readout $y = W_{out} h + b_{out}$ with the state readout — and draw it
+over the true attractor together with Lorenz's own fixed points; and compare the leading eigenvalues, in data time units,
+with Lorenz's. A network that has learned the vector field should have three fixed points near Lorenz's, a saddle with one
+unstable direction between the wings and two saddle-foci with two — plus further eigenvalues of strongly stable directions
+that the data never probed.
 
 What to expect of a real network: the spiral around Lorenz's wing centres grows very slowly (Re λ = 0.094 per time
 unit against a rotation of 10.19), so a small error in the learned field can flip its sign and make a centre a *stable*
