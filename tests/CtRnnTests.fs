@@ -139,13 +139,7 @@ let tests =
             let model = new CtRnn(CtRnnOptions(Hidden = 10, Solver = OdeMethod.Rk4), 4L)
             let w = windows 2 6
             use _ = torch.no_grad()
-            let rollout = model.Rollout(w, 3)
-            // h(0) = 0 restarts each prediction, so feeding the predictions in a longer window must reproduce the rollout
-            let mutable extended = w
-            for s in 0L .. 2L do
-                let manual = model.PredictNext(extended)
-                Expect.isLessThan (maxDiff (rollout.select(1, s)) manual) 1e-13 $"rollout step {s}"
-                extended <- torch.cat([| extended; manual.unsqueeze(1) |], 1L)
+            expectRolloutMatchesOneStep model w 3
         }
 
         test "increment readout: the prediction is the last input plus s times the readout, in one step and in closed loop" {
@@ -157,13 +151,7 @@ let tests =
             use _ = torch.no_grad()
             // the same seed gives the same weights, so the hidden states agree bit for bit; only one addition rounds differently
             Expect.isLessThan (maxDiff (increment.PredictNext(w)) (w.select(1, -1L) + 0.3 * plain.PredictNext(w))) 1e-14 "x_last + s r"
-            let rollout = increment.Rollout(w, 4)
-            // h(0) = 0 restarts each prediction, so feeding the predictions in a longer window must reproduce the rollout
-            let mutable extended = w
-            for s in 0L .. 3L do
-                let manual = increment.PredictNext(extended)
-                Expect.isLessThan (maxDiff (rollout.select(1, s)) manual) 1e-13 $"rollout step {s}"
-                extended <- torch.cat([| extended; manual.unsqueeze(1) |], 1L)
+            expectRolloutMatchesOneStep increment w 4
         }
 
         test "increment readout: the closed-loop field on (h, x) and its analytic Jacobian equal autograd's" {

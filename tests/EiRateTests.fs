@@ -202,13 +202,7 @@ let tests =
             let lastInput = w.select(1, 5L)
             // the same operations in the same order: rounding only
             Expect.isLessThan (maxDiff (lastInput + model.Readout(lastRates)) (model.PredictNext(w))) 1e-13 "x_last + W_out r_E + b_out"
-            let rollout = model.Rollout(w, 3)
-            // r(0) = 0 restarts each prediction, so feeding the predictions in a longer window must reproduce the rollout
-            let mutable extended = w
-            for s in 0L .. 2L do
-                let manual = model.PredictNext(extended)
-                Expect.isLessThan (maxDiff (rollout.select(1, s)) manual) 1e-13 $"rollout step {s}"
-                extended <- torch.cat([| extended; manual.unsqueeze(1) |], 1L)
+            expectRolloutMatchesOneStep model w 3
             // the field's ẋ is the step of one sample interval divided by Δ, at the state ClosedLoopState gives after the window
             let state = model.ClosedLoopState(toArray2D (w.select(0, 0L)))
             Expect.equal state.Length 13 "10 rates and the 3 components of the last input"
@@ -229,13 +223,7 @@ let tests =
             use _ = torch.no_grad()
             let last = model.RateTrajectory(w).select(1, 5L)
             Expect.isLessThan (maxDiff (model.Readout(last)) (model.PredictNext(w))) 1e-13 "readout of the last rates is the prediction"
-            let rollout = model.Rollout(w, 3)
-            // r(0) = 0 restarts each prediction, so feeding the predictions in a longer window must reproduce the rollout
-            let mutable extended = w
-            for s in 0L .. 2L do
-                let manual = model.PredictNext(extended)
-                Expect.isLessThan (maxDiff (rollout.select(1, s)) manual) 1e-13 $"rollout step {s}"
-                extended <- torch.cat([| extended; manual.unsqueeze(1) |], 1L)
+            expectRolloutMatchesOneStep model w 3
         }
 
         test "bad options and inputs get clear errors" {

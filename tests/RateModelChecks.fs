@@ -33,3 +33,14 @@ let predictWithOdeint (heldField: Tensor -> Func<Tensor, Tensor, Tensor>) (solve
     for k in 0L .. w.shape[1] - 1L do
         h <- TorchOde.Odeint(heldField (w.select(1, k)), h, [| 0.0; sampleInterval |], options).[1]
     readout h
+
+/// Expects a model's closed-loop rollout of `steps` from windows `w` to equal its one-step predictions on ever longer windows that
+/// end with the earlier predictions — which holds because each prediction restarts from a zero hidden state (to 1e-13, rounding only).
+let expectRolloutMatchesOneStep (model: NeuroDyn.Models.ISequenceModel) (w: Tensor) (steps: int) =
+    use _ = torch.no_grad()
+    let rollout = model.Rollout(w, steps)
+    let mutable extended = w
+    for s in 0L .. int64 steps - 1L do
+        let manual = model.PredictNext(extended)
+        Expecto.Expect.isLessThan (maxDiff (rollout.select(1, s)) manual) 1e-13 $"rollout step {s}"
+        extended <- torch.cat([| extended; manual.unsqueeze(1) |], 1L)
