@@ -4,13 +4,19 @@ using System.Runtime.InteropServices;
 
 namespace NeuroDyn.Analysis;
 
-/// <summary>The two vector kernels of the integrators and the QR step, in SIMD registers where the hardware has them.</summary>
+/// <summary>The two vector kernels of the integrators and the QR step, in SIMD registers where the hardware has them (plain loops for vectors shorter than one register).</summary>
 internal static class SpanMath
 {
     /// <summary>a·b = Σ aᵢbᵢ over the length of <paramref name="a"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
+        if (a.Length < Vector<double>.Count)
+        {
+            double small = 0;
+            for (int i = 0; i < a.Length; i++) small += a[i] * b[i];
+            return small;
+        }
         var aw = MemoryMarshal.Cast<double, Vector<double>>(a);
         var bw = MemoryMarshal.Cast<double, Vector<double>>(b);
         var sum = Vector<double>.Zero;
@@ -24,6 +30,11 @@ internal static class SpanMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void AddScaled(ReadOnlySpan<double> x, double c, ReadOnlySpan<double> k, Span<double> result)
     {
+        if (result.Length < Vector<double>.Count)
+        {
+            for (int i = 0; i < result.Length; i++) result[i] = x[i] + c * k[i];
+            return;
+        }
         var xw = MemoryMarshal.Cast<double, Vector<double>>(x);
         var kw = MemoryMarshal.Cast<double, Vector<double>>(k);
         var rw = MemoryMarshal.Cast<double, Vector<double>>(result);

@@ -12,11 +12,13 @@ internal readonly struct TangentFlow : IFlatDerivative
     private readonly IVectorField field;
     private readonly IJacobianProduct? product;
     private readonly double[] jacobian;
+    private readonly int n;
 
     /// <summary>The tangent flow of <paramref name="field"/>.</summary>
     public TangentFlow(IVectorField field)
     {
         this.field = field;
+        n = field.Dimension;
         product = field as IJacobianProduct;
         jacobian = product is null ? new double[field.Dimension * field.Dimension] : [];
     }
@@ -24,7 +26,6 @@ internal readonly struct TangentFlow : IFlatDerivative
     /// <inheritdoc/>
     public void Evaluate(ReadOnlySpan<double> y, Span<double> dy)
     {
-        int n = field.Dimension;
         var x = y[..n];
         field.Evaluate(x, dy[..n]);
         if (product is not null)
