@@ -8,11 +8,11 @@ namespace NeuroDyn.Models;
 
 /// <summary>A continuous-time RNN trained as a neural ODE: τ dh/dt = −h + tanh(W_rec h + W_in x(t) + b), readout r = W_out h + b_out
 /// (Funahashi &amp; Nakamura 1993; as a neural ODE, Chen et al. 2018). Maps windows [B, L, D] to next-state predictions [B, D]:
-/// x̂ = r (state readout) or x̂ = x_{L−1} + s r (increment readout, <see cref="CtRnnOptions.Readout"/>).</summary>
+/// x̂ = r (state readout) or x̂ = x_{L−1} + s r (increment readout, <see cref="RateNetworkOptions.Readout"/>).</summary>
 /// <remarks>
 /// Zero-order hold: the window's samples x_0 … x_{L−1} drive the network in turn, x(t) = x_k for t in [kΔ, (k+1)Δ), starting
 /// from h(0) = 0; the prediction of x_L is made from the readout of h(LΔ). Fixed-step solvers without the adjoint run a fused recurrence
-/// with a hand-written backward pass (<see cref="CtRnnRecurrence"/>, batch-parallel; other rate functions and per-unit τ use <see cref="RateRecurrence"/>); Dopri5, or <see cref="CtRnnOptions.Adjoint"/>, integrate each
+/// with a hand-written backward pass (<see cref="CtRnnRecurrence"/>, batch-parallel; other rate functions and per-unit τ use <see cref="RateRecurrence"/>); Dopri5, or <see cref="RateNetworkOptions.Adjoint"/>, integrate each
 /// sample interval with <see cref="TorchOde"/>, restarting at the input's jumps.
 /// </remarks>
 public sealed class CtRnn : nn.Module<Tensor, Tensor>, ISequenceModel
@@ -32,10 +32,9 @@ public sealed class CtRnn : nn.Module<Tensor, Tensor>, ISequenceModel
     {
         ArgumentNullException.ThrowIfNull(options);
         Validate(options);
-        if (!torch.is_floating_point(torch.empty(0, dtype)))
-            throw new ArgumentException($"dtype {dtype} is not a floating-point type; use Float64 or Float32.", nameof(dtype));
+        ModelInputs.CheckFloatingPoint(dtype);
         Options = options;
-        integrator = new RateIntegrator(options.Solver, options.SampleInterval, options.StepsPerSample, options.Adjoint, options.Rtol, options.Atol, RateActivation.Tanh);
+        integrator = options.Integrator(RateActivation.Tanh);
         int n = options.Hidden;
         using var generator = new Generator((ulong)seed);
         Parameter Uniform(long[] shape, int fanIn)
@@ -151,27 +150,14 @@ public sealed class CtRnn : nn.Module<Tensor, Tensor>, ISequenceModel
 
     Tensor ZeroState(long batch) => torch.zeros([batch, Options.Hidden], dtype: w_rec.dtype, device: w_rec.device);
 
-    void CheckWindows(Tensor windows)
-    {
-        ArgumentNullException.ThrowIfNull(windows);
-        if (windows.dim() != 3 || windows.shape[2] != Options.InputSize || windows.shape[1] == 0 || windows.shape[0] == 0)
-            throw new ArgumentException($"windows must have shape [batch, length, {Options.InputSize}] with batch, length >= 1, but have shape [{string.Join(", ", windows.shape)}].", nameof(windows));
-        if (windows.dtype != w_rec.dtype || windows.device.type != w_rec.device.type)
-            throw new ArgumentException($"windows are {windows.dtype} on {windows.device} but the network is {w_rec.dtype} on {w_rec.device}; convert them with .to(...).", nameof(windows));
-        using var noGrad = torch.no_grad();
-        if (!torch.isfinite(windows).all().item<bool>())
-            throw new ArgumentException("windows contain NaN or infinite entries; clean or re-normalise the data.", nameof(windows));
-    }
+    void CheckWindows(Tensor windows) => ModelInputs.CheckWindows(windows, Options.InputSize, w_rec);
 
     static void Validate(CtRnnOptions o)
     {
         if (o.Hidden <= 0) throw new ArgumentOutOfRangeException(nameof(o.Hidden), o.Hidden, "Hidden (number of units) must be >= 1.");
-        if (o.InputSize <= 0) throw new ArgumentOutOfRangeException(nameof(o.InputSize), o.InputSize, "InputSize must be >= 1.");
-        if (o.OutputSize <= 0) throw new ArgumentOutOfRangeException(nameof(o.OutputSize), o.OutputSize, "OutputSize must be >= 1.");
         Guard.Positive(o.Tau, nameof(o.Tau));
-        ReadoutTargets.Validate(o.Readout, o.IncrementScale);
+        o.ValidateShared();
         if (o.Readout == ReadoutTarget.Increment && o.InputSize != o.OutputSize)
             throw new ArgumentException($"the increment readout adds the prediction to the last input, so OutputSize ({o.OutputSize}) must equal InputSize ({o.InputSize}).", nameof(o));
-        RateIntegrator.Validate(o.Solver, o.SampleInterval, o.StepsPerSample, o.Rtol, o.Atol);
     }
 }

@@ -10,7 +10,7 @@ namespace NeuroDyn.Models;
 /// <summary>
 /// A rate network of n_E excitatory and n_I inhibitory units obeying Dale's law:
 /// τ_E dr_E/dt = −r_E + φ(W_EE r_E − W_EI r_I + W_E,in x + b_E), τ_I dr_I/dt = −r_I + φ(W_IE r_E − W_II r_I + W_I,in x + b_I),
-/// φ ≥ 0, readout y = W_out r_E + b_out (or, with the increment readout of <see cref="EiRateNetworkOptions.Readout"/>, y = x_last + s (W_out r_E + b_out)). Maps windows [B, L, D] to next-state predictions [B, D] like <see cref="CtRnn"/>.
+/// φ ≥ 0, readout y = W_out r_E + b_out (or, with the increment readout of <see cref="RateNetworkOptions.Readout"/>, y = x_last + s (W_out r_E + b_out)). Maps windows [B, L, D] to next-state predictions [B, D] like <see cref="CtRnn"/>.
 /// </summary>
 /// <remarks>
 /// <para>Dale's law holds by construction at every step of training (Song, Yang &amp; Wang 2016, PLoS Comput Biol 12:e1004792,
@@ -54,12 +54,11 @@ public sealed class EiRateNetwork : nn.Module<Tensor, Tensor>, ISequenceModel
     {
         ArgumentNullException.ThrowIfNull(options);
         Validate(options);
-        if (!torch.is_floating_point(torch.empty(0, dtype)))
-            throw new ArgumentException($"dtype {dtype} is not a floating-point type; use Float64 or Float32.", nameof(dtype));
+        ModelInputs.CheckFloatingPoint(dtype);
         Options = options;
         ExcitatoryCount = options.ExcitatoryCount;
         InhibitoryCount = options.InhibitoryCount;
-        integrator = new RateIntegrator(options.Solver, options.SampleInterval, options.StepsPerSample, options.Adjoint, options.Rtol, options.Atol, options.Activation);
+        integrator = options.Integrator(options.Activation);
         int n = options.Hidden, d = options.InputSize, readoutUnits = ReadoutUnits;
         using var generator = new Generator((ulong)seed);
         Parameter Uniform(long[] shape, int fanIn)
@@ -296,17 +295,7 @@ public sealed class EiRateNetwork : nn.Module<Tensor, Tensor>, ISequenceModel
             throw new InvalidOperationException($"closed-loop use feeds outputs back as inputs, but OutputSize = {Options.OutputSize} differs from InputSize = {Options.InputSize}.");
     }
 
-    void CheckWindows(Tensor windows)
-    {
-        ArgumentNullException.ThrowIfNull(windows);
-        if (windows.dim() != 3 || windows.shape[2] != Options.InputSize || windows.shape[1] == 0 || windows.shape[0] == 0)
-            throw new ArgumentException($"windows must have shape [batch, length, {Options.InputSize}] with batch, length >= 1, but have shape [{string.Join(", ", windows.shape)}].", nameof(windows));
-        if (windows.dtype != w_in.dtype || windows.device.type != w_in.device.type)
-            throw new ArgumentException($"windows are {windows.dtype} on {windows.device} but the network is {w_in.dtype} on {w_in.device}; convert them with .to(...).", nameof(windows));
-        using var noGrad = torch.no_grad();
-        if (!torch.isfinite(windows).all().item<bool>())
-            throw new ArgumentException("windows contain NaN or infinite entries; clean or re-normalise the data.", nameof(windows));
-    }
+    void CheckWindows(Tensor windows) => ModelInputs.CheckWindows(windows, Options.InputSize, w_in);
 
     static void Validate(EiRateNetworkOptions o)
     {
@@ -315,15 +304,12 @@ public sealed class EiRateNetwork : nn.Module<Tensor, Tensor>, ISequenceModel
             throw new ArgumentOutOfRangeException(nameof(o.ExcitatoryFraction), o.ExcitatoryFraction, "ExcitatoryFraction must lie strictly between 0 and 1 (0.8 is the cortical ratio).");
         if (o.ExcitatoryCount < 1 || o.InhibitoryCount < 1)
             throw new ArgumentOutOfRangeException(nameof(o.ExcitatoryFraction), o.ExcitatoryFraction, $"ExcitatoryFraction {o.ExcitatoryFraction} of {o.Hidden} units leaves {o.ExcitatoryCount} E and {o.InhibitoryCount} I units; each population needs at least one: change the fraction or use more units.");
-        if (o.InputSize <= 0) throw new ArgumentOutOfRangeException(nameof(o.InputSize), o.InputSize, "InputSize must be >= 1.");
-        if (o.OutputSize <= 0) throw new ArgumentOutOfRangeException(nameof(o.OutputSize), o.OutputSize, "OutputSize must be >= 1.");
         Guard.Positive(o.TauE, nameof(o.TauE));
         Guard.Positive(o.TauI, nameof(o.TauI));
         Guard.Positive(o.SpectralRadius, nameof(o.SpectralRadius));
         Guard.Finite(o.ExternalDrive, nameof(o.ExternalDrive));
         if (!Enum.IsDefined(o.Activation) || !o.Activation.IsNonNegative())
             throw new ArgumentOutOfRangeException(nameof(o.Activation), o.Activation, "the rate function must be non-negative (firing rates): use Softplus or RectifiedTanh.");
-        ReadoutTargets.Validate(o.Readout, o.IncrementScale);
-        RateIntegrator.Validate(o.Solver, o.SampleInterval, o.StepsPerSample, o.Rtol, o.Atol);
+        o.ValidateShared();
     }
 }

@@ -26,8 +26,7 @@ public sealed class SurrogateLifNetwork : nn.Module<Tensor, Tensor>, ISequenceMo
     {
         ArgumentNullException.ThrowIfNull(options);
         Validate(options);
-        if (!torch.is_floating_point(torch.empty(0, dtype)))
-            throw new ArgumentException($"dtype {dtype} is not a floating-point type; use Float64 or Float32.", nameof(dtype));
+        ModelInputs.CheckFloatingPoint(dtype);
         Options = options;
         int n = options.Hidden, d = options.InputSize;
         double step = options.SampleDuration / options.StepsPerSample;
@@ -128,17 +127,7 @@ public sealed class SurrogateLifNetwork : nn.Module<Tensor, Tensor>, ISequenceMo
         return Options.Residual ? y + lastInput : y;
     }
 
-    void CheckWindows(Tensor windows)
-    {
-        ArgumentNullException.ThrowIfNull(windows);
-        if (windows.dim() != 3 || windows.shape[2] != Options.InputSize || windows.shape[1] == 0 || windows.shape[0] == 0)
-            throw new ArgumentException($"windows must have shape [batch, length, {Options.InputSize}] with batch, length >= 1, but have shape [{string.Join(", ", windows.shape)}].", nameof(windows));
-        if (windows.dtype != w_in.dtype || windows.device.type != w_in.device.type)
-            throw new ArgumentException($"windows are {windows.dtype} on {windows.device} but the network is {w_in.dtype} on {w_in.device}; convert them with .to(...).", nameof(windows));
-        using var noGrad = torch.no_grad();
-        if (!torch.isfinite(windows).all().item<bool>())
-            throw new ArgumentException("windows contain NaN or infinite entries; clean or re-normalise the data.", nameof(windows));
-    }
+    void CheckWindows(Tensor windows) => ModelInputs.CheckWindows(windows, Options.InputSize, w_in);
 
     static void Validate(SurrogateLifOptions o)
     {
