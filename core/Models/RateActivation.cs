@@ -1,4 +1,6 @@
+using System.Numerics;
 using TorchSharp;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using static TorchSharp.torch;
 
 namespace NeuroDyn.Models;
@@ -29,29 +31,45 @@ public static class RateActivations
         _ => throw Unknown(activation),
     };
 
-    /// <summary>φ(u) and φ'(u) elementwise, for a backward pass; <paramref name="u"/> is consumed (may be overwritten).</summary>
-    internal static (Tensor Value, Tensor Slope) ApplyWithSlope(this RateActivation activation, Tensor u)
+    /// <summary>φ(u) into <paramref name="u"/> and φ'(u) into <paramref name="slope"/>, elementwise on spans (SIMD), for a hand-written backward pass.</summary>
+    internal static void ApplyWithSlope<T>(this RateActivation activation, Span<T> u, Span<T> slope) where T : unmanaged, IFloatingPointIeee754<T>
     {
         switch (activation)
         {
             case RateActivation.Tanh:
-            {
-                var s = u.tanh_();
-                return (s, s.square().neg_().add_(1.0));
-            }
+                TensorPrimitives.Tanh(u, u);
+                OneMinusSquare(u, slope);
+                break;
             case RateActivation.Softplus:
-            {
-                var slope = u.sigmoid();
-                return (Apply(activation, u), slope);
-            }
+                // φ(u) = max(u, 0) + log(1 + e^−|u|), then φ'(u) = σ(u) = 1 − e^−φ(u) = −expm1(−φ(u)) (no cancellation for small φ)
+                TensorPrimitives.Abs(u, slope);
+                TensorPrimitives.Negate(slope, slope);
+                TensorPrimitives.Exp(slope, slope);
+                TensorPrimitives.LogP1(slope, slope);
+                TensorPrimitives.Max(u, T.Zero, u);
+                TensorPrimitives.Add(u, slope, u);
+                TensorPrimitives.Negate(u, slope);
+                TensorPrimitives.ExpM1(slope, slope);
+                TensorPrimitives.Negate(slope, slope);
+                break;
             case RateActivation.RectifiedTanh:
-            {
-                var s = u.tanh_().relu_();
-                return (s, s.square().neg_().add_(1.0).mul_(s.gt(0)));
-            }
+                TensorPrimitives.Tanh(u, u);
+                TensorPrimitives.Max(u, T.Zero, u);
+                OneMinusSquare(u, slope);
+                for (int i = 0; i < u.Length; i++)
+                    if (u[i] == T.Zero) slope[i] = T.Zero;
+                break;
             default:
                 throw Unknown(activation);
         }
+    }
+
+    /// <summary>1 − s² elementwise.</summary>
+    static void OneMinusSquare<T>(ReadOnlySpan<T> s, Span<T> result) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        TensorPrimitives.Multiply(s, s, result);
+        TensorPrimitives.Negate(result, result);
+        TensorPrimitives.Add(result, T.One, result);
     }
 
     /// <summary>φ(u) of one number.</summary>

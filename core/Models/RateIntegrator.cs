@@ -23,8 +23,6 @@ internal sealed record RateIntegrator(OdeMethod Solver, double SampleInterval, i
             OdeMethod.Rk4 => ButcherTableau.Rk4,
             _ => null,
         };
-        if (fixedTableau is not null && !Adjoint && Activation == RateActivation.Tanh && inverseTau.numel() == 1)
-            return CtRnnRecurrence.Integrate(new CtRnnRecurrence.Settings(fixedTableau, step, 1.0 / inverseTau.ToDouble(), StepsPerSample), h0, drive, weight);
         if (fixedTableau is not null && !Adjoint)
             return RateRecurrence.Integrate(new RateRecurrence.Settings(fixedTableau, step, StepsPerSample, Activation, inverseTau), h0, drive, weight);
 

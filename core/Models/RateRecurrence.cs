@@ -1,20 +1,26 @@
+using System.Numerics;
 using NeuroDyn.Solvers;
 using NeuroDyn.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace NeuroDyn.Models;
 
-/// <summary>Rate dynamics dh/dt = γ ⊙ (−h + φ(h Wᵀ + z_k)), γ = 1/τ per unit (or one τ for all), z_k held over each sample
-/// interval, integrated by a fixed-step Runge–Kutta tableau, as one autograd node with a hand-written backward pass.
+/// <summary>Rate dynamics dh/dt = γ ⊙ (−h + φ(h Wᵀ + z_k)), γ = 1/τ (one τ, or one per unit), z_k held over each sample interval,
+/// integrated by a fixed-step Runge–Kutta tableau, as one autograd node with a hand-written backward pass.
 /// Shared by <see cref="CtRnn"/> (φ = tanh, one τ) and <see cref="EiRateNetwork"/> (φ ≥ 0, τ_E and τ_I).</summary>
 /// <remarks>
 /// Inputs: the <see cref="Settings"/>, h0 [B, n], the drive z = x W_inᵀ + b as [L, B, n], and W [n, n]. Output: h after L samples.
-/// Forward, with k_i = γ ⊙ (φ(u_i) − x_i), u_i = x_i Wᵀ + z_k, x_i = h + Δt Σ_j a_ij k_j, h' = h + Δt Σ_i b_i k_i.
-/// Backward (exact reverse of those operations): with ḡ = ∂L/∂h', ∂L/∂k_i = Δt (b_i ḡ + Σ_{m&gt;i} a_mi ∂L/∂x_m), κ_i = γ ⊙ ∂L/∂k_i,
-/// δ_i = κ_i ⊙ φ'(u_i), ∂L/∂x_i = δ_i W − κ_i, ∂L/∂h = ḡ + Σ_i ∂L/∂x_i, ∂L/∂W += δ_iᵀ x_i, ∂L/∂z_k += δ_i.
-/// Compared with autograd this records one node instead of ~6 per stage, and keeps only x_i and φ'(u_i) per stage.
-/// The time constants are constants: no gradient flows to γ.
+/// Forward, with step Δt: k_i = γ ⊙ (φ(u_i) − x_i), u_i = x_i Wᵀ + z_k, x_i = h + Δt Σ_j a_ij k_j, h' = h + Δt Σ_i b_i k_i.
+/// Backward (the exact reverse of those operations): with ḡ = ∂L/∂h', κ_i = Δt γ ⊙ (b_i ḡ + Σ_{m&gt;i} a_mi ∂L/∂x_m),
+/// δ_i = κ_i ⊙ φ'(u_i), ∂L/∂x_i = δ_i W − κ_i, ∂L/∂h = ḡ + Σ_i ∂L/∂x_i; then, for all stages at once, ∂L/∂W = Σ δ_iᵀ x_i
+/// (one matrix product) and ∂L/∂z_k = Σ over the sample's stages of δ_i. The time constants are constants: no gradient flows to γ.
+/// At these sizes (B = 64, n = 64…256) a libtorch call costs a few microseconds whatever it computes, more than the arithmetic of an
+/// element-wise operation on B·n numbers. So only the matrix products go through libtorch (an in-place addmm per stage, into buffers
+/// allocated once per pass); everything element-wise — φ and φ', the stage combinations, the solution update, δ and ∂L/∂h — runs as
+/// SIMD loops on the tensors' memory (<see cref="TensorMemory"/>, TensorPrimitives), in float32 or float64. The batch is cut into
+/// blocks that run on separate threads (<see cref="BatchChunks"/>).
 /// </remarks>
 internal sealed class RateRecurrence : autograd.MultiTensorFunction<RateRecurrence>
 {
@@ -25,98 +31,165 @@ internal sealed class RateRecurrence : autograd.MultiTensorFunction<RateRecurren
     public override string Name => "RateRecurrence";
 
     /// <summary>h after integrating over every sample of z (differentiable with respect to h0, z and W).</summary>
-    internal static Tensor Integrate(Settings settings, Tensor h0, Tensor drive, Tensor recurrentWeight) =>
-        apply(settings, h0, drive, recurrentWeight)[0];
+    internal static Tensor Integrate(Settings settings, Tensor h0, Tensor drive, Tensor weight) => apply(settings, h0, drive, weight)[0];
 
     /// <inheritdoc/>
     public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
     {
         var settings = (Settings)vars[0];
-        var (h, drive, weight) = ((Tensor)vars[1], (Tensor)vars[2], (Tensor)vars[3]);
-        var tableau = settings.Tableau;
-        double c = settings.Step;
-        var weightT = weight.t();
-        var saved = new List<Tensor>(2 * (int)drive.shape[0] * settings.StepsPerSample * tableau.Stages);
-        var stages = new Tensor[tableau.Stages];
-        for (long k = 0; k < drive.shape[0]; k++)
+        var (h0, drive, weight) = ((Tensor)vars[1], (Tensor)vars[2], (Tensor)vars[3]);
+        if (h0.device.type != DeviceType.CPU)
+            throw new NotSupportedException($"The fused rate recurrence runs on the CPU; the network is on {h0.device}.");
+        if (h0.dtype != ScalarType.Float32 && h0.dtype != ScalarType.Float64)
+            throw new NotSupportedException($"The fused rate recurrence runs in Float32 or Float64, not {h0.dtype}.");
+        var weightT = weight.t().contiguous();
+        var chunks = BatchChunks.Split(h0.shape[0]);
+        var parts = BatchChunks.Run(chunks, c =>
         {
-            var zk = drive[k];
-            for (int step = 0; step < settings.StepsPerSample; step++)
-            {
-                for (int i = 0; i < stages.Length; i++)
-                {
-                    var x = Combine(h, c, tableau.A[i], stages);
-                    var (s, slope) = settings.Activation.ApplyWithSlope(zk.addmm(x, weightT));
-                    saved.Add(x);
-                    saved.Add(slope);
-                    stages[i] = s.sub_(x).mul_(settings.InverseTau);
-                }
-                h = Combine(h, c, tableau.B, stages);
-            }
-        }
+            var (block, blockDrive) = (h0.narrow(0, c.Start, c.Length).contiguous(), drive.narrow(1, c.Start, c.Length));
+            return h0.dtype == ScalarType.Float32
+                ? Forward<float>(settings, block, blockDrive, weightT)
+                : Forward<double>(settings, block, blockDrive, weightT);
+        });
         ctx.save_data("settings", settings);
-        ctx.save_for_backward([weight, .. saved]);
-        return [h];
+        ctx.save_data("chunks", chunks);
+        ctx.save_for_backward([weight, .. parts.SelectMany(p => p.Skip(1))]);
+        return [chunks.Length == 1 ? parts[0][0] : torch.cat(parts.Select(p => p[0]).ToArray(), 0)];
+    }
+
+    /// <summary>[h, stage inputs x_i stacked, φ'(u_i) stacked] for one block of the batch.</summary>
+    /// <remarks>The activations buffer starts as the drive of each slot, so u_i is one in-place addmm; φ then overwrites it, and
+    /// k_i is kept per stage for the next stage inputs and the solution update.</remarks>
+    static Tensor[] Forward<T>(Settings settings, Tensor h0, Tensor drive, Tensor weightT) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var tableau = settings.Tableau;
+        int stageCount = tableau.Stages, perStep = stageCount * settings.StepsPerSample;
+        long samples = drive.shape[0], batch = h0.shape[0], n = h0.shape[1];
+        int size = checked((int)(batch * n));
+        var rates = Rates<T>.Of(settings, batch, n);
+        var activations = torch.empty([samples * perStep, batch, n], dtype: h0.dtype, device: h0.device);
+        activations.view(samples, perStep, batch, n).copy_(drive.unsqueeze(1));
+        var inputs = torch.empty_like(activations);
+        var slopes = torch.empty_like(activations);
+        var (s, x, slope) = (activations.unbind(0), inputs.unbind(0), slopes.unbind(0));
+        var k = torch.empty([stageCount, batch, n], dtype: h0.dtype, device: h0.device).unbind(0);
+        var result = torch.empty_like(h0);
+        x[0].copy_(h0);
+        for (int slot = 0; slot < s.Length; slot += stageCount)
+        {
+            var h = TensorMemory.Of<T>(x[slot], size);
+            for (int i = 0; i < stageCount; i++)
+            {
+                var xi = TensorMemory.Of<T>(x[slot + i], size);
+                if (i > 0)
+                {
+                    h.CopyTo(xi);
+                    for (int j = 0; j < i; j++)
+                        if (rates.A[i][j] != T.Zero) TensorPrimitives.MultiplyAdd(TensorMemory.Of<T>(k[j], size), rates.A[i][j], xi, xi);
+                }
+                s[slot + i].addmm_(x[slot + i], weightT);
+                var si = TensorMemory.Of<T>(s[slot + i], size);
+                settings.Activation.ApplyWithSlope(si, TensorMemory.Of<T>(slope[slot + i], size));
+                var ki = TensorMemory.Of<T>(k[i], size);
+                TensorPrimitives.Subtract(si, xi, ki);
+                rates.ScaleByGamma(ki);
+            }
+            var next = TensorMemory.Of<T>(slot + stageCount < s.Length ? x[slot + stageCount] : result, size);
+            h.CopyTo(next);
+            for (int i = 0; i < stageCount; i++)
+                if (rates.B[i] != T.Zero) TensorPrimitives.MultiplyAdd(TensorMemory.Of<T>(k[i], size), rates.B[i], next, next);
+        }
+        return [result, inputs, slopes];
     }
 
     /// <inheritdoc/>
     public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> gradOutputs) =>
         BackwardGuard.Run(Name, 3, () => Gradients(ctx, gradOutputs[0]));
 
-    /// <summary>[null, ∂L/∂h0, ∂L/∂z, ∂L/∂W] by running the recorded steps in reverse.</summary>
+    /// <summary>[null, ∂L/∂h0, ∂L/∂z, ∂L/∂W], each block of the batch run through the recorded steps in reverse.</summary>
     static List<Tensor> Gradients(autograd.AutogradContext ctx, Tensor gradOutput)
     {
         var settings = (Settings)ctx.get_data("settings");
+        var chunks = (BatchChunks.Chunk[])ctx.get_data("chunks");
         var saved = ctx.get_saved_variables();
-        var weight = saved[0];
-        var tableau = settings.Tableau;
-        int stageCount = tableau.Stages;
-        double c = settings.Step;
-        int samples = (saved.Count - 1) / (2 * stageCount * settings.StepsPerSample);
-        var g = gradOutput;
-        var gradWeight = torch.zeros_like(weight);
-        var gradDrive = torch.zeros(new long[] { samples, g.shape[0], g.shape[1] }, dtype: g.dtype, device: g.device);
-        var gradInput = new Tensor[stageCount];
-        int slot = saved.Count;
-        for (int k = samples - 1; k >= 0; k--)
+        var weight = saved[0].contiguous();
+        var parts = BatchChunks.Run(chunks, c =>
         {
-            var gradZk = gradDrive[k];
-            for (int step = settings.StepsPerSample - 1; step >= 0; step--)
-            {
-                slot -= 2 * stageCount;
-                for (int i = stageCount - 1; i >= 0; i--)
-                {
-                    Tensor? gk = tableau.B[i] == 0.0 ? null : g.mul(c * tableau.B[i]);
-                    for (int m = i + 1; m < stageCount; m++)
-                    {
-                        double a = tableau.A[m][i];
-                        if (a != 0.0) gk = gk is null ? gradInput[m].mul(c * a) : gk.add_(gradInput[m], alpha: c * a);
-                    }
-                    if (gk is null) { gradInput[i] = null!; continue; }
-                    gk.mul_(settings.InverseTau);
-                    var (x, slope) = (saved[slot + 2 * i], saved[slot + 2 * i + 1]);
-                    var delta = gk.mul(slope);
-                    gradWeight.addmm_(delta.t(), x);
-                    gradZk.add_(delta);
-                    gradInput[i] = torch.addmm(gk, delta, weight, beta: -1, alpha: 1);
-                }
-                var total = g;
-                foreach (var gx in gradInput) if (gx is not null) total = total.add(gx);
-                g = total;
-            }
-        }
-        return [null!, g, gradDrive, gradWeight];
+            var (inputs, slopes, g) = (saved[1 + 2 * c.Index], saved[2 + 2 * c.Index], gradOutput.narrow(0, c.Start, c.Length));
+            return weight.dtype == ScalarType.Float32 ? Backward<float>(settings, weight, inputs, slopes, g) : Backward<double>(settings, weight, inputs, slopes, g);
+        });
+        if (chunks.Length == 1) return [null!, .. parts[0]];
+        return [null!, torch.cat(parts.Select(p => p[0]).ToArray(), 0), torch.cat(parts.Select(p => p[1]).ToArray(), 1),
+            parts.Select(p => p[2]).Aggregate((a, b) => a.add_(b))];
     }
 
-    /// <summary>h + c Σ_j w_j k_j over the nonzero weights (a new tensor; h itself when all weights are zero).</summary>
-    static Tensor Combine(Tensor h, double c, double[] weights, Tensor[] stages)
+    /// <summary>[∂L/∂h0, ∂L/∂z, ∂L/∂W (this block's share)] for one block of the batch.</summary>
+    /// <remarks>δ_i overwrites a copy of the saved slopes, κ_i and then ∂L/∂x_i share one buffer per stage, and ∂L/∂h accumulates
+    /// in a copy of the incoming gradient.</remarks>
+    static Tensor[] Backward<T>(Settings settings, Tensor weight, Tensor inputs, Tensor slopes, Tensor gradOutput) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Tensor? sum = null;
-        for (int j = 0; j < weights.Length; j++)
+        var tableau = settings.Tableau;
+        int stageCount = tableau.Stages, perStep = stageCount * settings.StepsPerSample;
+        long batch = gradOutput.shape[0], n = weight.shape[0];
+        int size = checked((int)(batch * n));
+        var rates = Rates<T>.Of(settings, batch, n);
+        var gradient = gradOutput.contiguous().clone();
+        var g = TensorMemory.Of<T>(gradient, size);
+        var allDeltas = slopes.clone();
+        var deltas = allDeltas.unbind(0);
+        var gradStages = torch.empty([stageCount, batch, n], dtype: gradient.dtype, device: gradient.device).unbind(0);
+        for (int slot = deltas.Length - stageCount; slot >= 0; slot -= stageCount)
         {
-            if (weights[j] == 0.0) continue;
-            sum = sum is null ? h.add(stages[j], alpha: c * weights[j]) : sum.add_(stages[j], alpha: c * weights[j]);
+            for (int i = stageCount - 1; i >= 0; i--)
+            {
+                // κ_i = Δt γ ⊙ (b_i ḡ + Σ_{m>i} a_mi ∂L/∂x_m); δ_i = κ_i ⊙ φ'(u_i); ∂L/∂x_i = δ_i W − κ_i (in κ_i's buffer)
+                var gi = TensorMemory.Of<T>(gradStages[i], size);
+                TensorPrimitives.Multiply(g, rates.B[i], gi);
+                for (int m = i + 1; m < stageCount; m++)
+                    if (rates.A[m][i] != T.Zero) TensorPrimitives.MultiplyAdd(TensorMemory.Of<T>(gradStages[m], size), rates.A[m][i], gi, gi);
+                rates.ScaleByGamma(gi);
+                var delta = TensorMemory.Of<T>(deltas[slot + i], size);
+                TensorPrimitives.Multiply(delta, gi, delta);
+                TensorPrimitives.Negate(gi, gi);
+                gradStages[i].addmm_(deltas[slot + i], weight);
+            }
+            // ∂L/∂h = ḡ + Σ_i ∂L/∂x_i
+            for (int i = 0; i < stageCount; i++) TensorPrimitives.Add(g, TensorMemory.Of<T>(gradStages[i], size), g);
         }
-        return sum ?? h;
+        var gradWeight = allDeltas.view(-1, n).t().mm(inputs.view(-1, n));
+        var gradDrive = perStep == 1 ? allDeltas : allDeltas.view(-1, perStep, batch, n).sum(1);
+        return [gradient, gradDrive, gradWeight];
+    }
+
+    /// <summary>The tableau's weights times Δt in the element type, and γ: folded into the weights when it is one number, else
+    /// repeated for every row of the batch.</summary>
+    sealed class Rates<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        /// <summary>Δt a_ij (times γ when γ is one number).</summary>
+        internal required T[][] A { get; init; }
+        /// <summary>Δt b_i (times γ when γ is one number).</summary>
+        internal required T[] B { get; init; }
+        /// <summary>γ for every element of a [B, n] block, or null when it is folded into the weights.</summary>
+        internal required T[]? Gamma { get; init; }
+
+        /// <summary>The weights for <paramref name="settings"/> and a block of <paramref name="batch"/> rows of <paramref name="n"/> units.</summary>
+        internal static Rates<T> Of(Settings settings, long batch, long n)
+        {
+            var gamma = settings.InverseTau.to_type(ScalarType.Float64).data<double>().ToArray();
+            double factor = settings.Step * (gamma.Length == 1 ? gamma[0] : 1.0);
+            T[] Row(double[] row) => row.Select(v => T.CreateChecked(factor * v)).ToArray();
+            return new Rates<T>
+            {
+                A = settings.Tableau.A.Select(Row).ToArray(),
+                B = Row(settings.Tableau.B),
+                Gamma = gamma.Length == 1 ? null : Enumerable.Range(0, checked((int)(batch * n))).Select(e => T.CreateChecked(gamma[e % n])).ToArray(),
+            };
+        }
+
+        /// <summary>values ⊙ γ in place (nothing when γ is folded into the weights).</summary>
+        internal void ScaleByGamma(Span<T> values)
+        {
+            if (Gamma is not null) TensorPrimitives.Multiply(values, Gamma, values);
+        }
     }
 }
