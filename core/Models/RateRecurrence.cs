@@ -58,8 +58,8 @@ internal sealed class RateRecurrence : autograd.MultiTensorFunction<RateRecurren
     }
 
     /// <summary>[h, stage inputs x_i stacked, φ'(u_i) stacked] for one block of the batch.</summary>
-    /// <remarks>The activations buffer starts as the drive of each slot, so u_i is one in-place addmm; φ then overwrites it, and
-    /// k_i is kept per stage for the next stage inputs and the solution update.</remarks>
+    /// <remarks>u_i is written into its slot of the activations buffer by an in-place addmm (β = 0) plus the drive; φ then overwrites
+    /// it, and k_i is kept per stage for the next stage inputs and the solution update.</remarks>
     static Tensor[] Forward<T>(Settings settings, Tensor h0, Tensor drive, Tensor weightT) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var tableau = settings.Tableau;
@@ -68,16 +68,18 @@ internal sealed class RateRecurrence : autograd.MultiTensorFunction<RateRecurren
         int size = checked((int)(batch * n));
         var rates = Rates<T>.Of(settings, batch, n);
         var activations = torch.empty([samples * perStep, batch, n], dtype: h0.dtype, device: h0.device);
-        activations.view(samples, perStep, batch, n).copy_(drive.unsqueeze(1));
         var inputs = torch.empty_like(activations);
         var slopes = torch.empty_like(activations);
-        var (s, x, slope) = (activations.unbind(0), inputs.unbind(0), slopes.unbind(0));
+        var (s, x) = (activations.unbind(0), inputs.unbind(0));
+        var allSlopes = TensorMemory.Of<T>(slopes, checked((int)slopes.numel()));
         var k = torch.empty([stageCount, batch, n], dtype: h0.dtype, device: h0.device).unbind(0);
         var result = torch.empty_like(h0);
         x[0].copy_(h0);
         for (int slot = 0; slot < s.Length; slot += stageCount)
         {
             var h = TensorMemory.Of<T>(x[slot], size);
+            var zk = drive[slot / perStep];
+            var z = TensorMemory.Of<T>(zk.is_contiguous() ? zk : zk.contiguous(), size);
             for (int i = 0; i < stageCount; i++)
             {
                 var xi = TensorMemory.Of<T>(x[slot + i], size);
@@ -87,9 +89,11 @@ internal sealed class RateRecurrence : autograd.MultiTensorFunction<RateRecurren
                     for (int j = 0; j < i; j++)
                         if (rates.A[i][j] != T.Zero) TensorPrimitives.MultiplyAdd(TensorMemory.Of<T>(k[j], size), rates.A[i][j], xi, xi);
                 }
-                s[slot + i].addmm_(x[slot + i], weightT);
+                // u_i = x_i Wᵀ + z_k: the product overwrites the slot (β = 0), the drive is added on the span
+                s[slot + i].addmm_(x[slot + i], weightT, beta: 0);
                 var si = TensorMemory.Of<T>(s[slot + i], size);
-                settings.Activation.ApplyWithSlope(si, TensorMemory.Of<T>(slope[slot + i], size));
+                TensorPrimitives.Add(si, z, si);
+                settings.Activation.ApplyWithSlope(si, allSlopes.Slice((slot + i) * size, size));
                 var ki = TensorMemory.Of<T>(k[i], size);
                 TensorPrimitives.Subtract(si, xi, ki);
                 rates.ScaleByGamma(ki);
@@ -124,8 +128,8 @@ internal sealed class RateRecurrence : autograd.MultiTensorFunction<RateRecurren
     }
 
     /// <summary>[∂L/∂h0, ∂L/∂z, ∂L/∂W (this block's share)] for one block of the batch.</summary>
-    /// <remarks>δ_i overwrites a copy of the saved slopes, κ_i and then ∂L/∂x_i share one buffer per stage, and ∂L/∂h accumulates
-    /// in a copy of the incoming gradient.</remarks>
+    /// <remarks>δ_i overwrites a copy of the saved slopes, κ_i and then ∂L/∂x_i share one buffer per stage, ∂L/∂h accumulates
+    /// in a copy of the incoming gradient and ∂L/∂z_k in its row of the drive's gradient.</remarks>
     static Tensor[] Backward<T>(Settings settings, Tensor weight, Tensor inputs, Tensor slopes, Tensor gradOutput) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var tableau = settings.Tableau;
@@ -137,12 +141,15 @@ internal sealed class RateRecurrence : autograd.MultiTensorFunction<RateRecurren
         var g = TensorMemory.Of<T>(gradient, size);
         var allDeltas = slopes.clone();
         var deltas = allDeltas.unbind(0);
+        var gradDrive = torch.zeros([deltas.Length / perStep, batch, n], dtype: gradient.dtype, device: gradient.device);
+        var allGradDrive = TensorMemory.Of<T>(gradDrive, checked((int)gradDrive.numel()));
         var gradStages = torch.empty([stageCount, batch, n], dtype: gradient.dtype, device: gradient.device).unbind(0);
         for (int slot = deltas.Length - stageCount; slot >= 0; slot -= stageCount)
         {
+            var gradZ = allGradDrive.Slice(slot / perStep * size, size);
             for (int i = stageCount - 1; i >= 0; i--)
             {
-                // κ_i = Δt γ ⊙ (b_i ḡ + Σ_{m>i} a_mi ∂L/∂x_m); δ_i = κ_i ⊙ φ'(u_i); ∂L/∂x_i = δ_i W − κ_i (in κ_i's buffer)
+                // κ_i = Δt γ ⊙ (b_i ḡ + Σ_{m>i} a_mi ∂L/∂x_m); δ_i = κ_i ⊙ φ'(u_i); ∂L/∂x_i = δ_i W − κ_i (in κ_i's buffer); ∂L/∂z_k += δ_i
                 var gi = TensorMemory.Of<T>(gradStages[i], size);
                 TensorPrimitives.Multiply(g, rates.B[i], gi);
                 for (int m = i + 1; m < stageCount; m++)
@@ -150,6 +157,7 @@ internal sealed class RateRecurrence : autograd.MultiTensorFunction<RateRecurren
                 rates.ScaleByGamma(gi);
                 var delta = TensorMemory.Of<T>(deltas[slot + i], size);
                 TensorPrimitives.Multiply(delta, gi, delta);
+                TensorPrimitives.Add(gradZ, delta, gradZ);
                 TensorPrimitives.Negate(gi, gi);
                 gradStages[i].addmm_(deltas[slot + i], weight);
             }
@@ -157,7 +165,6 @@ internal sealed class RateRecurrence : autograd.MultiTensorFunction<RateRecurren
             for (int i = 0; i < stageCount; i++) TensorPrimitives.Add(g, TensorMemory.Of<T>(gradStages[i], size), g);
         }
         var gradWeight = allDeltas.view(-1, n).t().mm(inputs.view(-1, n));
-        var gradDrive = perStep == 1 ? allDeltas : allDeltas.view(-1, perStep, batch, n).sum(1);
         return [gradient, gradDrive, gradWeight];
     }
 
