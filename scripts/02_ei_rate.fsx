@@ -27,7 +27,7 @@ order, leaving a net input of order one whose fluctuations drive irregular, chao
 that regime: weights $\sim 1/\sqrt{n_E}$, each row's inhibition scaled to match its excitation exactly (Rajan & Abbott 2006),
 the whole matrix scaled to spectral radius 1. Then we train it on the Lorenz data and watch what happens to the balance.
 
-Run it with `dotnet fsi scripts/02_ei_rate.fsx`; `--quick` for a tiny run, `--full` for the long one, `--hidden 128 --epochs 20 --rollout-epochs 20 --rollout-steps 30 --readout state --seed 3` to explore.
+Run it with `dotnet fsi scripts/02_ei_rate.fsx`; `--quick` for a tiny run, `--full` for the long one, `--hidden 128 --epochs 20 --rollout-epochs 20 --rollout-steps 30 --readout state --tau-e 0.5 --tau-i 0.25 --seed 3` to explore.
 *)
 #load "prelude.fsx"
 open System
@@ -52,6 +52,8 @@ let rolloutEpochs = args.Int("rollout-epochs", (if quick then 2 elif full then 1
 let rolloutSteps = args.Int("rollout-steps", (if quick then 5 elif full then 30 else 15))
 let learningRate = args.Float("lr", 5e-3)
 let rolloutLearningRate = args.Float("rollout-lr", 1e-3)
+let tauE = args.Float("tau-e", EiRateNetworkOptions().TauE)
+let tauI = args.Float("tau-i", tauE / 2.0)
 args.Check()
 let incrementReadout =
     match readout with
@@ -75,7 +77,7 @@ let toMatrix (t: torch.Tensor) =
 The recurrent matrix, row $i$ receiving from column $j$: red columns are the excitatory units, blue the inhibitory ones.
 The inhibitory columns are fewer but about four times stronger, so that each row's inhibition matches its excitation.
 *)
-let networkOptions = EiRateNetworkOptions(Hidden = hidden, Readout = (if incrementReadout then ReadoutTarget.Increment else ReadoutTarget.State))
+let networkOptions = EiRateNetworkOptions(Hidden = hidden, TauE = tauE, TauI = tauI, Readout = (if incrementReadout then ReadoutTarget.Increment else ReadoutTarget.State))
 let model = new EiRateNetwork(networkOptions, int64 seed)
 printfn "E/I network: %d excitatory + %d inhibitory units, %d parameters" model.ExcitatoryCount model.InhibitoryCount model.ParameterCount
 let initialWeights = toMatrix model.RecurrentWeight
