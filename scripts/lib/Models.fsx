@@ -72,7 +72,7 @@ type CtRnnBudget =
 
     /// Seconds of CPU, a toy network for tests (`--quick`); on the quick data set it learns an oscillation, not yet chaos.
     static member Quick =
-        { Hidden = 16; Tau = 0.2; Readout = ReadoutTarget.Increment; OneStepEpochs = 8; LearningRate = 3e-3
+        { Hidden = 16; Tau = 0.1; Readout = ReadoutTarget.Increment; OneStepEpochs = 8; LearningRate = 3e-3
           RolloutEpochs = 4; RolloutSteps = 10; RolloutLearningRate = 1e-3; BatchesPerEpoch = Some 30 }
 
     /// About a minute of CPU: a usable but not fully trained network.
@@ -84,7 +84,7 @@ type CtRnnBudget =
 
     /// Chapter 01's full-quality run (`--full`).
     static member Full =
-        { CtRnnBudget.Default with OneStepEpochs = 40; BatchesPerEpoch = None; RolloutEpochs = 12; RolloutSteps = 30; RolloutLearningRate = 3e-4 }
+        { CtRnnBudget.Default with OneStepEpochs = 40; BatchesPerEpoch = None; RolloutEpochs = 30; RolloutSteps = 30; RolloutLearningRate = 3e-4 }
 
     /// The training part of the budget, with the curriculum over half the rollout epochs.
     member b.Recipe: RolloutRecipe =
