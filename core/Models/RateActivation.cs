@@ -64,12 +64,16 @@ public static class RateActivations
         }
     }
 
-    /// <summary>1 − s² elementwise.</summary>
+    /// <summary>1 − s² elementwise, in one pass.</summary>
     static void OneMinusSquare<T>(ReadOnlySpan<T> s, Span<T> result) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        TensorPrimitives.Multiply(s, s, result);
-        TensorPrimitives.Negate(result, result);
-        TensorPrimitives.Add(result, T.One, result);
+        int i = 0;
+        for (; i <= s.Length - Vector<T>.Count; i += Vector<T>.Count)
+        {
+            var v = new Vector<T>(s[i..]);
+            (Vector<T>.One - v * v).CopyTo(result[i..]);
+        }
+        for (; i < s.Length; i++) result[i] = T.One - s[i] * s[i];
     }
 
     /// <summary>φ(u) of one number.</summary>

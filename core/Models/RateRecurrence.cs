@@ -74,12 +74,13 @@ internal sealed class RateRecurrence : autograd.MultiTensorFunction<RateRecurren
         var allSlopes = TensorMemory.Of<T>(slopes, checked((int)slopes.numel()));
         var k = torch.empty([stageCount, batch, n], dtype: h0.dtype, device: h0.device).unbind(0);
         var result = torch.empty_like(h0);
+        var driveBlock = drive.contiguous();
+        var allDrive = TensorMemory.Of<T>(driveBlock, checked((int)driveBlock.numel()));
         x[0].copy_(h0);
         for (int slot = 0; slot < s.Length; slot += stageCount)
         {
             var h = TensorMemory.Of<T>(x[slot], size);
-            var zk = drive[slot / perStep];
-            var z = TensorMemory.Of<T>(zk.is_contiguous() ? zk : zk.contiguous(), size);
+            var z = allDrive.Slice(slot / perStep * size, size);
             for (int i = 0; i < stageCount; i++)
             {
                 var xi = TensorMemory.Of<T>(x[slot + i], size);
@@ -156,9 +157,7 @@ internal sealed class RateRecurrence : autograd.MultiTensorFunction<RateRecurren
                     if (rates.A[m][i] != T.Zero) TensorPrimitives.MultiplyAdd(TensorMemory.Of<T>(gradStages[m], size), rates.A[m][i], gi, gi);
                 rates.ScaleByGamma(gi);
                 var delta = TensorMemory.Of<T>(deltas[slot + i], size);
-                TensorPrimitives.Multiply(delta, gi, delta);
-                TensorPrimitives.Add(gradZ, delta, gradZ);
-                TensorPrimitives.Negate(gi, gi);
+                DeltaAndNegate(delta, gi, gradZ);
                 gradStages[i].addmm_(deltas[slot + i], weight);
             }
             // ∂L/∂h = ḡ + Σ_i ∂L/∂x_i
@@ -166,6 +165,26 @@ internal sealed class RateRecurrence : autograd.MultiTensorFunction<RateRecurren
         }
         var gradWeight = allDeltas.view(-1, n).t().mm(inputs.view(-1, n));
         return [gradient, gradDrive, gradWeight];
+    }
+
+    /// <summary>δ ← φ' ⊙ κ (δ holds φ' on entry), ∂L/∂z += δ, κ ← −κ: one pass instead of three.</summary>
+    static void DeltaAndNegate<T>(Span<T> delta, Span<T> kappa, Span<T> gradDrive) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0;
+        for (; i <= delta.Length - Vector<T>.Count; i += Vector<T>.Count)
+        {
+            var k = new Vector<T>(kappa[i..]);
+            var d = new Vector<T>(delta[i..]) * k;
+            d.CopyTo(delta[i..]);
+            (new Vector<T>(gradDrive[i..]) + d).CopyTo(gradDrive[i..]);
+            (-k).CopyTo(kappa[i..]);
+        }
+        for (; i < delta.Length; i++)
+        {
+            delta[i] *= kappa[i];
+            gradDrive[i] += delta[i];
+            kappa[i] = -kappa[i];
+        }
     }
 
     /// <summary>The tableau's weights times Δt in the element type, and γ: folded into the weights when it is one number, else
