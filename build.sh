@@ -2,7 +2,7 @@
 # NeuroDyn's one entry point. Each command does its own set-up (idempotent, quick when already done).
 #   ./build.sh tutorial [--full]   run every tutorial chapter on its defaults (or full quality), writing out/
 #   ./build.sh test                run all tests (Expecto; exit code is the verdict)
-#   ./build.sh bench [NAME]        run the speed benchmarks (all, or one), writing out/bench/NAME.json (ctrnn also in plain PyTorch)
+#   ./build.sh bench [NAME]        run the speed benchmarks (all, or one), writing out/bench/NAME.json
 #   ./build.sh setup               only the set-up: apt packages, tools, packages, load scripts, build
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -64,13 +64,8 @@ case "$cmd" in
         [ -f out/05_synthesis.md ] && cat out/05_synthesis.md
         log "the book: out/book/index.html (each chapter also as out/NN_name.html; figures in out/figures/)" ;;
     bench)
-        setup "${TEST_APT_PACKAGES[@]}"
-        dotnet bench/bin/Release/net10.0/NeuroDyn.Bench.dll "$@"
-        if [ "${1:-ctrnn}" = ctrnn ]; then
-            log "the same CT-RNN configurations in plain PyTorch, on this machine now (bench/reference/ctrnn_torch.py)"
-            python=python3; [ -x /usr/bin/python3 ] && python=/usr/bin/python3   # Debian's, with python3-torch
-            "$python" bench/reference/ctrnn_torch.py out/bench/ctrnn_torch.json
-        fi ;;
+        setup
+        dotnet bench/bin/Release/net10.0/NeuroDyn.Bench.dll "$@" ;;
     *)
         sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
