@@ -16,7 +16,7 @@ public enum RateActivation
     RectifiedTanh,
 }
 
-/// <summary>Values and slopes of each <see cref="RateActivation"/>, on tensors and on plain doubles (the same formulas).</summary>
+/// <summary>Values and slopes of each <see cref="RateActivation"/>: on tensors (values, for autograd), on spans (values and slopes, for the fused recurrence) and on plain doubles — the same formulas.</summary>
 public static class RateActivations
 {
     /// <summary>True for the rate functions whose values are never negative (firing rates).</summary>
@@ -57,7 +57,7 @@ public static class RateActivations
                 TensorPrimitives.Max(u, T.Zero, u);
                 OneMinusSquare(u, slope);
                 for (int i = 0; i < u.Length; i++)
-                    if (u[i] == T.Zero) slope[i] = T.Zero;
+                    if (u[i] == T.Zero) slope[i] = T.Zero;   // clipped (u ≤ 0): no slope
                 break;
             default:
                 throw Unknown(activation);
