@@ -44,14 +44,18 @@ internal sealed class RateRecurrence : autograd.MultiTensorFunction<RateRecurren
             throw new NotSupportedException($"The fused rate recurrence runs in Float32 or Float64, not {h0.dtype}.");
         var weightT = weight.t().contiguous();
         var chunks = BatchChunks.Split(h0.shape[0]);
+        // the weights in the element type, made once per call for every block and for the backward pass
+        long rows = chunks.Max(c => c.Length), n = h0.shape[1];
+        object rates = h0.dtype == ScalarType.Float32 ? Rates<float>.Of(settings, rows, n) : Rates<double>.Of(settings, rows, n);
         var parts = BatchChunks.Run(chunks, c =>
         {
             var (block, blockDrive) = (h0.narrow(0, c.Start, c.Length).contiguous(), drive.narrow(1, c.Start, c.Length));
-            return h0.dtype == ScalarType.Float32
-                ? Forward<float>(settings, block, blockDrive, weightT)
-                : Forward<double>(settings, block, blockDrive, weightT);
+            return rates is Rates<float> single
+                ? Forward(settings, single, block, blockDrive, weightT)
+                : Forward(settings, (Rates<double>)rates, block, blockDrive, weightT);
         });
         ctx.save_data("settings", settings);
+        ctx.save_data("rates", rates);
         ctx.save_data("chunks", chunks);
         ctx.save_for_backward([weight, .. parts.SelectMany(p => p.Skip(1))]);
         return [chunks.Length == 1 ? parts[0][0] : torch.cat(parts.Select(p => p[0]).ToArray(), 0)];
@@ -60,49 +64,49 @@ internal sealed class RateRecurrence : autograd.MultiTensorFunction<RateRecurren
     /// <summary>[h, stage inputs x_i stacked, φ'(u_i) stacked] for one block of the batch.</summary>
     /// <remarks>u_i is written into its slot of the activations buffer by an in-place addmm (β = 0) plus the drive; φ then overwrites
     /// it, and k_i is kept per stage for the next stage inputs and the solution update.</remarks>
-    static Tensor[] Forward<T>(Settings settings, Tensor h0, Tensor drive, Tensor weightT) where T : unmanaged, IFloatingPointIeee754<T>
+    static Tensor[] Forward<T>(Settings settings, Rates<T> rates, Tensor h0, Tensor drive, Tensor weightT) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var tableau = settings.Tableau;
         int stageCount = tableau.Stages, perStep = stageCount * settings.StepsPerSample;
         long samples = drive.shape[0], batch = h0.shape[0], n = h0.shape[1];
         int size = checked((int)(batch * n));
-        var rates = Rates<T>.Of(settings, batch, n);
         var activations = torch.empty([samples * perStep, batch, n], dtype: h0.dtype, device: h0.device);
         var inputs = torch.empty_like(activations);
         var slopes = torch.empty_like(activations);
-        var (s, x) = (activations.unbind(0), inputs.unbind(0));
-        var allSlopes = TensorMemory.Of<T>(slopes, checked((int)slopes.numel()));
-        var k = torch.empty([stageCount, batch, n], dtype: h0.dtype, device: h0.device).unbind(0);
+        var stages = torch.empty([stageCount, batch, n], dtype: h0.dtype, device: h0.device);
         var result = torch.empty_like(h0);
         var driveBlock = drive.contiguous();
-        var allDrive = TensorMemory.Of<T>(driveBlock, checked((int)driveBlock.numel()));
+        var (s, x) = (activations.unbind(0), inputs.unbind(0));   // tensors of the slots, for addmm
+        // the same memory as spans, one per buffer; slot j of a buffer is Slot(buffer, j)
+        Span<T> allS = Whole<T>(activations), allX = Whole<T>(inputs), allSlopes = Whole<T>(slopes), allK = Whole<T>(stages), allDrive = Whole<T>(driveBlock);
+        Span<T> Slot(Span<T> buffer, int j) => buffer.Slice(j * size, size);
         x[0].copy_(h0);
         for (int slot = 0; slot < s.Length; slot += stageCount)
         {
-            var h = TensorMemory.Of<T>(x[slot], size);
-            var z = allDrive.Slice(slot / perStep * size, size);
+            var h = Slot(allX, slot);
+            var z = Slot(allDrive, slot / perStep);
             for (int i = 0; i < stageCount; i++)
             {
-                var xi = TensorMemory.Of<T>(x[slot + i], size);
+                var xi = Slot(allX, slot + i);
                 if (i > 0)
                 {
                     h.CopyTo(xi);
                     for (int j = 0; j < i; j++)
-                        if (rates.A[i][j] != T.Zero) TensorPrimitives.MultiplyAdd(TensorMemory.Of<T>(k[j], size), rates.A[i][j], xi, xi);
+                        if (rates.A[i][j] != T.Zero) TensorPrimitives.MultiplyAdd(Slot(allK, j), rates.A[i][j], xi, xi);
                 }
                 // u_i = x_i Wᵀ + z_k: the product overwrites the slot (β = 0), the drive is added on the span
                 s[slot + i].addmm_(x[slot + i], weightT, beta: 0);
-                var si = TensorMemory.Of<T>(s[slot + i], size);
+                var si = Slot(allS, slot + i);
                 TensorPrimitives.Add(si, z, si);
-                settings.Activation.ApplyWithSlope(si, allSlopes.Slice((slot + i) * size, size));
-                var ki = TensorMemory.Of<T>(k[i], size);
+                settings.Activation.ApplyWithSlope(si, Slot(allSlopes, slot + i));
+                var ki = Slot(allK, i);
                 TensorPrimitives.Subtract(si, xi, ki);
                 rates.ScaleByGamma(ki);
             }
-            var next = TensorMemory.Of<T>(slot + stageCount < s.Length ? x[slot + stageCount] : result, size);
+            var next = slot + stageCount < s.Length ? Slot(allX, slot + stageCount) : Whole<T>(result);
             h.CopyTo(next);
             for (int i = 0; i < stageCount; i++)
-                if (rates.B[i] != T.Zero) TensorPrimitives.MultiplyAdd(TensorMemory.Of<T>(k[i], size), rates.B[i], next, next);
+                if (rates.B[i] != T.Zero) TensorPrimitives.MultiplyAdd(Slot(allK, i), rates.B[i], next, next);
         }
         return [result, inputs, slopes];
     }
@@ -115,13 +119,16 @@ internal sealed class RateRecurrence : autograd.MultiTensorFunction<RateRecurren
     static List<Tensor> Gradients(autograd.AutogradContext ctx, Tensor gradOutput)
     {
         var settings = (Settings)ctx.get_data("settings");
+        var rates = ctx.get_data("rates");
         var chunks = (BatchChunks.Chunk[])ctx.get_data("chunks");
         var saved = ctx.get_saved_variables();
         var weight = saved[0].contiguous();
         var parts = BatchChunks.Run(chunks, c =>
         {
             var (inputs, slopes, g) = (saved[1 + 2 * c.Index], saved[2 + 2 * c.Index], gradOutput.narrow(0, c.Start, c.Length));
-            return weight.dtype == ScalarType.Float32 ? Backward<float>(settings, weight, inputs, slopes, g) : Backward<double>(settings, weight, inputs, slopes, g);
+            return rates is Rates<float> single
+                ? Backward(settings, single, weight, inputs, slopes, g)
+                : Backward(settings, (Rates<double>)rates, weight, inputs, slopes, g);
         });
         if (chunks.Length == 1) return [null!, .. parts[0]];
         return [null!, torch.cat(parts.Select(p => p[0]).ToArray(), 0), torch.cat(parts.Select(p => p[1]).ToArray(), 1),
@@ -131,41 +138,43 @@ internal sealed class RateRecurrence : autograd.MultiTensorFunction<RateRecurren
     /// <summary>[∂L/∂h0, ∂L/∂z, ∂L/∂W (this block's share)] for one block of the batch.</summary>
     /// <remarks>δ_i overwrites a copy of the saved slopes, κ_i and then ∂L/∂x_i share one buffer per stage, ∂L/∂h accumulates
     /// in a copy of the incoming gradient and ∂L/∂z_k in its row of the drive's gradient.</remarks>
-    static Tensor[] Backward<T>(Settings settings, Tensor weight, Tensor inputs, Tensor slopes, Tensor gradOutput) where T : unmanaged, IFloatingPointIeee754<T>
+    static Tensor[] Backward<T>(Settings settings, Rates<T> rates, Tensor weight, Tensor inputs, Tensor slopes, Tensor gradOutput) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var tableau = settings.Tableau;
         int stageCount = tableau.Stages, perStep = stageCount * settings.StepsPerSample;
         long batch = gradOutput.shape[0], n = weight.shape[0];
         int size = checked((int)(batch * n));
-        var rates = Rates<T>.Of(settings, batch, n);
         var gradient = gradOutput.contiguous().clone();
-        var g = TensorMemory.Of<T>(gradient, size);
         var allDeltas = slopes.clone();
-        var deltas = allDeltas.unbind(0);
+        var deltas = allDeltas.unbind(0);   // tensors of the slots, for addmm
         var gradDrive = torch.zeros([deltas.Length / perStep, batch, n], dtype: gradient.dtype, device: gradient.device);
-        var allGradDrive = TensorMemory.Of<T>(gradDrive, checked((int)gradDrive.numel()));
-        var gradStages = torch.empty([stageCount, batch, n], dtype: gradient.dtype, device: gradient.device).unbind(0);
+        var gradStageBuffer = torch.empty([stageCount, batch, n], dtype: gradient.dtype, device: gradient.device);
+        var gradStages = gradStageBuffer.unbind(0);
+        Span<T> g = Whole<T>(gradient), allDeltaSpan = Whole<T>(allDeltas), allGradDrive = Whole<T>(gradDrive), allGradStages = Whole<T>(gradStageBuffer);
+        Span<T> Slot(Span<T> buffer, int j) => buffer.Slice(j * size, size);
         for (int slot = deltas.Length - stageCount; slot >= 0; slot -= stageCount)
         {
-            var gradZ = allGradDrive.Slice(slot / perStep * size, size);
+            var gradZ = Slot(allGradDrive, slot / perStep);
             for (int i = stageCount - 1; i >= 0; i--)
             {
                 // κ_i = Δt γ ⊙ (b_i ḡ + Σ_{m>i} a_mi ∂L/∂x_m); δ_i = κ_i ⊙ φ'(u_i); ∂L/∂x_i = δ_i W − κ_i (in κ_i's buffer); ∂L/∂z_k += δ_i
-                var gi = TensorMemory.Of<T>(gradStages[i], size);
+                var gi = Slot(allGradStages, i);
                 TensorPrimitives.Multiply(g, rates.B[i], gi);
                 for (int m = i + 1; m < stageCount; m++)
-                    if (rates.A[m][i] != T.Zero) TensorPrimitives.MultiplyAdd(TensorMemory.Of<T>(gradStages[m], size), rates.A[m][i], gi, gi);
+                    if (rates.A[m][i] != T.Zero) TensorPrimitives.MultiplyAdd(Slot(allGradStages, m), rates.A[m][i], gi, gi);
                 rates.ScaleByGamma(gi);
-                var delta = TensorMemory.Of<T>(deltas[slot + i], size);
-                DeltaAndNegate(delta, gi, gradZ);
+                DeltaAndNegate(Slot(allDeltaSpan, slot + i), gi, gradZ);
                 gradStages[i].addmm_(deltas[slot + i], weight);
             }
             // ∂L/∂h = ḡ + Σ_i ∂L/∂x_i
-            for (int i = 0; i < stageCount; i++) TensorPrimitives.Add(g, TensorMemory.Of<T>(gradStages[i], size), g);
+            for (int i = 0; i < stageCount; i++) TensorPrimitives.Add(g, Slot(allGradStages, i), g);
         }
         var gradWeight = allDeltas.view(-1, n).t().mm(inputs.view(-1, n));
         return [gradient, gradDrive, gradWeight];
     }
+
+    /// <summary>All of a contiguous tensor's elements as a span.</summary>
+    static Span<T> Whole<T>(Tensor tensor) where T : unmanaged => TensorMemory.Of<T>(tensor, checked((int)tensor.numel()));
 
     /// <summary>δ ← φ' ⊙ κ (δ holds φ' on entry), ∂L/∂z += δ, κ ← −κ: one pass instead of three.</summary>
     static void DeltaAndNegate<T>(Span<T> delta, Span<T> kappa, Span<T> gradDrive) where T : unmanaged, IFloatingPointIeee754<T>
@@ -195,11 +204,11 @@ internal sealed class RateRecurrence : autograd.MultiTensorFunction<RateRecurren
         internal required T[][] A { get; init; }
         /// <summary>Δt b_i (times γ when γ is one number).</summary>
         internal required T[] B { get; init; }
-        /// <summary>γ for every element of a [B, n] block, or null when it is folded into the weights.</summary>
+        /// <summary>γ for every element of the largest [B, n] block (a smaller block uses its prefix), or null when it is folded into the weights.</summary>
         internal required T[]? Gamma { get; init; }
 
-        /// <summary>The weights for <paramref name="settings"/> and a block of <paramref name="batch"/> rows of <paramref name="n"/> units.</summary>
-        internal static Rates<T> Of(Settings settings, long batch, long n)
+        /// <summary>The weights for <paramref name="settings"/> and blocks of at most <paramref name="rows"/> rows of <paramref name="n"/> units.</summary>
+        internal static Rates<T> Of(Settings settings, long rows, long n)
         {
             var gamma = settings.InverseTau.to_type(ScalarType.Float64).data<double>().ToArray();
             double factor = settings.Step * (gamma.Length == 1 ? gamma[0] : 1.0);
@@ -208,14 +217,14 @@ internal sealed class RateRecurrence : autograd.MultiTensorFunction<RateRecurren
             {
                 A = settings.Tableau.A.Select(Row).ToArray(),
                 B = Row(settings.Tableau.B),
-                Gamma = gamma.Length == 1 ? null : Enumerable.Range(0, checked((int)(batch * n))).Select(e => T.CreateChecked(gamma[e % n])).ToArray(),
+                Gamma = gamma.Length == 1 ? null : Enumerable.Range(0, checked((int)(rows * n))).Select(e => T.CreateChecked(gamma[e % n])).ToArray(),
             };
         }
 
         /// <summary>values ⊙ γ in place (nothing when γ is folded into the weights).</summary>
         internal void ScaleByGamma(Span<T> values)
         {
-            if (Gamma is not null) TensorPrimitives.Multiply(values, Gamma, values);
+            if (Gamma is not null) TensorPrimitives.Multiply(values, Gamma.AsSpan(0, values.Length), values);
         }
     }
 }
