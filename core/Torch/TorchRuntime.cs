@@ -4,7 +4,8 @@ using System.Text;
 
 namespace NeuroDyn.Torch;
 
-/// <summary>Loads TorchSharp's native libraries from the packaged libtorch, by absolute path, before first use.</summary>
+/// <summary>Loads TorchSharp's native libraries from the packaged libtorch, by absolute path, before first use, and has freed tensor
+/// memory kept in the process (<see cref="FreedMemoryRetention"/>).</summary>
 /// <remarks>
 /// Two things go wrong on a plain Debian 12 machine and are handled here, idempotently:
 /// (1) TorchSharp's loader first tries the bare name "torch_cpu", which may find an unrelated system libtorch;
@@ -35,6 +36,7 @@ public static class TorchRuntime
                 loadedFrom = "(platform default)";
                 return loadedFrom;
             }
+            FreedMemoryRetention.Apply();
             var torchSharpAssembly = typeof(TorchSharp.torch).Assembly;
             var libtorchFolder = FindFolder("libtorch_cpu.so", LibTorchFolders())
                 ?? throw new DllNotFoundException(
