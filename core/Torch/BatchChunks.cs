@@ -6,7 +6,7 @@ namespace NeuroDyn.Torch;
 /// <summary>Splits a batch into contiguous blocks and runs one block per torch thread concurrently.</summary>
 /// <remarks>Small recurrent kernels are dominated by per-operation overhead, which libtorch's intra-op threads cannot share out
 /// (each operation is too small to split), but independent blocks of the batch can run on separate cores. Each block runs in its
-/// own dispose scope with the caller's grad mode; its results join the caller's dispose scope once all blocks are done.</remarks>
+/// own dispose scope with the caller's grad mode and its libtorch calls serial (<see cref="SerialTorchScope"/>); its results join the caller's dispose scope once all blocks are done.</remarks>
 internal static class BatchChunks
 {
     /// <summary>Smallest block worth a thread of its own.</summary>
@@ -32,6 +32,7 @@ internal static class BatchChunks
         bool grad = torch.is_grad_enabled();
         Tensor[] Block(Chunk chunk)
         {
+            using var serial = SerialTorchScope.Enter();
             using var mode = torch.enable_grad(grad);
             using var scope = torch.NewDisposeScope();
             var result = work(chunk);
