@@ -62,26 +62,26 @@ internal sealed class RateRecurrence : autograd.MultiTensorFunction<RateRecurren
     }
 
     /// <summary>[h, stage inputs x_i stacked, φ'(u_i) stacked] for one block of the batch.</summary>
-    /// <remarks>u_i is written into its slot of the activations buffer by an in-place addmm (β = 0) plus the drive; φ then overwrites
-    /// it, and k_i is kept per stage for the next stage inputs and the solution update.</remarks>
+    /// <remarks>u_i is written into one activation buffer by an in-place addmm (β = 0) plus the drive; φ then overwrites it, and k_i
+    /// is kept per stage for the next stage inputs and the solution update.</remarks>
     static Tensor[] Forward<T>(Settings settings, Rates<T> rates, Tensor h0, Tensor drive, Tensor weightT) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var tableau = settings.Tableau;
         int stageCount = tableau.Stages, perStep = stageCount * settings.StepsPerSample;
         long samples = drive.shape[0], batch = h0.shape[0], n = h0.shape[1];
         int size = checked((int)(batch * n));
-        var activations = torch.empty([samples * perStep, batch, n], dtype: h0.dtype, device: h0.device);
-        var inputs = torch.empty_like(activations);
-        var slopes = torch.empty_like(activations);
+        var inputs = torch.empty([samples * perStep, batch, n], dtype: h0.dtype, device: h0.device);
+        var slopes = torch.empty_like(inputs);
+        var activation = torch.empty_like(h0);
         var stages = torch.empty([stageCount, batch, n], dtype: h0.dtype, device: h0.device);
         var result = torch.empty_like(h0);
         var driveBlock = drive.contiguous();
-        var (s, x) = (activations.unbind(0), inputs.unbind(0));   // tensors of the slots, for addmm
+        var x = inputs.unbind(0);   // tensors of the slots, for addmm
         // the same memory as spans, one per buffer; slot j of a buffer is Slot(buffer, j)
-        Span<T> allS = Whole<T>(activations), allX = Whole<T>(inputs), allSlopes = Whole<T>(slopes), allK = Whole<T>(stages), allDrive = Whole<T>(driveBlock);
+        Span<T> si = Whole<T>(activation), allX = Whole<T>(inputs), allSlopes = Whole<T>(slopes), allK = Whole<T>(stages), allDrive = Whole<T>(driveBlock);
         Span<T> Slot(Span<T> buffer, int j) => buffer.Slice(j * size, size);
         x[0].copy_(h0);
-        for (int slot = 0; slot < s.Length; slot += stageCount)
+        for (int slot = 0; slot < x.Length; slot += stageCount)
         {
             var h = Slot(allX, slot);
             var z = Slot(allDrive, slot / perStep);
@@ -95,15 +95,14 @@ internal sealed class RateRecurrence : autograd.MultiTensorFunction<RateRecurren
                         if (rates.A[i][j] != T.Zero) TensorPrimitives.MultiplyAdd(Slot(allK, j), rates.A[i][j], xi, xi);
                 }
                 // u_i = x_i Wᵀ + z_k: the product overwrites the slot (β = 0), the drive is added on the span
-                s[slot + i].addmm_(x[slot + i], weightT, beta: 0);
-                var si = Slot(allS, slot + i);
+                activation.addmm_(x[slot + i], weightT, beta: 0);
                 TensorPrimitives.Add(si, z, si);
                 settings.Activation.ApplyWithSlope(si, Slot(allSlopes, slot + i));
                 var ki = Slot(allK, i);
                 TensorPrimitives.Subtract(si, xi, ki);
                 rates.ScaleByGamma(ki);
             }
-            var next = slot + stageCount < s.Length ? Slot(allX, slot + stageCount) : Whole<T>(result);
+            var next = slot + stageCount < x.Length ? Slot(allX, slot + stageCount) : Whole<T>(result);
             h.CopyTo(next);
             for (int i = 0; i < stageCount; i++)
                 if (rates.B[i] != T.Zero) TensorPrimitives.MultiplyAdd(Slot(allK, i), rates.B[i], next, next);
