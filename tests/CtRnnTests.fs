@@ -12,15 +12,25 @@ type private Tensor = torch.Tensor
 
 let private f64 = torch.ScalarType.Float64
 
+/// The CT-RNN field with recurrent weight W and a held drive z: dh/dt = (−h + tanh(h Wᵀ + z)) / τ.
+let private fieldOf (model: CtRnn) (weight: Tensor) (drive: Tensor) =
+    Func<Tensor, Tensor, Tensor>(fun _ h -> (torch.tanh(torch.nn.functional.linear(h, weight) + drive) - h) / model.Options.Tau)
+
+/// The drive z = x W_inᵀ + b of inputs x.
+let private driveOf (model: CtRnn) (x: Tensor) = torch.nn.functional.linear(x, model.InputWeight, model.Bias)
+
 /// The CT-RNN field for one held input: dh/dt = (−h + tanh(h W_recᵀ + x W_inᵀ + b)) / τ.
-let private heldField (model: CtRnn) (x: Tensor) =
-    let drive = torch.nn.functional.linear(x, model.InputWeight, model.Bias)
-    Func<Tensor, Tensor, Tensor>(fun _ h -> (torch.tanh(torch.nn.functional.linear(h, model.RecurrentWeight) + drive) - h) / model.Options.Tau)
+let private heldField (model: CtRnn) (x: Tensor) = fieldOf model model.RecurrentWeight (driveOf model x)
 
 /// Prediction by TorchOde.Odeint over each sample interval in turn, independent of the fused recurrence.
 let private predictWithOdeint (model: CtRnn) =
     let o = model.Options
     predictWithOdeint (heldField model) o.Solver o.SampleInterval o.StepsPerSample o.Hidden model.Readout
+
+/// Prediction by TorchOde.OdeintAdjoint over each sample interval in turn, independent of the fused adjoint.
+let private predictWithOdeintAdjoint (model: CtRnn) (w: Tensor) =
+    let o = model.Options
+    predictWithOdeintAdjoint (fieldOf model) model.RecurrentWeight (driveOf model w) o.Solver o.SampleInterval o.StepsPerSample model.Readout
 
 [<Tests>]
 let tests =
@@ -100,6 +110,18 @@ let tests =
                     // float32 weights (rounded by 6e-8 relative) and ~30 float32 operations per gradient entry: ~1e-6 relative; 1e-5 leaves room
                     let scale = 1.0 + r.abs().max().item<double>()
                     Expect.isLessThan (maxDiff (g.to_type(f64)) r) (1e-5 * scale) $"{solver} float32 gradient"
+        }
+
+        test "the fused adjoint's gradients equal TorchOde.OdeintAdjoint's" {
+            TorchRuntime.Initialize() |> ignore
+            // a batch of 40 is split into blocks run on separate threads when torch has 2 or more threads
+            let w = windows 40 5
+            for solver in [ OdeMethod.Euler; OdeMethod.Midpoint; OdeMethod.Rk4 ] do
+                let model = new CtRnn(CtRnnOptions(Hidden = 9, StepsPerSample = 3, Solver = solver, Tau = 0.7, Adjoint = true), 11L)
+                let fast = gradientsOf model ((model.PredictNext(w) - target w).square().mean())
+                let reference = gradientsOf model ((predictWithOdeintAdjoint model w - target w).square().mean())
+                // the same reversed-time solve of the same augmented system in float64, its sums in another order: rounding only
+                for g, r in List.zip fast reference do Expect.isLessThan (maxDiff g r) 1e-12 $"{solver} adjoint gradient"
         }
 
         test "adjoint and dopri5 training paths agree with the fused rk4 path" {

@@ -34,6 +34,17 @@ let predictWithOdeint (heldField: Tensor -> Func<Tensor, Tensor, Tensor>) (solve
         h <- TorchOde.Odeint(heldField (w.select(1, k)), h, [| 0.0; sampleInterval |], options).[1]
     readout h
 
+/// Prediction by TorchOde.OdeintAdjoint over each sample interval in turn, the independent counterpart of the fused adjoint: starting
+/// from zero, sample k drives `field weight z_k` (z = `drive` [B, L, n]), with the weight and z_k as the adjoint's parameters.
+let predictWithOdeintAdjoint (field: Tensor -> Tensor -> Func<Tensor, Tensor, Tensor>) (weight: Tensor) (drive: Tensor) (solver: OdeMethod)
+                             (sampleInterval: float) (stepsPerSample: int) (readout: Tensor -> Tensor) =
+    let options = TorchOdeOptions(Method = solver, Step = Nullable(sampleInterval / float stepsPerSample))
+    let mutable h = torch.zeros([| drive.shape[0]; drive.shape[2] |], dtype = torch.ScalarType.Float64)
+    for k in 0L .. drive.shape[1] - 1L do
+        let z = drive.select(1, k)
+        h <- TorchOde.OdeintAdjoint(field weight z, h, [| 0.0; sampleInterval |], [| weight; z |], options).[1]
+    readout h
+
 /// Expects a model's closed-loop rollout of `steps` from windows `w` to equal its one-step predictions on ever longer windows that
 /// end with the earlier predictions — which holds because each prediction restarts from a zero hidden state (to 1e-13, rounding only).
 let expectRolloutMatchesOneStep (model: NeuroDyn.Models.ISequenceModel) (w: Tensor) (steps: int) =

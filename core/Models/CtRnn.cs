@@ -11,9 +11,9 @@ namespace NeuroDyn.Models;
 /// x̂ = r (state readout) or x̂ = x_{L−1} + s r (increment readout, <see cref="RateNetworkOptions.Readout"/>).</summary>
 /// <remarks>
 /// Zero-order hold: the window's samples x_0 … x_{L−1} drive the network in turn, x(t) = x_k for t in [kΔ, (k+1)Δ), starting
-/// from h(0) = 0; the prediction of x_L is made from the readout of h(LΔ). Fixed-step solvers without the adjoint run a fused recurrence
-/// with a hand-written backward pass (<see cref="RateRecurrence"/>, batch-parallel, shared with the E/I network); Dopri5, or <see cref="RateNetworkOptions.Adjoint"/>, integrate each
-/// sample interval with <see cref="TorchOde"/>, restarting at the input's jumps.
+/// from h(0) = 0; the prediction of x_L is made from the readout of h(LΔ). Fixed-step solvers run a fused recurrence with a
+/// hand-written backward pass, backpropagation or the adjoint method (<see cref="RateRecurrence"/>, batch-parallel, shared with the
+/// E/I network); Dopri5 integrates each sample interval with <see cref="TorchOde"/>, restarting at the input's jumps.
 /// </remarks>
 public sealed class CtRnn : nn.Module<Tensor, Tensor>, ISequenceModel
 {

@@ -8,8 +8,9 @@ namespace NeuroDyn.Models;
 
 /// <summary>How a rate network's hidden dynamics dh/dt = γ ⊙ (−h + φ(h Wᵀ + z_k)) are integrated over sample intervals of
 /// length Δ with the drive z_k held constant over each (zero-order hold). Shared by <see cref="CtRnn"/> and <see cref="EiRateNetwork"/>.</summary>
-/// <remarks>Fixed-step solvers without the adjoint run the fused recurrence with its hand-written backward pass (<see cref="RateRecurrence"/>);
-/// Dopri5, or the adjoint, integrate each sample interval with <see cref="TorchOde"/>, restarting at the drive's jumps.</remarks>
+/// <remarks>Fixed-step solvers run the fused recurrence with its hand-written backward pass, by backpropagation or by the adjoint
+/// method (<see cref="RateRecurrence"/>); Dopri5 integrates each sample interval with <see cref="TorchOde"/> (with or without the
+/// adjoint), restarting at the drive's jumps.</remarks>
 internal sealed record RateIntegrator(OdeMethod Solver, double SampleInterval, int StepsPerSample, bool Adjoint, double Rtol, double Atol, RateActivation Activation)
 {
     /// <summary>Hidden state after driving <paramref name="h0"/> [B, n] with drive [L, B, n], one sample interval per row; γ = <paramref name="inverseTau"/> (scalar or [n], not trained).</summary>
@@ -23,8 +24,8 @@ internal sealed record RateIntegrator(OdeMethod Solver, double SampleInterval, i
             OdeMethod.Rk4 => ButcherTableau.Rk4,
             _ => null,
         };
-        if (fixedTableau is not null && !Adjoint)
-            return RateRecurrence.Integrate(new RateRecurrence.Settings(fixedTableau, step, StepsPerSample, Activation, inverseTau), h0, drive, weight);
+        if (fixedTableau is not null)
+            return RateRecurrence.Integrate(new RateRecurrence.Settings(fixedTableau, step, StepsPerSample, Activation, inverseTau, Adjoint), h0, drive, weight);
 
         var solver = new TorchOdeOptions { Method = Solver, Step = step, Rtol = Rtol, Atol = Atol };
         double[] interval = [0.0, SampleInterval];
