@@ -1,5 +1,4 @@
 using System.Numerics;
-using NeuroDyn.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
@@ -21,7 +20,7 @@ internal sealed partial class RateRecurrence
         int stageCount = tableau.Stages, perStep = stageCount * settings.StepsPerSample;
         long batch = gradOutput.shape[0], n = weight.shape[0];
         int size = checked((int)(batch * n));
-        var gradient = gradOutput.contiguous().clone();
+        var gradient = gradOutput.clone();
         var allDeltas = slopes.clone();
         var deltas = allDeltas.unbind(0);   // tensors of the slots, for addmm
         var gradDrive = torch.zeros([deltas.Length / perStep, batch, n], dtype: gradient.dtype, device: gradient.device);
