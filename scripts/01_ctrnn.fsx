@@ -201,8 +201,7 @@ distance $D_H$ (Hellinger distance of smoothed power spectra), both from Hess et
 *)
 let freeSteps = if quick then 1000 else 5000
 let freeRun = Evaluate.FreeRun(model, Series.Rows(data.Test, 0, data.SeqLength), freeSteps)
-let dStsp = AttractorAgreement.StateSpaceDivergence(data.Test, freeRun)
-let dH = AttractorAgreement.PowerSpectrumDistance(data.Test, Series.Rows(freeRun, 0, min freeSteps (Array2D.length1 data.Test)))
+let dStsp, dH = Models.freeRunAgreement data.Test freeRun
 printfn "free run: D_stsp %.3f, D_H %.3f" dStsp dH
 page.Chart(Plots.attractor3d "Free-running CT-RNN over the true attractor (z-scored)" [ ("truth (test)", data.Test); ("CT-RNN free run", freeRun) ])
 page.Text($"Free run of {freeSteps} steps: **D_stsp = {dStsp:F3}**, **D_H = {dH:F3}**.")

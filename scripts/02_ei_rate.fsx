@@ -277,8 +277,7 @@ let freeSteps = Array2D.length1 data.Test - seqLength
 let freeRun = Evaluate.FreeRun(model, Series.Rows(data.Test, 0, seqLength), freeSteps)
 let trueRun = Series.Rows(data.Test, seqLength, freeSteps)
 page.Chart(Plots.attractor3d "Free-running E/I network against the true attractor (z-scored)" [ "Lorenz-63 (test)", trueRun; "E/I network", freeRun ])
-let dStsp = AttractorAgreement.StateSpaceDivergence(trueRun, freeRun)
-let dH = AttractorAgreement.PowerSpectrumDistance(trueRun, freeRun)
+let dStsp, dH = Models.freeRunAgreement trueRun freeRun
 page.Text($"D_stsp = **{dStsp:F3}**, D_H = **{dH:F3}**.")
 
 (**

@@ -254,9 +254,7 @@ let ctRnnCorrelation, ctRnnCorrelationProblem =
     try Some(Dimensions.Correlation(freeRun, correlationOptions)), None
     with :? ArgumentException as e -> None, Some e.Message
 let ctRnnDimension = ctRnnCorrelation |> Option.map (fun c -> c.Dimension) |> Option.defaultValue nan
-let testLength = Array2D.length1 data.Test
-let dStsp = AttractorAgreement.StateSpaceDivergence(data.Test, freeRun)
-let dH = AttractorAgreement.PowerSpectrumDistance(data.Test, Series.Rows(freeRun, 0, testLength))
+let dStsp, dH = Models.freeRunAgreement data.Test freeRun
 let freeRunSeconds = lap ()
 printfn "CT-RNN free run: Rosenstein λ_max %.3f (Lorenz orbit %.3f), D_2 %.3f, D_stsp %.3f, D_H %.3f" ctRnnRosenstein.Exponent lorenzRosenstein.Exponent ctRnnDimension dStsp dH
 

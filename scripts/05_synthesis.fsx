@@ -175,8 +175,7 @@ let remeasure (saved: ModelSummary) (model: ISequenceModel) (field: NeuroDyn.Sys
     let vpt = Evaluate.ValidPredictionTime(model, data.Test, data.SeqLength, starts, horizon, data.Dt, lorenzLambda, seed = seed)
     let mse = Evaluate.OneStepMse(model, data.Test, data.SeqLength)
     let freeRun = Evaluate.FreeRun(model, Series.Rows(data.Test, 0, data.SeqLength), freeSteps)
-    let dStsp = AttractorAgreement.StateSpaceDivergence(data.Test, freeRun)
-    let dH = AttractorAgreement.PowerSpectrumDistance(data.Test, Series.Rows(freeRun, 0, min freeSteps (Array2D.length1 data.Test)))
+    let dStsp, dH = Models.freeRunAgreement data.Test freeRun
     let lambda, lambdaSource =
         match savedLambda with
         | Some(l, source) -> Some l, source

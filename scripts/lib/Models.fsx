@@ -97,6 +97,13 @@ let rmsIncrement (series: float[,]) =
     if steps < 1 then invalidArg (nameof series) "the series needs at least two samples to have an increment"
     sqrt (Seq.average (seq { for i in 1 .. steps do for j in 0 .. dim - 1 -> (series.[i, j] - series.[i - 1, j]) ** 2.0 }))
 
+/// A free run's agreement with the true series (Hess et al. 2023): D_stsp over both whole series, and D_H, which compares spectra
+/// bin by bin, over the leading rows both have.
+let freeRunAgreement (truth: float[,]) (freeRun: float[,]) =
+    let common = min (Array2D.length1 truth) (Array2D.length1 freeRun)
+    NeuroDyn.Analysis.AttractorAgreement.StateSpaceDivergence(truth, freeRun),
+    NeuroDyn.Analysis.AttractorAgreement.PowerSpectrumDistance(Series.Rows(truth, 0, common), Series.Rows(freeRun, 0, common))
+
 /// The network of a budget for the data, with a solver: its size, τ and readout, the increment readout scaled by the training data's RMS increment.
 let ctRnnOptions (data: LorenzData) (budget: CtRnnBudget) (solver: NeuroDyn.Solvers.OdeMethod) (adjoint: bool) =
     CtRnnOptions(Hidden = budget.Hidden, Tau = budget.Tau, Readout = budget.Readout, IncrementScale = rmsIncrement data.Train, Solver = solver, Adjoint = adjoint)
