@@ -95,6 +95,21 @@ let tests =
                     Expect.isLessThan (maxDiff g r) 1e-12 $"{solver} gradient"
         }
 
+        testSequenced <| test "blocks of the batch on two threads leave the caller's torch thread count as it was" {
+            TorchRuntime.Initialize() |> ignore
+            let previous = torch.get_num_threads()
+            try
+                torch.set_num_threads 2
+                let model = new CtRnn(CtRnnOptions(Hidden = 9), 11L)
+                let w = windows 40 4
+                gradientsOf model ((model.PredictNext(w) - target w).square().mean()) |> ignore
+                // each block makes its libtorch calls serially (per-thread OpenMP and MKL settings, restored when the block ends);
+                // the calling thread runs block 0 and must find its own count again
+                Expect.equal (torch.get_num_threads()) 2 "torch threads after a forward and backward pass in two blocks"
+            finally
+                torch.set_num_threads previous
+        }
+
         test "float32 gradients of the fused recurrence equal the float64 ones to float32 rounding" {
             TorchRuntime.Initialize() |> ignore
             // the float32 backward folds the scaling of ∂L/∂h into addmm's β; a wrong β would be an O(c) = O(0.1) relative error
