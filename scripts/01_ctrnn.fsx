@@ -248,7 +248,8 @@ ModelFiles.SaveSafeTensors(model, Path.Combine(modelDir, "ctrnn.safetensors"), o
 
 page.Save(Path.Combine(outDir, "01_ctrnn.html"))
 Output.writeJson (Path.Combine(outDir, "01_ctrnn.json"))
-    {| hidden = hidden
+    {| mode = common.Mode
+       hidden = hidden
        parameters = model.ParameterCount
        epochs = oneStep.History.Count + rollout.History.Count
        train_seconds = trainSeconds

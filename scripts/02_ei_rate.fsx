@@ -302,7 +302,8 @@ page.Text($"Largest Lyapunov exponent of the trained network: **{lambdaMax:F3}**
 
 page.Save(Path.Combine(outDir, "02_ei_rate.html"))
 Output.writeJson (Path.Combine(outDir, "02_ei_rate.json"))
-    {| n_e = model.ExcitatoryCount
+    {| mode = common.Mode
+       n_e = model.ExcitatoryCount
        n_i = model.InhibitoryCount
        parameters = model.ParameterCount
        dale_violations = daleViolations
@@ -334,5 +335,5 @@ Output.writeJson (Path.Combine(outDir, "02_ei_rate.json"))
         {| hidden = hidden; seed = seed; one_step_epochs = recipe.OneStepEpochs; rollout_epochs = recipe.RolloutEpochs
            rollout_steps = recipe.RolloutSteps; learning_rate = recipe.LearningRate; rollout_learning_rate = recipe.RolloutLearningRate
            batches_per_epoch = Option.toNullable recipe.BatchesPerEpoch; readout = readout; tau_e = networkOptions.TauE; tau_i = networkOptions.TauI
-           activation = string networkOptions.Activation; mode = (if quick then "quick" elif full then "full" else "default") |}
+           activation = string networkOptions.Activation; mode = common.Mode |}
        model_files = [ modelBase + ".pt"; modelBase + ".safetensors" ] |}

@@ -49,12 +49,9 @@ open NeuroDyn.Training
 open Plotly.NET
 
 let args = Cli.Args.FromFsi()
-let quick = args.Flag "quick"
-let full = args.Flag "full"
-let outDir = Output.fromRoot (args.Text("out", "out"))
-let dataPath = Output.fromRoot (args.Text("data", "data/processed/lorenz_data.npz"))
+let common = Output.chapterOptions args
+let quick, full, outDir, dataPath, seed = common.Quick, common.Full, common.OutDir, common.DataPath, common.Seed
 let neurons = args.Int("neurons", (if quick then 250 else 1000))
-let seed = args.Int("seed", 0)
 let sampleMs = args.Float("sample-ms", (if full then 20.0 else 5.0))
 let traceMs = args.Float("trace-ms", (if full then 40.0 else 20.0))
 let linearReadout = args.Flag "linear-readout"
@@ -395,7 +392,8 @@ printfn "saved %s and %s" reservoirFile surrogateFile
 
 page.Save(IO.Path.Combine(outDir, "03_spiking.html"))
 Output.writeJson (IO.Path.Combine(outDir, "03_spiking.json"))
-    {| n_neurons = forecaster.Options.NeuronCount
+    {| mode = common.Mode
+       n_neurons = forecaster.Options.NeuronCount
        regimes = [ for _, _, _, s in regimeRuns -> s ]
        reservoir =
         {| test_mse_one_step = oneStep.Mse

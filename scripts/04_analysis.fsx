@@ -376,7 +376,8 @@ let fixedPointJson (rate: float) (p: FixedPoint) =
        q = p.Q |}
 
 Output.writeJson (Path.Combine(outDir, "04_analysis.json"))
-    {| lorenz =
+    {| mode = common.Mode
+       lorenz =
         {| lyapunov = lorenzSpectrum.Exponents
            lyapunov_sum = lorenzSpectrum.Sum
            divergence = divergence

@@ -78,6 +78,16 @@ let results =
         name, (if File.Exists json then Some (Output.readJson json).RootElement else None) ]
     |> Map.ofList
 for name in chapters do printfn "%s: %s" name (if results.[name].IsSome then "results read" else "missing")
+// a chapter run in another mode (say a default chapter 03 under a full synthesis) would be compared as if it were this run's
+for name in chapters do
+    match results.[name] with
+    | Some json ->
+        let mode = match json.TryGetProperty "mode" with | true, m -> Some(m.GetString()) | _ -> None
+        if mode <> Some common.Mode then
+            let earlier = mode |> Option.map (fun m -> $"a {m} run") |> Option.defaultValue "a run that did not record its mode"
+            let flag = if common.Mode = "default" then "" else " --" + common.Mode
+            notes.Add $"Chapter {name}'s results in this output folder come from {earlier}, this is a {common.Mode} run: run `dotnet fsi scripts/{name}.fsx{flag}` first for a like-for-like table."
+    | None -> ()
 
 /// The JSON element at a path of property names (a number indexes an array), when the chapter's result has it.
 let rec private elementAt (path: string list) (e: JsonElement) =
@@ -502,7 +512,7 @@ let figures =
 
 let markdownCell (s: string) = s.Replace("|", "\\|")
 let runStamp = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", Globalization.CultureInfo.InvariantCulture)
-let runMode = if quick then "quick" elif full then "full" else "default"
+let runMode = common.Mode
 let markdown =
     [ yield "# NeuroDyn — the models side by side"
       yield ""

@@ -26,7 +26,11 @@ let writeJson (path: string) (value: obj) =
 let readJson (path: string) = JsonDocument.Parse(File.ReadAllText path)
 
 /// The options every chapter takes: `--quick` (tiny sizes, for tests), `--full` (full quality), `--out DIR`, `--data PATH`, `--seed N`.
-type ChapterOptions = { Quick: bool; Full: bool; OutDir: string; DataPath: string; Seed: int }
+type ChapterOptions =
+    { Quick: bool; Full: bool; OutDir: string; DataPath: string; Seed: int }
+
+    /// "quick", "full" or "default": recorded in every chapter's JSON, so that a later chapter can tell what it reads.
+    member o.Mode = if o.Quick then "quick" elif o.Full then "full" else "default"
 
 /// Reads the common chapter options (paths relative to the repository root); --quick and --full exclude each other.
 let chapterOptions (args: Cli.Args) =
