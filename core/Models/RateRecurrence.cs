@@ -32,51 +32,77 @@ internal sealed partial class RateRecurrence : autograd.MultiTensorFunction<Rate
     /// <inheritdoc/>
     public override string Name => "RateRecurrence";
 
-    /// <summary>h after integrating over every sample of z (differentiable with respect to h0, z and W).</summary>
-    internal static Tensor Integrate(Settings settings, Tensor h0, Tensor drive, Tensor weight) => apply(settings, h0, drive, weight)[0];
+    /// <summary>What a forward pass keeps for the backward pass.</summary>
+    enum Keep
+    {
+        /// <summary>Every stage input x_i and slope φ'(u_i) (backpropagation).</summary>
+        Stages,
+        /// <summary>h at the end of every sample, and the drive (the adjoint method).</summary>
+        SampleEnds,
+        /// <summary>Nothing: no gradient is wanted.</summary>
+        Nothing,
+    }
+
+    /// <summary>h after integrating over every sample of z (differentiable with respect to h0, z and W); without an autograd
+    /// node, and keeping nothing for a backward pass, when gradients are off or none of them requires one.</summary>
+    internal static Tensor Integrate(Settings settings, Tensor h0, Tensor drive, Tensor weight) =>
+        torch.is_grad_enabled() && (h0.requires_grad || drive.requires_grad || weight.requires_grad)
+            ? apply(settings, h0, drive, weight)[0]
+            : RunBlocks(settings, h0, drive, weight, Keep.Nothing).Output;
 
     /// <inheritdoc/>
     public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
     {
         var settings = (Settings)vars[0];
         var (h0, drive, weight) = ((Tensor)vars[1], (Tensor)vars[2], (Tensor)vars[3]);
+        var run = RunBlocks(settings, h0, drive, weight, settings.Adjoint ? Keep.SampleEnds : Keep.Stages);
+        ctx.save_data("settings", settings);
+        ctx.save_data("rates", run.Rates);
+        ctx.save_data("chunks", run.Chunks);
+        ctx.save_for_backward([weight, .. run.Parts.SelectMany(p => p.Skip(1))]);
+        return [run.Output];
+    }
+
+    /// <summary>A forward pass: h after the last sample, the batch blocks with what each kept, and the weights in the element type.</summary>
+    sealed record ForwardRun(Tensor Output, BatchChunks.Chunk[] Chunks, Tensor[][] Parts, object Rates);
+
+    /// <summary>The forward pass over the batch's blocks, on separate threads, each keeping <paramref name="keep"/>.</summary>
+    static ForwardRun RunBlocks(Settings settings, Tensor h0, Tensor drive, Tensor weight, Keep keep)
+    {
         if (h0.device.type != DeviceType.CPU)
             throw new NotSupportedException($"The fused rate recurrence runs on the CPU; the network is on {h0.device}.");
         if (h0.dtype != ScalarType.Float32 && h0.dtype != ScalarType.Float64)
             throw new NotSupportedException($"The fused rate recurrence runs in Float32 or Float64, not {h0.dtype}.");
-        var weightT = weight.t().contiguous();
+        var weightT = weight.detach().t().contiguous();
         var chunks = BatchChunks.Split(h0.shape[0]);
         // the weights in the element type, made once per call for every block and for the backward pass
         long rows = chunks.Max(c => c.Length), n = h0.shape[1];
         object rates = h0.dtype == ScalarType.Float32 ? Rates<float>.Of(settings, rows, n) : Rates<double>.Of(settings, rows, n);
         var parts = BatchChunks.Run(chunks, c =>
         {
-            var (block, blockDrive) = (h0.narrow(0, c.Start, c.Length).contiguous(), drive.narrow(1, c.Start, c.Length).contiguous());
+            var (block, blockDrive) = (h0.detach().narrow(0, c.Start, c.Length).contiguous(), drive.detach().narrow(1, c.Start, c.Length).contiguous());
             return rates is Rates<float> single
-                ? Forward(settings, single, block, blockDrive, weightT)
-                : Forward(settings, (Rates<double>)rates, block, blockDrive, weightT);
+                ? Forward(settings, single, block, blockDrive, weightT, keep)
+                : Forward(settings, (Rates<double>)rates, block, blockDrive, weightT, keep);
         });
-        ctx.save_data("settings", settings);
-        ctx.save_data("rates", rates);
-        ctx.save_data("chunks", chunks);
-        ctx.save_for_backward([weight, .. parts.SelectMany(p => p.Skip(1))]);
-        return [chunks.Length == 1 ? parts[0][0] : torch.cat(parts.Select(p => p[0]).ToArray(), 0)];
+        var output = chunks.Length == 1 ? parts[0][0] : torch.cat(parts.Select(p => p[0]).ToArray(), 0);
+        return new ForwardRun(output, chunks, parts, rates);
     }
 
-    /// <summary>[h, and what the backward pass needs: the stage inputs x_i and slopes φ'(u_i) stacked (backpropagation), or h at
-    /// the end of every sample and the drive (adjoint)] for one block of the batch.</summary>
+    /// <summary>[h, and what <paramref name="keep"/> asks for: the stage inputs x_i and slopes φ'(u_i) stacked, or h at the end of
+    /// every sample and the drive] for one block of the batch.</summary>
     /// <remarks>u_i is written into one activation buffer by an in-place addmm (β = 0) plus the drive; φ then overwrites it, and k_i
-    /// is kept per stage for the next stage inputs and the solution update. Without recording, the stage inputs of one step are
-    /// all the buffer holds: slot 0 is h, updated in place.</remarks>
-    static Tensor[] Forward<T>(Settings settings, Rates<T> rates, Tensor h0, Tensor drive, Tensor weightT) where T : unmanaged, IFloatingPointIeee754<T>
+    /// is kept per stage for the next stage inputs and the solution update. Unless the stages are kept, the stage inputs of one
+    /// step are all the buffer holds: slot 0 is h, updated in place.</remarks>
+    static Tensor[] Forward<T>(Settings settings, Rates<T> rates, Tensor h0, Tensor drive, Tensor weightT, Keep keep) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int stageCount = settings.Tableau.Stages, stepsPerSample = settings.StepsPerSample;
         long samples = drive.shape[0], batch = h0.shape[0], n = h0.shape[1];
         int size = checked((int)(batch * n)), totalSteps = checked((int)samples * stepsPerSample);
-        bool record = !settings.Adjoint;
+        bool record = keep == Keep.Stages, keepEnds = keep == Keep.SampleEnds;
         var inputs = torch.empty([record ? totalSteps * stageCount : stageCount, batch, n], dtype: h0.dtype, device: h0.device);
         var slopes = torch.empty([record ? totalSteps * stageCount : 1, batch, n], dtype: h0.dtype, device: h0.device);
-        var ends = torch.empty([record ? 0 : samples, batch, n], dtype: h0.dtype, device: h0.device);
+        var ends = torch.empty([keepEnds ? samples : 0, batch, n], dtype: h0.dtype, device: h0.device);
         var activation = torch.empty_like(h0);
         var stages = torch.empty([stageCount, batch, n], dtype: h0.dtype, device: h0.device);
         var result = torch.empty_like(h0);
@@ -105,9 +131,9 @@ internal sealed partial class RateRecurrence : autograd.MultiTensorFunction<Rate
             }
             var next = step == totalSteps - 1 ? last : Slot(allX, record ? first + stageCount : 0);
             Combine(h, rates.B, allK, next);
-            if (!record && (step + 1) % stepsPerSample == 0) next.CopyTo(Slot(allEnds, step / stepsPerSample));
+            if (keepEnds && (step + 1) % stepsPerSample == 0) next.CopyTo(Slot(allEnds, step / stepsPerSample));
         }
-        return record ? [result, inputs, slopes] : [result, ends, drive];
+        return keep switch { Keep.Stages => [result, inputs, slopes], Keep.SampleEnds => [result, ends, drive], _ => [result] };
     }
 
     /// <inheritdoc/>
