@@ -512,11 +512,10 @@ let figures =
 
 let markdownCell (s: string) = s.Replace("|", "\\|")
 let runStamp = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", Globalization.CultureInfo.InvariantCulture)
-let runMode = common.Mode
 let markdown =
     [ yield "# NeuroDyn — the models side by side"
       yield ""
-      yield $"""Run: {runMode} mode, {runStamp} UTC. VPT in Lyapunov times (λ = 0.906); λ_max per time unit."""
+      yield $"""Run: {common.Mode} mode, {runStamp} UTC. VPT in Lyapunov times (λ = 0.906); λ_max per time unit."""
       yield ""
       yield "| " + String.Join(" | ", header) + " |"
       yield "|" + String.Join("|", header |> List.mapi (fun i _ -> if i = 0 then "---" else "---:")) + "|"

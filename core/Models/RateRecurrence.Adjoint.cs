@@ -57,17 +57,15 @@ internal sealed partial class RateRecurrence
                     activation.addmm_(hSlots[i], weightT, beta: 0);
                     TensorPrimitives.Add(u, z, u);
                     settings.Activation.ApplyWithSlope(u, phiSlope);
-                    // K^h_i = γ ⊙ (h_i − φ(u_i)), δ_i = γ ⊙ a_i ⊙ φ'(u_i), K^a_i = δ_i W − γ ⊙ a_i (γ ⊙ a_i in u's buffer, φ being used)
+                    // K^h_i = γ ⊙ (h_i − φ(u_i)), δ_i = γ ⊙ a_i ⊙ φ'(u_i), K^a_i = δ_i W − γ ⊙ a_i (u's buffer, φ being used, is scratch)
                     var khi = Slot(allKh, i);
                     TensorPrimitives.Subtract(hi, u, khi);
                     rates.ScaleByGamma(khi);
                     TensorPrimitives.Multiply(ai, phiSlope, delta);
                     rates.ScaleByGamma(delta);
                     aRateSlots[i].addmm_(deltaSlots[i], weight, beta: 0);
-                    ai.CopyTo(u);
-                    rates.ScaleByGamma(u);
                     var kai = Slot(allKa, i);
-                    TensorPrimitives.Subtract(kai, u, kai);
+                    TensorPrimitives.Subtract(kai, rates.ScaledByGamma(ai, u), kai);
                     // the step's weight b_i (times Δt) on δ_i, for ∂L/∂z_k here and ∂L/∂W after the stages
                     TensorPrimitives.Multiply(delta, rates.B[i], delta);
                     TensorPrimitives.Add(gradZ, delta, gradZ);

@@ -153,9 +153,9 @@ internal sealed partial class RateRecurrence : autograd.MultiTensorFunction<Rate
             var (first, second, g) = (saved[1 + 2 * c.Index], saved[2 + 2 * c.Index], gradOutput.narrow(0, c.Start, c.Length).contiguous());
             return (rates, settings.Adjoint) switch
             {
-                (Rates<float> single, false) => Backprop(settings, single, weight, first, second, g),
-                (Rates<float> single, true) => Adjoint(settings, single, weight, first, second, g),
-                (Rates<double> pair, false) => Backprop(settings, pair, weight, first, second, g),
+                (Rates<float> f32, false) => Backprop(settings, f32, weight, first, second, g),
+                (Rates<float> f32, true) => Adjoint(settings, f32, weight, first, second, g),
+                (Rates<double> f64, false) => Backprop(settings, f64, weight, first, second, g),
                 _ => Adjoint(settings, (Rates<double>)rates, weight, first, second, g),
             };
         });
@@ -204,6 +204,14 @@ internal sealed partial class RateRecurrence : autograd.MultiTensorFunction<Rate
         internal void ScaleByGamma(Span<T> values)
         {
             if (Gamma is not null) TensorPrimitives.Multiply(values, Gamma.AsSpan(0, values.Length), values);
+        }
+
+        /// <summary>values ⊙ γ written to <paramref name="scratch"/>, or values themselves when γ is folded into the weights.</summary>
+        internal ReadOnlySpan<T> ScaledByGamma(ReadOnlySpan<T> values, Span<T> scratch)
+        {
+            if (Gamma is null) return values;
+            TensorPrimitives.Multiply(values, Gamma.AsSpan(0, values.Length), scratch);
+            return scratch;
         }
     }
 }
