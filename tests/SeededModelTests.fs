@@ -84,7 +84,7 @@ let private recorded =
                      0.6967220939417699; 0.16885381785602258; -0.38116811499384295
                      0.6964093841974138; 0.16862461325983077; -0.3811533148396293 |] }
       { Name = "surrogate-gradient LIF network, state readout"
-        Make = fun () -> new SurrogateLifNetwork(SurrogateLifOptions(Hidden = 16, StepsPerSample = 4, Residual = false), 12L) :> ISequenceModel
+        Make = fun () -> new SurrogateLifNetwork(SurrogateLifOptions(Hidden = 16, StepsPerSample = 4, Readout = ReadoutTarget.State), 12L) :> ISequenceModel
         WindowLength = 30
         ParameterSums = [ "w_in", 19.79929480553399; "w_rec", 25.336558064912886; "b", 16.35045980659888; "w_out", 0.6050289570428884; "b_out", 0.0 ]
         Prediction = [| -0.00036069897704540797; -0.00017087041795732735; 2.0526117164816626E-05

@@ -46,12 +46,14 @@ public abstract record RateNetworkOptions
     internal RateIntegrator Integrator(RateActivation activation) =>
         new(Solver, SampleInterval, StepsPerSample, Adjoint, Rtol, Atol, activation);
 
-    /// <summary>Checks the settings every rate network shares (readout and solver), naming the option at fault.</summary>
+    /// <summary>Checks the settings every rate network shares (sizes, readout and solver), naming the option at fault.</summary>
     internal void ValidateShared()
     {
         if (InputSize <= 0) throw new ArgumentOutOfRangeException(nameof(InputSize), InputSize, "InputSize must be >= 1.");
         if (OutputSize <= 0) throw new ArgumentOutOfRangeException(nameof(OutputSize), OutputSize, "OutputSize must be >= 1.");
         ReadoutTargets.Validate(Readout, IncrementScale);
+        if (Readout == ReadoutTarget.Increment && InputSize != OutputSize)
+            throw new ArgumentException($"the increment readout adds the prediction to the last input, so OutputSize ({OutputSize}) must equal InputSize ({InputSize}).", nameof(OutputSize));
         RateIntegrator.Validate(Solver, SampleInterval, StepsPerSample, Rtol, Atol);
     }
 }

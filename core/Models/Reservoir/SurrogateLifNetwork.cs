@@ -9,10 +9,12 @@ namespace NeuroDyn.Models.Reservoir;
 /// Neftci, Mostafa &amp; Zenke 2019, IEEE Signal Process Mag 36:51), in norse's form. Per step of Δ ms, with β = e^{−Δ/τ_mem},
 /// α = e^{−Δ/τ_filter} and threshold 1:
 /// v ← β v (1 − s) + (1 − β)(W_in x + W_rec s + b), s ← H(v − 1) (<see cref="SurrogateSpike"/>), r ← α r + s;
-/// the prediction is ŷ = x + W_out (1 − α) r + b_out (or without x when <see cref="SurrogateLifOptions.Residual"/> is false).
+/// the readout W_out (1 − α) r + b_out is the increment, ŷ = x + readout (<see cref="ReadoutTarget.Increment"/> with s = 1, the default),
+/// or the next state itself (<see cref="ReadoutTarget.State"/>; <see cref="SurrogateLifOptions.Readout"/>).
 /// The reset multiplies by the detached spike (Zenke &amp; Vogels 2021), so gradients do not flow through it.
+/// Predictions and closed-loop rollouts are <see cref="SequenceModels"/>', from <see cref="WarmUp"/>, <see cref="Step"/> and <see cref="Predict"/>.
 /// </summary>
-public sealed class SurrogateLifNetwork : nn.Module<Tensor, Tensor>, ISequenceModel
+public sealed class SurrogateLifNetwork : nn.Module<Tensor, Tensor>, IRecurrentSequenceModel<SurrogateLifState>
 {
     readonly Parameter w_in, w_rec, b, w_out, b_out;
     readonly double beta, alpha;
@@ -56,31 +58,30 @@ public sealed class SurrogateLifNetwork : nn.Module<Tensor, Tensor>, ISequenceMo
     public Tensor OutputWeight => w_out;
 
     /// <summary>Next-state predictions [B, D] from windows [B, L, D], starting from rest (v = s = r = 0).</summary>
-    public override Tensor forward(Tensor windows)
-    {
-        CheckWindows(windows);
-        var state = Rest(windows.shape[0]);
-        return Readout(Drive(state, windows), windows.select(1, -1));
-    }
+    public override Tensor forward(Tensor windows) => SequenceModels.PredictNext(this, windows);
 
     /// <inheritdoc/>
     public Tensor PredictNext(Tensor windows) => forward(windows);
 
     /// <summary>Warm up on windows [B, L, D], then feed each prediction back as the next sample: predictions [B, steps, D].</summary>
-    public Tensor Rollout(Tensor windows, int steps)
+    public Tensor Rollout(Tensor windows, int steps) => SequenceModels.Rollout(this, windows, steps);
+
+    /// <summary>The state after driving the network from rest (v = s = r = 0) with windows [B, L, D].</summary>
+    public SurrogateLifState WarmUp(Tensor windows)
     {
         CheckWindows(windows);
-        if (steps <= 0) throw new ArgumentOutOfRangeException(nameof(steps), steps, "steps must be >= 1.");
-        var state = Drive(Rest(windows.shape[0]), windows);
-        var y = Readout(state, windows.select(1, -1));
-        var predictions = new List<Tensor>(steps) { y };
-        for (int s = 1; s < steps; s++)
-        {
-            state = Drive(state, y.unsqueeze(1));
-            y = Readout(state, y);
-            predictions.Add(y);
-        }
-        return torch.stack(predictions, dim: 1);
+        return Drive(Rest(windows.shape[0]), windows);
+    }
+
+    /// <summary>The state after one more sample x [B, D], held for StepsPerSample steps.</summary>
+    public SurrogateLifState Step(SurrogateLifState state, Tensor input) => Drive(state, input.unsqueeze(1));
+
+    /// <summary>The prediction from the traces: y = W_out (1 − α) r + b_out, plus the latest input [B, D] with the increment readout.</summary>
+    public Tensor Predict(SurrogateLifState state, Tensor latest)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var y = torch.nn.functional.linear(state.R * (1 - alpha), w_out, b_out);
+        return Options.Readout.NextState(y, latest, incrementScale: 1.0);
     }
 
     /// <summary>Spikes [B, L·StepsPerSample, n] of every step while driven by windows [B, L, D] from rest (for rasters; no gradients kept).</summary>
@@ -93,18 +94,16 @@ public sealed class SurrogateLifNetwork : nn.Module<Tensor, Tensor>, ISequenceMo
         return torch.stack(recorded, dim: 1);
     }
 
-    /// <summary>The network state: membrane potentials v, last spikes s and traces r, each [B, n].</summary>
-    sealed record State(Tensor V, Tensor S, Tensor R);
-
-    State Rest(long batch)
+    SurrogateLifState Rest(long batch)
     {
         var zero = torch.zeros([batch, Options.Hidden], dtype: w_in.dtype, device: w_in.device);
-        return new State(zero, zero, zero);
+        return new SurrogateLifState(zero, zero, zero);
     }
 
     /// <summary>Runs the LIF dynamics over the samples of inputs [B, L, D], each held for StepsPerSample steps.</summary>
-    State Drive(State state, Tensor inputs, List<Tensor>? recorded = null)
+    SurrogateLifState Drive(SurrogateLifState state, Tensor inputs, List<Tensor>? recorded = null)
     {
+        ArgumentNullException.ThrowIfNull(state);
         var drive = torch.nn.functional.linear(inputs, w_in, b); // [B, L, n], one product for all samples
         var (v, s, r) = state;
         for (long k = 0; k < inputs.shape[1]; k++)
@@ -118,13 +117,7 @@ public sealed class SurrogateLifNetwork : nn.Module<Tensor, Tensor>, ISequenceMo
                 recorded?.Add(s);
             }
         }
-        return new State(v, s, r);
-    }
-
-    Tensor Readout(State state, Tensor lastInput)
-    {
-        var y = torch.nn.functional.linear(state.R * (1 - alpha), w_out, b_out);
-        return Options.Residual ? y + lastInput : y;
+        return new SurrogateLifState(v, s, r);
     }
 
     void CheckWindows(Tensor windows) => ModelInputs.CheckWindows(windows, Options.InputSize, w_in);
@@ -137,5 +130,6 @@ public sealed class SurrogateLifNetwork : nn.Module<Tensor, Tensor>, ISequenceMo
         if (o.StepsPerSample < 1) Fail(nameof(o.StepsPerSample), o.StepsPerSample, "must be at least 1 step per sample.");
         foreach (var (name, value) in new[] { (nameof(o.TauMem), o.TauMem), (nameof(o.TauFilter), o.TauFilter), (nameof(o.SampleDuration), o.SampleDuration), (nameof(o.Steepness), o.Steepness) })
             if (!double.IsFinite(value) || value <= 0) Fail(name, value, "must be a finite number > 0 (times in ms).");
+        if (!Enum.IsDefined(o.Readout)) Fail(nameof(o.Readout), o.Readout, "is not a readout target; use Increment or State.");
     }
 }

@@ -17,6 +17,7 @@ public sealed record SurrogateLifOptions
     public int StepsPerSample { get; init; } = 1;
     /// <summary>Steepness α of the fast-sigmoid surrogate derivative 1/(α|v − 1| + 1)² (default 10; norse's default is 100).</summary>
     public double Steepness { get; init; } = 10.0;
-    /// <summary>Predict the increment: x̂_{t+1} = x_t + readout (default true), like the reservoir's readout; false reads the next state directly.</summary>
-    public bool Residual { get; init; } = true;
+    /// <summary>What the readout predicts: the increment, x̂_{t+1} = x_t + readout (default, like the reservoir's readout; the increment
+    /// scale s of the rate networks is 1 here), or the next state itself (<see cref="ReadoutTarget.State"/>).</summary>
+    public ReadoutTarget Readout { get; init; } = ReadoutTarget.Increment;
 }
