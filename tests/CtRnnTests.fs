@@ -112,7 +112,8 @@ let tests =
 
         test "float32 gradients of the fused recurrence equal the float64 ones to float32 rounding" {
             TorchRuntime.Initialize() |> ignore
-            // the float32 backward folds the scaling of ∂L/∂h into addmm's β; a wrong β would be an O(c) = O(0.1) relative error
+            // the float32 path runs its own instances of the generic span loops (coefficients, γ, φ' and the signs of δ_i W − κ_i in float):
+            // a mistake there is an error of order one, far above float32 rounding
             let w = windows 40 6
             for solver in [ OdeMethod.Euler; OdeMethod.Midpoint; OdeMethod.Rk4 ] do
                 let options = CtRnnOptions(Hidden = 9, StepsPerSample = 2, Solver = solver)
@@ -177,6 +178,22 @@ let tests =
             let w = windows 2 6
             use _ = torch.no_grad()
             expectRolloutMatchesOneStep model w 3
+        }
+
+        test "WarmUp, Step and Predict: one Step with the last sample continues the warm-up on the rest of the window" {
+            TorchRuntime.Initialize() |> ignore
+            let model = new CtRnn(CtRnnOptions(Hidden = 10, Tau = 0.6, Readout = ReadoutTarget.Increment, IncrementScale = 0.3), 8L)
+            let w = windows 3 7
+            use _ = torch.no_grad()
+            let last = w.select(1, -1L)
+            let state = model.Step(model.WarmUp(w.narrow(1, 0L, 6L)), last)
+            // the same recurrence; only the last sample's drive is computed on its own instead of with the window's: rounding only
+            Expect.isLessThan (maxDiff (model.Predict(state, last)) (model.PredictNext(w))) 1e-13 "Step after WarmUp, then Predict = PredictNext"
+            Expect.isLessThan (maxDiff state.Hidden (model.RateTrajectory(w).select(1, -1L))) 1e-13 "the hidden state at the window's end"
+            let closedLoop = model.ClosedLoopState(Array2D.init 7 3 (fun i j -> w[0L, int64 i, int64 j].item<float>()))
+            Expect.equal closedLoop.Length 13 "h and the fed-back x with the increment readout"
+            Expect.isLessThan (maxDiff (torch.tensor(closedLoop[..9], dtype = f64)) (state.Hidden[0L])) 1e-13 "h after the window"
+            Expect.sequenceEqual closedLoop[10..] (last[0L].data<float>().ToArray()) "x is the window's last sample"
         }
 
         test "increment readout: the prediction is the last input plus s times the readout, in one step and in closed loop" {

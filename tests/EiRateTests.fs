@@ -269,6 +269,7 @@ let tests =
             refuse (EiRateNetworkOptions(ExternalDrive = nan)) "ExternalDrive"
             refuse (EiRateNetworkOptions(StepsPerSample = 0)) "StepsPerSample"
             refuse (EiRateNetworkOptions(Activation = RateActivation.Tanh)) "non-negative"
+            Throws.withMessage<ArgumentException> [ "OutputSize" ] (fun () -> new EiRateNetwork(EiRateNetworkOptions(Readout = ReadoutTarget.Increment, OutputSize = 2), 1L) |> ignore)
             let model = new EiRateNetwork(EiRateNetworkOptions(Hidden = 4), 1L)
             let bad = windows 1 3
             bad[0L, 1L, 2L] <- torch.tensor(nan, dtype = f64)

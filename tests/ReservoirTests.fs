@@ -72,7 +72,7 @@ let tests =
             let viaEigen = RidgeRegression.FitOnValidation(X, Y, X, Y, [| lambda |]).Readout
             for i in 0 .. 1 do
                 for k in 0 .. 1 do
-                    Expect.floatClose { absolute = 1e-10; relative = 0.0 } viaEigen.Weights.[i, k] fit.Weights.[i, k] "eigendecomposition path = Cholesky path"
+                    Expect.floatClose { absolute = 1e-10; relative = 0.0 } viaEigen.Weights.[i, k] fit.Weights.[i, k] "eigendecomposition path = direct solve"
         }
 
         test "λ is chosen where the validation error is smallest, and that is an interior λ when training overfits" {
@@ -271,6 +271,20 @@ let tests =
             Expect.isLessThan after (0.8 * before) "validation MSE falls by at least 20 % in 4 short epochs"
             use _ = torch.no_grad()
             Expect.sequenceEqual (model.Rollout(windows, 7).shape) [| 1L; 7L; 3L |] "Rollout [B, steps, D]"
+        }
+
+        test "the surrogate network's increment readout adds the last input to the state readout; its rollout continues its warm-up" {
+            TorchRuntime.Initialize() |> ignore
+            use increment = new SurrogateLifNetwork(SurrogateLifOptions(Hidden = 16, StepsPerSample = 4), 5L)
+            use state = new SurrogateLifNetwork(SurrogateLifOptions(Hidden = 16, StepsPerSample = 4, Readout = NeuroDyn.Models.ReadoutTarget.State), 5L)
+            Expect.equal increment.Options.Readout NeuroDyn.Models.ReadoutTarget.Increment "the increment readout is the default"
+            let w = NeuroDyn.Tests.RateModelChecks.windows 2 30
+            use _ = torch.no_grad()
+            let plain = state.PredictNext(w)
+            Expect.isGreaterThan (plain.abs().max().item<float>()) 0.0 "30 samples of 4 steps make the neurons spike"
+            // the readout target does not enter the initialisation: the same weights and spikes, then one (commutative) addition
+            Expect.equal (NeuroDyn.Tests.RateModelChecks.maxDiff (increment.PredictNext(w)) (w.select(1, -1L) + plain)) 0.0 "x_last + readout"
+            NeuroDyn.Tests.RateModelChecks.expectRolloutMatchesOneStep increment w 3
         }
 
         test "bad options and inputs are refused with clear errors" {

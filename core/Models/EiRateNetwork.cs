@@ -1,6 +1,5 @@
 using MathNet.Numerics.LinearAlgebra;
 using NeuroDyn.Systems;
-using NeuroDyn.Torch;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

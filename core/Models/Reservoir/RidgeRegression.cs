@@ -12,7 +12,7 @@ namespace NeuroDyn.Models.Reservoir;
 /// </summary>
 public static class RidgeRegression
 {
-    /// <summary>The ridge solution for one λ &gt; 0 (Cholesky solve of the regularised normal equations).</summary>
+    /// <summary>The ridge solution for one λ &gt; 0 (an LU solve of the regularised normal equations, torch.linalg.solve).</summary>
     public static RidgeReadout Fit(double[,] features, double[,] targets, double lambda, bool standardize = false)
     {
         CheckPair(features, targets, nameof(features), nameof(targets));
