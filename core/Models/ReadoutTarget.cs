@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 
 namespace NeuroDyn.Models;
 
-/// <summary>What the linear readout r = W_out h + b_out of a rate network predicts.</summary>
+/// <summary>What the linear readout r = W_out h + b_out of a network predicts (the rate networks, <see cref="Reservoir.SurrogateLifNetwork"/>).</summary>
 public enum ReadoutTarget
 {
     /// <summary>The next state itself: x̂_{k+1} = W_out h + b_out.</summary>
@@ -14,7 +14,7 @@ public enum ReadoutTarget
     Increment,
 }
 
-/// <summary>Turns a rate network's readout r = W_out h + b_out into its next-state prediction (shared by the rate networks).</summary>
+/// <summary>Turns a network's readout r into its next-state prediction (shared by the rate networks and the surrogate-gradient LIF network).</summary>
 internal static class ReadoutTargets
 {
     /// <summary>x̂_{k+1} = r (state readout) or x_k + s r (increment readout) for readouts and last inputs [B, D].</summary>

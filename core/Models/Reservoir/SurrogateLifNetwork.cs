@@ -9,7 +9,7 @@ namespace NeuroDyn.Models.Reservoir;
 /// Neftci, Mostafa &amp; Zenke 2019, IEEE Signal Process Mag 36:51), in norse's form. Per step of Δ ms, with β = e^{−Δ/τ_mem},
 /// α = e^{−Δ/τ_filter} and threshold 1:
 /// v ← β v (1 − s) + (1 − β)(W_in x + W_rec s + b), s ← H(v − 1) (<see cref="SurrogateSpike"/>), r ← α r + s;
-/// the readout W_out (1 − α) r + b_out is the increment, ŷ = x + readout (<see cref="ReadoutTarget.Increment"/> with s = 1, the default),
+/// the readout W_out (1 − α) r + b_out is the increment, ŷ = x + readout (<see cref="ReadoutTarget.Increment"/> with increment scale 1, the default),
 /// or the next state itself (<see cref="ReadoutTarget.State"/>; <see cref="SurrogateLifOptions.Readout"/>).
 /// The reset multiplies by the detached spike (Zenke &amp; Vogels 2021), so gradients do not flow through it.
 /// Predictions and closed-loop rollouts are <see cref="SequenceModels"/>', from <see cref="WarmUp"/>, <see cref="Step"/> and <see cref="Predict"/>.
