@@ -241,6 +241,20 @@ let tests =
                 Expect.isSome (Option.ofObj p.Note) "a note explains the singular Jacobian"
                 Expect.stringContains p.Note "singular" "the note names the problem"
             }
+            test "eˣ has no fixed point and none is reported; eˣ − 1 has one at 0" {
+                // q = ½e²ˣ falls below any tolerance far to the left, but the zero the linearisation predicts stays |f|/|f'| = 1 away
+                let start = Array2D.init 50 1 (fun i _ -> float i / 10.0 - 2.5)
+                let exponential = field 1 (fun s -> [| exp s.[0] |]) (fun s -> [| exp s.[0] |])
+                let none = FixedPoints.Find(exponential, start)
+                Expect.isEmpty none.FixedPoints "no fixed points"
+                Expect.isEmpty none.SlowPoints "no slow points"
+                Expect.equal none.Discarded none.Starts "every start discarded"
+                let shifted = field 1 (fun s -> [| exp s.[0] - 1.0 |]) (fun s -> [| exp s.[0] |])
+                let one = FixedPoints.Find(shifted, start)
+                Expect.equal one.FixedPoints.Count 1 "the zero of eˣ − 1"
+                // Newton-refined on a simple zero: |x*| ~ 1e-16
+                Expect.floatClose { absolute = 1e-12; relative = 0.0 } one.FixedPoints.[0].Location.[0] 0.0 "at x = 0"
+            }
             test "NaN in the start states is refused" {
                 let bad = Array2D.init 5 3 (fun i j -> if i = 2 && j = 1 then nan else 1.0)
                 Expect.throwsT<ArgumentException> (fun () -> FixedPoints.Find(lorenz, bad) |> ignore) "NaN start"

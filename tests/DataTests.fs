@@ -1,5 +1,6 @@
 module NeuroDyn.Tests.DataTests
 
+open System
 open System.IO
 open Expecto
 open NeuroDyn.Data
@@ -58,6 +59,66 @@ let tests =
             let partial = Path.Combine(dir, "partial.npz")
             Npz.Write(partial, readOnlyDict [ "train", NpyArray.Matrix(Array2D.zeroCreate 3 3) ])
             Throws.withMessage<InvalidDataException> [ "has no array 'val'" ] (fun () -> LorenzData.Load partial |> ignore)
+        }
+
+        test "CRC-32 of the check string is the published 0xCBF43926" {
+            Expect.equal (NeuroDyn.IO.Crc32.Compute(Text.Encoding.ASCII.GetBytes "123456789")) 0xCBF43926u "ISO-HDLC check value"
+            Expect.equal (NeuroDyn.IO.Crc32.Compute(Array.empty<byte>)) 0u "empty input"
+        }
+
+        test "an npz entry with overwritten bytes fails its CRC-32 check, naming the file and the entry" {
+            let path = Path.Combine(Run.tempFolder "npz", "lorenz_data.npz")
+            (sample ()).Save path
+            let bytes = File.ReadAllBytes path
+            // train.npy's local header: 30 fixed bytes, then the name and the extra field (lengths at offsets 26 and 28)
+            let header = bytes |> Array.windowed 9 |> Array.findIndex (fun w -> Text.Encoding.ASCII.GetString w = "train.npy") |> fun i -> i - 30
+            let data = header + 30 + int (BitConverter.ToUInt16(bytes, header + 26)) + int (BitConverter.ToUInt16(bytes, header + 28))
+            // 400 bytes in: past the 128-byte .npy header, inside the 60 × 3 float64 values
+            for i in data + 400 .. data + 415 do bytes.[i] <- 0x41uy
+            File.WriteAllBytes(path, bytes)
+            Expect.stringContains (Run.numpy $"import zipfile; print(zipfile.ZipFile('{path}').testzip())") "train.npy" "Python's zipfile finds the same entry corrupt"
+            Throws.withMessage<InvalidDataException> [ path; "entry train.npy fails its CRC-32 check"; "corrupt"; "chapter 00" ] (fun () -> LorenzData.Load path |> ignore)
+        }
+
+        test "the same data give the same npz bytes, written seconds apart" {
+            let dir = Run.tempFolder "npz"
+            let first, second = Path.Combine(dir, "first.npz"), Path.Combine(dir, "second.npz")
+            (sample ()).Save first
+            // zip times have a 2-second resolution: wait past it, so a time taken from the clock would differ
+            Threading.Thread.Sleep 2100
+            (sample ()).Save second
+            Expect.sequenceEqual (File.ReadAllBytes second) (File.ReadAllBytes first) "byte for byte"
+        }
+
+        test "bad values in a data set file are refused with the file and the key named" {
+            let dir = Run.tempFolder "npz"
+            let good = sample ()
+            let arrays () =
+                Collections.Generic.Dictionary<string, NpyArray>(
+                    dict [ "train", NpyArray.Matrix good.Train; "val", NpyArray.Matrix good.Val; "test", NpyArray.Matrix good.Test
+                           "mean", NpyArray.Vector good.Mean; "std", NpyArray.Vector good.Std; "dt", NpyArray.Scalar good.Dt
+                           "seq_length", NpyArray.Scalar(float good.SeqLength, NpyType.Int64) ])
+            let refused (name: string) (key: string) (value: NpyArray) (fragments: string list) =
+                let path = Path.Combine(dir, name + ".npz")
+                let a = arrays ()
+                a.[key] <- value
+                Npz.Write(path, a)
+                Throws.withMessage<InvalidDataException> (path :: fragments) (fun () -> LorenzData.Load path |> ignore)
+            refused "nan-mean" "mean" (NpyArray.Vector [| nan; 0.0; 0.0 |]) [ "mean must have 3 finite entries" ]
+            refused "zero-std" "std" (NpyArray.Vector [| 1.0; 0.0; 1.0 |]) [ "std must have 3 finite entries > 0" ]
+            refused "infinite-std" "std" (NpyArray.Vector [| 1.0; infinity; 1.0 |]) [ "std must have 3 finite entries > 0" ]
+            refused "fractional-seq" "seq_length" (NpyArray.Scalar 2.5) [ "seq_length is 2.5"; "whole number" ]
+            refused "zero-seq" "seq_length" (NpyArray.Scalar(0.0, NpyType.Int64)) [ "seq_length is 0" ]
+            refused "huge-seq" "seq_length" (NpyArray.Scalar(1e10, NpyType.Int64)) [ "seq_length is 10000000000" ]
+            refused "infinite-dt" "dt" (NpyArray.Scalar infinity) [ "dt (the sample interval) must be a finite number > 0" ]
+            refused "negative-dt" "dt" (NpyArray.Scalar -0.01) [ "dt (the sample interval) must be a finite number > 0" ]
+            refused "vector-dt" "dt" (NpyArray.Vector [| 0.01; 0.02 |]) [ "'dt' has shape (2)"; "a scalar" ]
+            refused "four-columns" "train" (NpyArray.Matrix(Array2D.create 60 4 0.5)) [ "split 'train' has 4 columns" ]
+            refused "two-means" "mean" (NpyArray.Vector [| 0.0; 0.0 |]) [ "mean must have 3 finite entries" ]
+            refused "flat-train" "train" (NpyArray.Vector(Array.create 180 0.5)) [ "'train' has shape (180)"; "rows × 3" ]
+            let withInfinity = Array2D.copy good.Val
+            withInfinity.[7, 1] <- infinity
+            refused "infinite-value" "val" (NpyArray.Matrix withInfinity) [ "split 'val' holds"; "at row 7, column 1" ]
         }
 
         test "truncated npy data is reported, not read as garbage" {

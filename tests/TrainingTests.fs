@@ -285,6 +285,33 @@ let tests =
                 Expect.equal (File.ReadAllText(Checkpoint.HistoryPath path)) goodHistory "history file untouched"
                 Expect.isTrue (weights model |> List.forall (snd >> Array.forall Double.IsFinite)) "model holds finite (best) weights"
             }
+            test "a non-finite loss before any update blames the solver step of a stiff network, with its numbers, not the learning rate" {
+                // τ = 1e-6 with Δ = 0.1 and one RK4 step per sample: h/τ = 1e5, where RK4 multiplies the decay by ~z⁴/24 ≈ 4e18 per step
+                let model = new CtRnn(CtRnnOptions(Hidden = 8, InputSize = 2, OutputSize = 2, Tau = 1e-6), 0L)
+                let options = TrainingOptions(Epochs = 1, BatchSize = 32, SeqLength = 40, Threads = Nullable 1)
+                let e = Throws.capture<TrainingDivergedException> (fun () -> Trainer.Fit(model, train, validation, options) |> ignore)
+                for fragment in [ "batch 1 in epoch 1"; "learning rate is not the cause"; "h = SampleInterval/StepsPerSample = 0.1/1 = 0.1"
+                                  "τ = 1E-06"; "h/τ = 1E+05"; "Raise tau or StepsPerSample, or lower SampleInterval" ] do
+                    Expect.stringContains e.Message fragment "says what is wrong, with the numbers"
+                Expect.isFalse (e.Message.Contains "Lower the learning rate") "does not blame the learning rate"
+            }
+            test "an unwritable checkpoint path is refused before the first epoch, naming the path" {
+                use temp = new TempFolder()
+                let file = Path.Combine(temp.Path, "a-file")
+                File.WriteAllText(file, "not a folder")
+                let epochs = ref 0
+                let progress = { new IProgress<EpochReport> with member _.Report r = if r.EpochDone then epochs.Value <- epochs.Value + 1 }
+                let underFile = Path.Combine(file, "run.ckpt")
+                Throws.withMessage<CheckpointException> [ underFile; "Cannot write the checkpoint"; "Choose a CheckpointPath in a folder you can write to" ]
+                    (fun () -> Trainer.Fit(LinearAR(2, 1), train, validation, Options.Of(checkpoint = underFile), progress) |> ignore)
+                Throws.withMessage<CheckpointException> [ temp.Path; "is a folder" ]
+                    (fun () -> Trainer.Fit(LinearAR(2, 1), train, validation, Options.Of(checkpoint = temp.Path), progress) |> ignore)
+                Expect.equal epochs.Value 0 "no epoch was trained"
+                let nested = Path.Combine(temp.Path, "new", "folder", "run.ckpt")
+                Trainer.Fit(LinearAR(2, 1), train, validation, Options.Of(checkpoint = nested, epochs = 1)) |> ignore
+                Expect.isTrue (File.Exists nested) "a missing folder is made, as before"
+                Expect.sequenceEqual (Directory.GetFiles(Path.GetDirectoryName nested) |> Array.sort) [| nested; Checkpoint.HistoryPath nested |] "no probe file left"
+            }
             test "a corrupt, foreign or missing checkpoint gives an error naming the file and what to do" {
                 use temp = new TempFolder()
                 let folder = temp.Path

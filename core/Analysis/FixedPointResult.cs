@@ -13,6 +13,9 @@ public sealed record FixedPointOptions
     public int MaxIterations { get; init; } = 200;
     /// <summary>A minimum with q = ½|f(x)|² at or below this is a fixed point (default 1e-10).</summary>
     public double FixedPointTolerance { get; init; } = 1e-10;
+    /// <summary>A minimum with q ≤ <see cref="FixedPointTolerance"/> is a fixed point only if also |f(x*)| ≤ this · ‖J(x*)‖₂ · L, L the spread
+    /// √(Σ_j s_j²) of the given states: the zero the linearisation predicts lies within this fraction of L (default 1e-4).</summary>
+    public double ResidualTolerance { get; init; } = 1e-4;
     /// <summary>A local minimum with q above <see cref="FixedPointTolerance"/> but at or below this is a slow point (default 1e-3).</summary>
     public double SlowPointThreshold { get; init; } = 1e-3;
     /// <summary>Points closer than this (Euclidean distance) are one point (default 1e-4).</summary>
@@ -55,8 +58,8 @@ public sealed record FixedPoint(
     double[] Location, double Q, double[,] Jacobian, Complex[] Eigenvalues, FixedPointKind Kind, int UnstableDirections, int Hits, string? Note);
 
 /// <summary>What a fixed-point search found.</summary>
-/// <param name="FixedPoints">Distinct fixed points (q ≤ FixedPointTolerance), most often found first.</param>
+/// <param name="FixedPoints">Distinct fixed points (q ≤ FixedPointTolerance and |f| ≤ ResidualTolerance · ‖J‖₂ · L), most often found first.</param>
 /// <param name="SlowPoints">Distinct slow points (local minima of q with FixedPointTolerance &lt; q ≤ SlowPointThreshold), most often found first.</param>
 /// <param name="Starts">Number of starts.</param>
-/// <param name="Discarded">Starts that ended with q above SlowPointThreshold or diverged.</param>
+/// <param name="Discarded">Starts that ended with q above SlowPointThreshold, diverged, or ended where f is small but has no zero nearby.</param>
 public sealed record FixedPointResult(IReadOnlyList<FixedPoint> FixedPoints, IReadOnlyList<FixedPoint> SlowPoints, int Starts, int Discarded);

@@ -12,6 +12,11 @@ namespace NeuroDyn.Analysis;
 /// Neural Computation 25:626–649), followed by Newton refinement and linear stability analysis.
 /// </summary>
 /// <remarks>
+/// A minimum is a fixed point when q(x*) ≤ <see cref="FixedPointOptions.FixedPointTolerance"/> and, relative to the field's scale,
+/// |f(x*)| ≤ <see cref="FixedPointOptions.ResidualTolerance"/> · ‖J(x*)‖₂ · L, L = √(Σ_j s_j²) the spread of the given states
+/// (s_j the standard deviation of coordinate j): the zero predicted by the linearisation, |f|/‖J‖₂ away at least, lies within
+/// that fraction of the trajectory's extent. Minima that meet only the first condition (where f is merely tiny, as eˣ far
+/// to the left) count as discarded.
 /// q is a sum of squares, so it is minimised by Levenberg–Marquardt (Levenberg 1944, Marquardt 1963): the step solves
 /// (JᵀJ + μI) dx = −Jᵀf, i.e. it follows the gradient ∇q = Jᵀf when μ is large and becomes Gauss–Newton, quadratically
 /// convergent at a zero of f, when μ is small. Gradient methods such as Adam need thousands of iterations for the same
@@ -36,10 +41,14 @@ public static class FixedPoints
         if (!(o.NoiseScale >= 0)) throw new ArgumentOutOfRangeException(nameof(options), o.NoiseScale, "NoiseScale must be 0 or more.");
         Guard.Positive(o.FixedPointTolerance, nameof(o.FixedPointTolerance));
         Guard.Positive(o.MergeTolerance, nameof(o.MergeTolerance));
+        Guard.Positive(o.ResidualTolerance, nameof(o.ResidualTolerance));
         if (!(o.SlowPointThreshold >= o.FixedPointTolerance))
             throw new ArgumentOutOfRangeException(nameof(options), o.SlowPointThreshold, "SlowPointThreshold must be at least FixedPointTolerance.");
 
-        var starts = DrawStarts(startStates, o.StartCount, o.NoiseScale, new Random(seed));
+        var (_, spread) = StateMatrix.ColumnMoments(startStates);
+        double extent = Math.Sqrt(spread.Sum(s => s * s));
+        if (extent == 0) extent = 1;   // a single start state gives no length scale of its own
+        var starts = DrawStarts(startStates, spread, o.StartCount, o.NoiseScale, new Random(seed));
         var fixedCandidates = new List<Candidate>();
         var slowCandidates = new List<Candidate>();
         int discarded = 0;
@@ -53,8 +62,10 @@ public static class FixedPoints
 
         // Refine one representative per cluster, then merge again: refined points of neighbouring clusters may coincide.
         var refined = Merge(fixedCandidates, o.MergeTolerance).Select(c => NewtonRefine(field, c, o.SingularTolerance)).ToList();
-        var fixedPoints = Merge(refined, o.MergeTolerance)
-            .Select(c => Linearise(field, c, o.HyperbolicityTolerance)).OrderByDescending(p => p.Hits).ToList();
+        var merged = Merge(refined, o.MergeTolerance);
+        var zeros = merged.Where(c => IsZero(field, c, o.ResidualTolerance * extent)).ToList();
+        discarded += merged.Sum(c => c.Hits) - zeros.Sum(c => c.Hits);
+        var fixedPoints = zeros.Select(c => Linearise(field, c, o.HyperbolicityTolerance)).OrderByDescending(p => p.Hits).ToList();
         var slowPoints = Merge(slowCandidates, o.MergeTolerance)
             .Select(c => Linearise(field, c, o.HyperbolicityTolerance)).OrderByDescending(p => p.Hits).ToList();
         return new FixedPointResult(fixedPoints, slowPoints, starts.Count, discarded);
@@ -78,10 +89,9 @@ public static class FixedPoints
         return complex ? FixedPointKind.SaddleFocus : FixedPointKind.Saddle;
     }
 
-    private static List<double[]> DrawStarts(double[,] states, int count, double noiseScale, Random rng)
+    private static List<double[]> DrawStarts(double[,] states, double[] std, int count, double noiseScale, Random rng)
     {
         int rows = states.GetLength(0), n = states.GetLength(1);
-        var (_, std) = StateMatrix.ColumnMoments(states);
         var starts = new List<double[]>(count);
         for (int s = 0; s < count; s++)
         {
@@ -171,6 +181,18 @@ public static class FixedPoints
             (x, f, q) = (trial, fTrial, qTrial);
         }
         return candidate with { X = x.ToArray(), Q = q };
+    }
+
+    /// <summary>
+    /// True when the zero the linearisation predicts lies within <paramref name="distance"/>: |f(x*)| ≤ distance · ‖J(x*)‖₂, since
+    /// |f|/‖J‖₂ is the shortest step that linear model needs to reach f = 0. A small q alone is not enough: for f = eˣ,
+    /// q = ½e²ˣ is 10⁻⁷⁵ at x = −86, yet the predicted zero is always 1 away (|f|/|J| = 1).
+    /// </summary>
+    private static bool IsZero(IVectorField field, Candidate c, double distance)
+    {
+        var f = Vector.Build.DenseOfArray(field.Evaluate(c.X));
+        var jacobian = Matrix.Build.DenseOfArray(field.Jacobian(c.X));
+        return f.L2Norm() <= distance * jacobian.L2Norm();
     }
 
     private static FixedPoint Linearise(IVectorField field, Candidate c, double hyperbolicityTolerance)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using NeuroDyn.IO;
 using NeuroDyn.Solvers;
 using NeuroDyn.Systems;
 
@@ -10,6 +11,9 @@ public sealed record LorenzDataBuild(LorenzData Data, double[] Times, double[,] 
 /// <summary>Builds the tutorial's Lorenz-63 data set: solve, drop the transient, split 70/15/15 in time order, z-score with training statistics.</summary>
 public static class LorenzDataset
 {
+    /// <summary>Memory one sample takes while the set is made: 12 doubles (requested and solved time, 3 solved states, 3 raw and 3 z-scored split entries).</summary>
+    const int BytesPerSample = 12 * sizeof(double);
+
     /// <summary>Generates the data set from the options (the tutorial's by default).</summary>
     public static LorenzDataBuild Generate(LorenzDataOptions? options = null)
     {
@@ -20,11 +24,16 @@ public static class LorenzDataset
         if (!(o.TrainFraction > 0 && o.ValFraction > 0 && o.TrainFraction + o.ValFraction < 1))
             throw new ArgumentException($"fractions must be positive and leave a test split (train {o.TrainFraction}, val {o.ValFraction}).");
         var system = new Lorenz63(o.Sigma, o.Rho, o.Beta);
+        double sampleCount = Math.Round(o.Duration / o.Dt);
+        MemoryBudget.Ensure(BytesPerSample * sampleCount, nameof(o.Duration), $"Duration / Dt = {sampleCount:G6} samples (times, states and splits, {BytesPerSample} bytes each)",
+            "Shorten Duration or raise Dt.");
+        if (sampleCount * 3 > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(o.Duration), o.Duration, $"Duration / Dt = {sampleCount:G6} samples are more than one array holds ({Array.MaxLength / 3}); shorten Duration or raise Dt.");
         var random = new Random(o.Seed);
         var x0 = new double[3];
         for (int i = 0; i < 3; i++) x0[i] = 1.0 + o.Perturbation * Gaussian.Next(random);
 
-        int samples = (int)Math.Round(o.Duration / o.Dt);
+        int samples = (int)sampleCount;
         var times = new double[samples];
         for (int k = 0; k < samples; k++) times[k] = o.Transient + k * o.Dt;
         double end = times[^1];

@@ -134,6 +134,8 @@ public sealed class WindowBatches : IDisposable
     int[][] Split(int[] order, int batchSize, int? maxBatches)
     {
         int batches = BatchCount(batchSize, maxBatches);
+        NeuroDyn.IO.MemoryBudget.Ensure((double)Math.Min(batchSize, Count) * (SeqLength + Horizon) * (Dimension * series.element_size() + sizeof(long)), nameof(batchSize),
+            $"batches of {Math.Min(batchSize, Count)} windows of {SeqLength} + {Horizon} states (values and row indices)", "Lower the batch size (TrainingOptions.BatchSize or ValidationBatchSize) or the window length.");
         var result = new int[batches][];
         for (int b = 0; b < batches; b++)
             result[b] = order[(b * batchSize)..Math.Min(order.Length, (b + 1) * batchSize)];

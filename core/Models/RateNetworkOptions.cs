@@ -49,6 +49,7 @@ public abstract record RateNetworkOptions
     /// <summary>Checks the settings every rate network shares (sizes, readout and solver), naming the option at fault.</summary>
     internal void ValidateShared()
     {
+        NeuroDyn.IO.MemoryBudget.Ensure(8.0 * ((double)Hidden * Hidden + (double)Hidden * (InputSize + OutputSize + 1) + OutputSize), nameof(Hidden), $"the float64 weights of {Hidden} units (W_rec n×n, W_in, b, W_out, b_out)", "Use fewer units (training needs about five times as much again).");
         if (InputSize <= 0) throw new ArgumentOutOfRangeException(nameof(InputSize), InputSize, "InputSize must be >= 1.");
         if (OutputSize <= 0) throw new ArgumentOutOfRangeException(nameof(OutputSize), OutputSize, "OutputSize must be >= 1.");
         ReadoutTargets.Validate(Readout, IncrementScale);

@@ -58,7 +58,7 @@ internal static class AdaptiveIntegrator
                 if (accepted + rejected >= options.MaxSteps)
                     return trajectory.ToSolution(evaluations, accepted, rejected, false,
                         $"Step budget exhausted: MaxSteps = {options.MaxSteps} steps (accepted and rejected) reached at t = {t:R} of [{t0:R}, {t1:R}]. " +
-                        "Raise MaxSteps, loosen Rtol/Atol, or shorten the span.");
+                        GrowthNote(initialState, y) + "Raise MaxSteps, loosen Rtol/Atol, or shorten the span.");
                 tNew = Math.Min(t + hAbs, t1);
                 h = tNew - t;
                 hAbs = h;
@@ -135,6 +135,22 @@ internal static class AdaptiveIntegrator
         double h = Math.Min(Math.Min(100 * h0, h1), Math.Min(span, maxStep));
         return double.IsNaN(h) ? Math.Min(h0, maxStep) : h; // a non-finite probe leaves the cautious h₀
 
+    }
+
+    /// <summary>A warning when max|y| has grown more than a thousandfold over max(max|y₀|, 1): a blow-up, which no step budget cures.</summary>
+    private static string GrowthNote(ReadOnlySpan<double> y0, ReadOnlySpan<double> y)
+    {
+        double start = Math.Max(1, MaxAbs(y0)), now = MaxAbs(y);
+        return now > 1e3 * start
+            ? $"The state grew from max|y| = {start:G3} to {now:G3}: the solution appears to blow up, which no step budget cures; check the system's parameters and the initial state. "
+            : "";
+
+        static double MaxAbs(ReadOnlySpan<double> v)
+        {
+            double m = 0;
+            foreach (var x in v) m = Math.Max(m, Math.Abs(x));
+            return m;
+        }
     }
 
     /// <summary>True when every entry is finite.</summary>

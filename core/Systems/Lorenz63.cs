@@ -10,12 +10,15 @@ public sealed record Lorenz63 : IJacobianProduct
     /// <summary>Geometric factor β (8/3 in the classic chaotic setting).</summary>
     public double Beta { get; }
 
-    /// <summary>Lorenz-63 with the given parameters; defaults are the classic σ = 10, ρ = 28, β = 8/3.</summary>
+    /// <summary>Lorenz-63 with the given parameters; defaults are the classic σ = 10, ρ = 28, β = 8/3. σ and β must be &gt; 0, ρ finite.</summary>
     public Lorenz63(double sigma = 10.0, double rho = 28.0, double beta = 8.0 / 3.0)
     {
-        Guard.Finite(sigma, nameof(sigma));
+        if (!(sigma > 0 && double.IsFinite(sigma)))
+            throw new ArgumentOutOfRangeException(nameof(sigma), sigma, $"sigma = {sigma}: the Prandtl number σ must be a finite number > 0 (10 in the classic setting).");
         Guard.Finite(rho, nameof(rho));
-        Guard.Finite(beta, nameof(beta));
+        if (!(beta > 0 && double.IsFinite(beta)))
+            throw new ArgumentOutOfRangeException(nameof(beta), beta,
+                $"beta = {beta}: the geometric factor β must be a finite number > 0 (8/3 in the classic setting); with β < 0, z grows without bound.");
         (Sigma, Rho, Beta) = (sigma, rho, beta);
     }
 

@@ -49,6 +49,28 @@ public static class Checkpoint
     /// <summary>The history file that accompanies a checkpoint: same name, extension .history.json.</summary>
     public static string HistoryPath(string checkpointPath) => Path.ChangeExtension(checkpointPath, ".history.json");
 
+    /// <summary>
+    /// Throws <see cref="CheckpointException"/> naming the path unless a checkpoint can be written there: the folder exists or can be
+    /// made, and a file can be created in it (checked by creating and deleting one), before training spends an epoch.
+    /// </summary>
+    internal static void EnsureWritable(string path)
+    {
+        const string advice = "Choose a CheckpointPath in a folder you can write to, or leave it unset to train without checkpoints.";
+        var full = Path.GetFullPath(path);
+        if (Directory.Exists(full))
+            throw new CheckpointException($"The checkpoint path '{path}' is a folder; give a file in it, e.g. '{Path.Combine(path, "checkpoint.safetensors")}'.");
+        var probe = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.probe");
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            using var stream = new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CheckpointException($"Cannot write the checkpoint '{path}': {e.Message} {advice}", e);
+        }
+    }
+
     /// <summary>Loads the best (or, with <paramref name="best"/> false, the latest) weights of a training checkpoint into the module.</summary>
     public static void LoadWeights(nn.Module module, string path, bool best = true)
     {

@@ -92,6 +92,7 @@ public static class Trainer
             throw new ArgumentException("Resume = true needs a CheckpointPath to resume from.", nameof(o));
         if (o.Resume && !File.Exists(o.CheckpointPath))
             throw new CheckpointException($"No checkpoint at '{o.CheckpointPath}' to resume from. Run once with Resume = false to create it, or correct the path.");
+        if (o.CheckpointPath is not null) Checkpoint.EnsureWritable(o.CheckpointPath);
     }
 
     /// <summary>Learning rate of 1-based epoch <paramref name="epoch"/> under the schedule, given the plateau reductions so far.</summary>
@@ -118,6 +119,7 @@ public static class Trainer
         readonly int rolloutSteps;
         TrainingState state;
         int writtenEpoch;
+        bool updated;   // the weights have taken an optimizer step (in this call, or before the checkpoint it resumed from)
 
         public Run(ISequenceModel model, WindowBatches trainWindows, WindowBatches validationWindows, TrainingOptions options)
         {
@@ -141,6 +143,7 @@ public static class Trainer
                 state = options.Resume
                     ? Checkpoint.Restore(options.CheckpointPath!, module, best, adamState, settings)
                     : new TrainingState { Run = settings };
+                updated = options.Resume;
             }
             catch
             {
@@ -237,6 +240,7 @@ public static class Trainer
                     if (!double.IsFinite(norm))
                         Diverge($"the gradient norm of batch {b + 1} in epoch {epoch} is {norm}", epoch);
                     optimizer.step();
+                    updated = true;
                     lossSum += value * plan[b].Length;
                     windows += plan[b].Length;
                 }
@@ -278,8 +282,10 @@ public static class Trainer
             var kept = options.CheckpointPath is not null && writtenEpoch > 0
                 ? $"The last good checkpoint '{options.CheckpointPath}' (epoch {writtenEpoch}) was kept."
                 : "No checkpoint had been written by this run.";
-            var message = $"Training diverged: {what}. Lower the learning rate (now {LearningRateAt(options, epoch, state.PlateauReductions):G3}) " +
-                $"or the gradient clip, or check the data. {kept} The model holds the best weights so far (epoch {state.BestEpoch}).";
+            var advice = !updated
+                ? DivergenceAdvice.BeforeAnyUpdate(model)
+                : $"Lower the learning rate (now {LearningRateAt(options, epoch, state.PlateauReductions):G3}) or the gradient clip, or check the data.";
+            var message = $"Training diverged: {what}. {advice} {kept} The model holds the best weights so far (epoch {state.BestEpoch}).";
             throw new TrainingDivergedException(message, Result(StopReason.Diverged, message));
         }
 

@@ -129,6 +129,7 @@ public sealed unsafe class LifNetwork : IDisposable
     private static SparseConnectivity BuildConnectivity(BrunelParameters parameters, long seed)
     {
         var p = parameters.Validate();
+        NeuroDyn.IO.MemoryBudget.Ensure(8.0 * ((double)p.ExcitatoryCount + p.InhibitoryCount) * ((double)p.ExcitatoryInDegree + p.InhibitoryInDegree + 1), "BrunelParameters.ExcitatoryCount", $"the connections of N = {p.NeuronCount} neurons with C = {p.ExcitatoryInDegree + p.InhibitoryInDegree} inputs each (two int32 per synapse)", "Use fewer neurons or a smaller connection probability Epsilon.");
         return SparseConnectivity.FixedInDegree(p.ExcitatoryCount, p.InhibitoryCount, p.ExcitatoryInDegree, p.InhibitoryInDegree, seed);
     }
 
