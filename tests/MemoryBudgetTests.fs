@@ -46,5 +46,7 @@ let tests =
             Throws.withMessage<ArgumentOutOfRangeException> [ "batchSize"; "500000 windows of 500000 + 1 states"; "Lower the batch size" ]
                 (fun () -> windows.ShuffledBatches(Int32.MaxValue, 0, 1) |> ignore)
             Expect.equal (windows.OrderedBatches(1000).Length) 500 "a batch size that fits works"
+            use few = WindowBatches.OneStep(Array2D.init 100 3 (fun t i -> float (t + i)), 5)
+            Expect.equal (few.ShuffledBatches(Int32.MaxValue, 0, 1) |> Array.map Array.length) [| 95 |] "a batch size near int.MaxValue is one batch of all windows"
         }
     ]

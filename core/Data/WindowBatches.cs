@@ -103,7 +103,7 @@ public sealed class WindowBatches : IDisposable
     public int BatchCount(int batchSize, int? maxBatches = null)
     {
         CheckBatchSize(batchSize, maxBatches);
-        int all = (Count + batchSize - 1) / batchSize;
+        int all = (int)((Count + (long)batchSize - 1) / batchSize);   // long: a batch size near int.MaxValue must not overflow
         return maxBatches is int cap ? Math.Min(all, cap) : all;
     }
 

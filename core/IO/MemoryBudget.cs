@@ -36,7 +36,7 @@ public static class MemoryBudget
 
     /// <summary>A byte count as "80.0 GB (8.000E+010 bytes)".</summary>
     static string Describe(double bytes) =>
-        string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e9:F1} GB ({bytes:E3} bytes)");
+        string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e9:#,0.0} GB ({bytes:E3} bytes)");
 
     /// <summary>MemAvailable of /proc/meminfo in bytes, or null where there is no such line.</summary>
     static long? MemAvailable()
