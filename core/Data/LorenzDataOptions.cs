@@ -5,11 +5,11 @@ namespace NeuroDyn.Data;
 /// <summary>How the tutorial's Lorenz-63 data set is made; the defaults are the tutorial's.</summary>
 public sealed record LorenzDataOptions
 {
-    /// <summary>Lorenz σ.</summary>
+    /// <summary>Lorenz σ (must be &gt; 0).</summary>
     public double Sigma { get; init; } = 10.0;
     /// <summary>Lorenz ρ.</summary>
     public double Rho { get; init; } = 28.0;
-    /// <summary>Lorenz β.</summary>
+    /// <summary>Lorenz β (must be &gt; 0).</summary>
     public double Beta { get; init; } = 8.0 / 3.0;
     /// <summary>Seed of the random perturbation of the initial state.</summary>
     public int Seed { get; init; } = 0;

@@ -14,6 +14,7 @@ internal static class DivergenceAdvice
     /// <summary>The likely causes of a non-finite loss before any update, with the model's own numbers where it is a rate network.</summary>
     public static string BeforeAnyUpdate(ISequenceModel model)
     {
+        const string notLearningRate = "No weight has been updated yet, so the learning rate is not the cause";
         const string data = "check that the training data are finite and z-scored.";
         var (options, tau) = model switch
         {
@@ -21,15 +22,15 @@ internal static class DivergenceAdvice
             EiRateNetwork e => (e.Options, Math.Min(e.Options.TauE, e.Options.TauI)),
             _ => (null, double.NaN),
         };
-        if (options is null) return "No weight has been updated yet, so the learning rate is not the cause: the forward pass itself gives it; " + data;
+        if (options is null) return $"{notLearningRate}: the initial weights already give it; {data}";
         if (options.Solver is OdeMethod.Dopri5 or OdeMethod.Dop853)
-            return $"No weight has been updated yet, so the learning rate is not the cause; the adaptive solver ({options.Solver}) chooses its own steps, so " + data;
+            return $"{notLearningRate}, nor the step of the adaptive solver {options.Solver}, which chooses its own: {data}";
         double step = options.SampleInterval / options.StepsPerSample, ratio = step / tau;
         string numbers = string.Create(CultureInfo.InvariantCulture,
             $"each solver step is h = SampleInterval/StepsPerSample = {options.SampleInterval:G4}/{options.StepsPerSample} = {step:G4} against the fastest time constant τ = {tau:G4}, so h/τ = {ratio:G4}");
         return ratio > StableStepRatio
-            ? $"No weight has been updated yet, so the learning rate is not the cause: {numbers}, too large for the explicit solver {options.Solver} " +
-              $"(stable only below about {StableStepRatio}). Raise tau or StepsPerSample, or lower SampleInterval, until h/τ ≤ 1; failing that, {data}"
-            : $"No weight has been updated yet, so the learning rate is not the cause ({numbers}, within the solver's stable range): {data}";
+            ? $"{notLearningRate}: {numbers}, too large for the explicit solver {options.Solver} (stable only below about {StableStepRatio}). " +
+              $"Raise tau or StepsPerSample, or lower SampleInterval, until h/τ ≤ 1; failing that, {data}"
+            : $"{notLearningRate} ({numbers}, within the solver's stable range): {data}";
     }
 }
