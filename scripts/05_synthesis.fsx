@@ -21,7 +21,7 @@ defaults (with the same `--quick`/`--full`, `--out` and `--data`). Where a train
 in the core, it is loaded and evaluated again here with the same code on the same test data and start points, so
 the numbers below are measured, not copied.
 
-Run it with `dotnet fsi scripts/05_synthesis.fsx`; `--quick` for a tiny run, `--full` for the full-quality one.
+Run it with `dotnet fsi scripts/05_synthesis.fsx`; `--quick` for a tiny run, `--full` for the full-quality one, `--help` for the options.
 *)
 #load "prelude.fsx"
 open System
