@@ -16,7 +16,7 @@ with σ = 10, ρ = 28, β = 8/3. Its trajectories settle on the famous butterfly
 nearby trajectories separate exponentially fast, at a rate given by the largest Lyapunov exponent
 (≈ 0.906 per time unit). Every later chapter trains a network on the data built here.
 
-Run it with `dotnet fsi scripts/00_lorenz.fsx`; try `--rho 99.96 --seed 3`, or `--quick` for a tiny run; `--help` lists the options.
+Run it with `dotnet fsi scripts/00_lorenz.fsx`; try `--rho 99.96 --seed 3`, or `--quick` for a tiny run; `-- --help` lists the options.
 *)
 #load "prelude.fsx"
 open System

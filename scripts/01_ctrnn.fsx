@@ -47,7 +47,7 @@ independent of the number of steps.
 Run it with `dotnet fsi scripts/01_ctrnn.fsx`; try `--hidden 128 --solver rk4 --adjoint --epochs 30`,
 `--readout state`, `--tau 0.5`, `--rollout-steps 30 --rollout-lr 3e-4`, `--quick` for a tiny run or `--full` for the
 full-quality run (all training windows in every epoch, more epochs and longer rollouts; see the end of the page); `--resume`
-continues an interrupted run from its last checkpoint, and `--help` lists every option.
+continues an interrupted run from its last checkpoint, and `-- --help` lists every option.
 *)
 #load "prelude.fsx"
 open System
@@ -81,7 +81,6 @@ let budget =
         RolloutSteps = args.Int("rollout-steps", recipe.RolloutSteps, "rollout length K reached by the curriculum")
         LearningRate = args.Float("lr", recipe.LearningRate, "Adam's learning rate in one-step training")
         RolloutLearningRate = args.Float("rollout-lr", recipe.RolloutLearningRate, "Adam's learning rate in rollout training") }
-let resume = args.Flag("resume", "continue an interrupted run from its checkpoints in <out>/models/ (same options); bit-identical to an uninterrupted run")
 args.Check()
 let hidden = budget.Hidden
 
@@ -121,7 +120,7 @@ printfn "CT-RNN: %d hidden units, τ = %g, %A readout (s = %.4f), %d parameters,
     hidden options.Tau readout options.IncrementScale model.ParameterCount solver (if adjoint then " (adjoint)" else "")
 
 let modelDir = Path.Combine(outDir, "models")
-let checkpoints = Models.PhaseCheckpoints(modelDir, "ctrnn", [ "onestep"; "rollout" ], resume)
+let checkpoints = Models.PhaseCheckpoints(modelDir, "ctrnn", [ "onestep"; "rollout" ], common.Resume)
 let training (rollout: bool) (name: string) =
     Models.phaseTraining data budget.Recipe seed rollout (Some(checkpoints.For name))
 

@@ -31,7 +31,7 @@ that regime: weights $\sim 1/\sqrt{n_E}$, each row's inhibition scaled to match 
 the whole matrix scaled to spectral radius 1. Then we train it on the Lorenz data and watch what happens to the balance.
 
 Run it with `dotnet fsi scripts/02_ei_rate.fsx`; `--quick` for a tiny run, `--full` for the long one, `--hidden 128 --epochs 20 --rollout-epochs 20 --rollout-steps 30 --readout state --tau-e 0.5 --tau-i 0.25 --seed 3` to explore,
-`--resume` to continue an interrupted run, `--help` for the list of options.
+`--resume` to continue an interrupted run, `-- --help` for the list of options.
 *)
 #load "prelude.fsx"
 open System
@@ -58,7 +58,6 @@ let learningRate = args.Float("lr", 5e-3, "Adam's learning rate in one-step trai
 let rolloutLearningRate = args.Float("rollout-lr", 1e-3, "Adam's learning rate in rollout training")
 let tauE = args.Float("tau-e", 0.2, "time constant of the excitatory units, in model time (Δ = 0.1 per sample)")
 let tauI = args.Float("tau-i", tauE / 2.0, "time constant of the inhibitory units (default: half of --tau-e)")
-let resume = args.Flag("resume", "continue an interrupted training from its checkpoints in <out>/models/ (same options)")
 args.Check()
 let incrementReadout =
     match readout with
@@ -183,7 +182,7 @@ let record =
             let v = measureVpt ()
             oneStepVpt <- [| v.Median; v.P10; v.P90 |]
             printfn "after one-step training: test MSE %.3g, VPT median %.2f" oneStepMse v.Median
-        let checkpoints = Models.PhaseCheckpoints(modelDir, "02_ei_rate", [ "onestep"; "rollout" ], resume)
+        let checkpoints = Models.PhaseCheckpoints(modelDir, "02_ei_rate", [ "onestep"; "rollout" ], common.Resume)
         let run = Models.trainWithRollouts model data recipe seed (checkpoints.For >> Some) measureOneStep
         let r =
             { OneStepHistory = Array.ofSeq run.OneStep.History; RolloutHistory = Array.ofSeq run.Rollout.History

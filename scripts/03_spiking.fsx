@@ -33,7 +33,7 @@ Run it with `dotnet fsi scripts/03_spiking.fsx`; `--quick` for a tiny run, `--fu
 `--neurons N` for the reservoir's size, `--sample-ms T` for the biological duration of one sample (ms), `--trace-ms T` for the
 time constant of the spike traces (ms), `--linear-readout` to read the traces without their squares, `--input-noise S` for
 the noise on the training inputs (z-scored units, 0 for none), `--seed S`; `--resume` continues an interrupted surrogate-gradient
-training, `--help` lists every option.
+training, `-- --help` lists every option.
 *)
 #load "prelude.fsx"
 open System
@@ -57,7 +57,6 @@ let sampleMs = args.Float("sample-ms", (if full then 20.0 else 5.0), "millisecon
 let traceMs = args.Float("trace-ms", (if full then 40.0 else 20.0), "time constant of the spike traces the readout reads, in ms")
 let linearReadout = args.Flag("linear-readout", "read out [u, r] only, without the squared traces r²")
 let inputNoise = args.Float("input-noise", 0.0, "noise on the training inputs, in z-scored units (0 for none)")
-let resume = args.Flag("resume", "continue an interrupted surrogate-gradient training from its checkpoint in <out>/models/ (same options)")
 args.Check()
 if neurons < 10 || neurons % 5 <> 0 then failwithf "--neurons %d: give a multiple of 5, at least 10 (4/5 of them excitatory)" neurons
 let page = Page.Page("Chapter 03 — Spiking networks", __SOURCE_DIRECTORY__ + "/03_spiking.fsx")
@@ -335,7 +334,7 @@ windows of 50 samples (Adam, one-step MSE).
 *)
 let surrogateOptions = SurrogateLifOptions(Hidden = (if quick then 32 elif full then 200 else 128))
 let surrogate = new SurrogateLifNetwork(surrogateOptions, int64 seed + 2L)
-let surrogateCheckpoint = Models.PhaseCheckpoints(IO.Path.Combine(outDir, "models"), "03_surrogate", [ "train" ], resume).For "train"
+let surrogateCheckpoint = Models.PhaseCheckpoints(IO.Path.Combine(outDir, "models"), "03_surrogate", [ "train" ], common.Resume).For "train"
 let trainingOptions =
     TrainingOptions(
         Epochs = (if quick then 2 elif full then 25 else 8), BatchSize = 64, SeqLength = data.SeqLength, LearningRate = 2e-3,

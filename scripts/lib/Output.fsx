@@ -35,9 +35,10 @@ let outputRoot =
 /// Time units of Lorenz-63 in a mode's data set: 20 for quick runs, 200 for default and full ones (they share one).
 let dataDuration (quick: bool) = if quick then 20.0 else 200.0
 
-/// The options every chapter takes: `--quick` (tiny sizes, for tests), `--full` (full quality), `--out DIR`, `--data PATH`, `--seed N`.
+/// The options every chapter takes: `--quick` (tiny sizes, for tests), `--full` (full quality), `--out DIR`, `--data PATH`, `--seed N`,
+/// `--resume` (continue interrupted training; chapters without training have nothing to resume, so that `./build.sh tutorial --resume` works).
 type ChapterOptions =
-    { Quick: bool; Full: bool; OutDir: string; DataPath: string; Seed: int }
+    { Quick: bool; Full: bool; OutDir: string; DataPath: string; Seed: int; Resume: bool }
 
     /// "quick", "full" or "default": recorded in every chapter's JSON, so that a later chapter can tell what it reads.
     member o.Mode = if o.Quick then "quick" elif o.Full then "full" else "default"
@@ -62,4 +63,6 @@ let chapterOptions (args: Cli.Args) =
       Full = full
       OutDir = fromRoot (args.Text("out", defaultOutDir quick, "folder for the page, the JSON results and the models"))
       DataPath = fromRoot (args.Text("data", defaultDataPath quick, "the Lorenz data set (.npz) that chapter 00 writes and the others read"))
-      Seed = args.Int("seed", 0, "seed of every random choice (initial state, weights, batches, forecast starts)") }
+      Seed = args.Int("seed", 0, "seed of every random choice (initial state, weights, batches, forecast starts)")
+      Resume =
+        args.Flag("resume", "continue an interrupted run's training from its last checkpoint in <out>/models/ (same options; chapters 01-03 train, the others have nothing to resume)") }
