@@ -14,7 +14,7 @@ type OptionSpec = { Name: string; Value: string; Default: string; Meaning: strin
 /// reported by `Check`.
 type Args(script: string, argv: string[]) =
     let specs = Collections.Generic.List<OptionSpec>()
-    let valueErrors = Collections.Generic.List<string>()
+    let readProblems = Collections.Generic.List<string>()
     let positions name = [ for i in 0 .. argv.Length - 1 do if argv.[i] = "--" + name then yield i ]
     let declare (spec: OptionSpec) =
         if not (specs.Exists(fun s -> s.Name = spec.Name)) then specs.Add spec
@@ -30,7 +30,7 @@ type Args(script: string, argv: string[]) =
             match parser text with
             | true, v -> v
             | _ ->
-                valueErrors.Add $"--{name} expects {kind} but got '{text}'"
+                readProblems.Add $"--{name} expects {kind} but got '{text}'"
                 fallback
     let number (text: string) = Double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture)
     let integer (text: string) = Int32.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture)
@@ -64,7 +64,7 @@ type Args(script: string, argv: string[]) =
         parsed name (fun s -> true, s) "text" fallback
 
     /// Records a problem found by the script itself among the options (say, two that exclude each other), reported by `Check`.
-    member _.Refuse(problem: string) = valueErrors.Add problem
+    member _.Refuse(problem: string) = readProblems.Add problem
 
     /// The options read so far, in the order the script read them.
     member _.Options = List.ofSeq specs
@@ -76,7 +76,7 @@ type Args(script: string, argv: string[]) =
     /// value, options given twice, unknown options (with two dashes or, by mistake, one) and stray words. Empty when all is well.
     member this.Problems =
         let used = Array.zeroCreate argv.Length
-        let problems = Collections.Generic.List<string>(valueErrors)
+        let problems = Collections.Generic.List<string>(readProblems)
         let help = { Name = "help"; Value = ""; Default = ""; Meaning = "" }
         for spec in help :: this.Options do
             let at = positions spec.Name
