@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # NeuroDyn's one entry point. Each command does its own set-up (idempotent, quick when already done).
-#   ./build.sh tutorial [--full]   run every tutorial chapter on its defaults (or full quality), writing out/
+#   ./build.sh tutorial [OPTIONS]  run every tutorial chapter, writing out/: on its defaults, --full (full quality) or --quick
+#                                  (seconds, into out/quick/); the options go to every chapter (--out DIR, --data FILE, --seed N)
 #   ./build.sh test                run all tests (Expecto; exit code is the verdict)
 #   ./build.sh bench [NAME]        run the speed benchmarks (all, or one), writing out/bench/NAME.json
 #   ./build.sh setup               only the set-up: apt packages, tools, packages, load scripts, build
+# NEURODYN_OUTPUT_ROOT=DIR puts out/ and data/ under DIR instead of the repository.
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -57,15 +59,18 @@ case "$cmd" in
         for i in "${!chapters[@]}"; do
             chapter="${chapters[$i]}"; began=$SECONDS
             log "[$((i + 1))/${#chapters[@]}] $(basename "$chapter" .fsx)"
-            dotnet fsi "$chapter" "$@"
+            dotnet fsi "$chapter" -- "$@"   # after --, fsi passes every option (--help too) to the chapter
             log "[$((i + 1))/${#chapters[@]}] $(basename "$chapter" .fsx) done in $((SECONDS - began)) s"
         done
         log "tutorial finished in $((SECONDS - start)) s"
-        [ -f out/05_synthesis.md ] && cat out/05_synthesis.md
-        log "the book: out/book/index.html (each chapter also as out/NN_name.html; figures in out/figures/)" ;;
+        # where the chapters wrote (as Output.fsx decides): --out, else out/ or out/quick/ below the output root
+        out="${NEURODYN_OUTPUT_ROOT:-.}/out"; [[ " $* " == *" --quick "* ]] && out="$out/quick"
+        args=("$@"); for ((k = 0; k + 1 < ${#args[@]}; k++)); do [ "${args[$k]}" = --out ] && out="${args[$((k + 1))]}"; done
+        if [ -f "$out/05_synthesis.md" ]; then cat "$out/05_synthesis.md"; fi
+        log "the book: $out/book/index.html (each chapter also as $out/NN_name.html; figures in $out/figures/)" ;;
     bench)
         setup
         dotnet bench/bin/Release/net10.0/NeuroDyn.Bench.dll "$@" ;;
     *)
-        sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+        sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

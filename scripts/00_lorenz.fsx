@@ -16,7 +16,7 @@ with σ = 10, ρ = 28, β = 8/3. Its trajectories settle on the famous butterfly
 nearby trajectories separate exponentially fast, at a rate given by the largest Lyapunov exponent
 (≈ 0.906 per time unit). Every later chapter trains a network on the data built here.
 
-Run it with `dotnet fsi scripts/00_lorenz.fsx`; try `--rho 99.96 --seed 3`, or `--quick` for a tiny run.
+Run it with `dotnet fsi scripts/00_lorenz.fsx`; try `--rho 99.96 --seed 3`, or `--quick` for a tiny run; `-- --help` lists the options.
 *)
 #load "prelude.fsx"
 open System
@@ -27,16 +27,15 @@ open NeuroDyn.Data
 open Plotly.NET
 
 let args = Cli.Args.FromFsi()
-let quick = args.Flag "quick"
-let outDir = Output.fromRoot (args.Text("out", "out"))
-let dataPath = Output.fromRoot (args.Text("data", "data/processed/lorenz_data.npz"))
+let common = Output.chapterOptions args
+let quick, outDir, dataPath = common.Quick, common.OutDir, common.DataPath
 let options =
     LorenzDataOptions(
-        Sigma = args.Float("sigma", 10.0),
-        Rho = args.Float("rho", 28.0),
-        Beta = args.Float("beta", 8.0 / 3.0),
-        Seed = args.Int("seed", 0),
-        Duration = args.Float("duration", (if quick then 20.0 else 200.0)))
+        Sigma = args.Float("sigma", 10.0, "σ of Lorenz-63"),
+        Rho = args.Float("rho", 28.0, "ρ of Lorenz-63 (try 99.96: a periodic orbit)"),
+        Beta = args.Float("beta", 8.0 / 3.0, "β of Lorenz-63"),
+        Seed = common.Seed,
+        Duration = args.Float("duration", common.DataDuration, "time units sampled for the data set (every 0.01)"))
 args.Check()
 let page = Page.Page("Chapter 00 — Lorenz-63", __SOURCE_DIRECTORY__ + "/00_lorenz.fsx")
 
@@ -115,7 +114,7 @@ let windowChart =
 page.Chart windowChart
 
 (**
-The data set is saved as `data/processed/lorenz_data.npz` with the keys `train`, `val`, `test`, `mean`,
+The data set is saved as `data/processed/lorenz_data.npz` (a quick run's as `data/processed/quick/lorenz_data.npz`) with the keys `train`, `val`, `test`, `mean`,
 `std`, `dt` and `seq_length`; `numpy.load` reads it as is, and `LorenzData.Load` reads it (or a file numpy
 wrote with the same keys) back.
 *)
@@ -126,7 +125,8 @@ printfn "saved and re-read %s" dataPath
 
 page.Save(IO.Path.Combine(outDir, "00_lorenz.html"))
 Output.writeJson (IO.Path.Combine(outDir, "00_lorenz.json"))
-    {| n_train = Array2D.length1 data.Train
+    {| mode = common.Mode
+       n_train = Array2D.length1 data.Train
        n_val = Array2D.length1 data.Val
        n_test = Array2D.length1 data.Test
        mean = data.Mean

@@ -46,7 +46,8 @@ independent of the number of steps.
 
 Run it with `dotnet fsi scripts/01_ctrnn.fsx`; try `--hidden 128 --solver rk4 --adjoint --epochs 30`,
 `--readout state`, `--tau 0.5`, `--rollout-steps 30 --rollout-lr 3e-4`, `--quick` for a tiny run or `--full` for the
-full-quality run (all training windows in every epoch, more epochs and longer rollouts; see the end of the page).
+full-quality run (all training windows in every epoch, more epochs and longer rollouts; see the end of the page); `--resume`
+continues an interrupted run from its last checkpoint, and `-- --help` lists every option.
 *)
 #load "prelude.fsx"
 open System
@@ -68,18 +69,18 @@ let recipe =
     if quick then { Models.CtRnnBudget.Quick with OneStepEpochs = 2; RolloutEpochs = 1; BatchesPerEpoch = Some 4 }
     elif full then Models.CtRnnBudget.Full
     else Models.CtRnnBudget.Default
-let solverName = args.Text("solver", "rk4")
-let adjoint = args.Flag "adjoint"
-let readoutName = args.Text("readout", (string recipe.Readout).ToLowerInvariant())
+let solverName = args.Text("solver", "rk4", "ODE solver of the network: euler, midpoint, rk4 or dopri5")
+let adjoint = args.Flag("adjoint", "gradients by the adjoint method instead of backpropagation through the solver")
+let readoutName = args.Text("readout", (string recipe.Readout).ToLowerInvariant(), "what the readout predicts: increment (x_last + s r) or state")
 let budget =
     { recipe with
-        Hidden = args.Int("hidden", recipe.Hidden)
-        Tau = args.Float("tau", recipe.Tau)
-        OneStepEpochs = args.Int("epochs", recipe.OneStepEpochs)
-        RolloutEpochs = args.Int("rollout-epochs", recipe.RolloutEpochs)
-        RolloutSteps = args.Int("rollout-steps", recipe.RolloutSteps)
-        LearningRate = args.Float("lr", recipe.LearningRate)
-        RolloutLearningRate = args.Float("rollout-lr", recipe.RolloutLearningRate) }
+        Hidden = args.Int("hidden", recipe.Hidden, "hidden units")
+        Tau = args.Float("tau", recipe.Tau, "time constant τ of the units, in model time (Δ = 0.1 per sample)")
+        OneStepEpochs = args.Int("epochs", recipe.OneStepEpochs, "epochs of one-step training")
+        RolloutEpochs = args.Int("rollout-epochs", recipe.RolloutEpochs, "epochs of closed-loop rollout training")
+        RolloutSteps = args.Int("rollout-steps", recipe.RolloutSteps, "rollout length K reached by the curriculum")
+        LearningRate = args.Float("lr", recipe.LearningRate, "Adam's learning rate in one-step training")
+        RolloutLearningRate = args.Float("rollout-lr", recipe.RolloutLearningRate, "Adam's learning rate in rollout training") }
 args.Check()
 let hidden = budget.Hidden
 
@@ -119,8 +120,9 @@ printfn "CT-RNN: %d hidden units, τ = %g, %A readout (s = %.4f), %d parameters,
     hidden options.Tau readout options.IncrementScale model.ParameterCount solver (if adjoint then " (adjoint)" else "")
 
 let modelDir = Path.Combine(outDir, "models")
+let checkpoints = Models.PhaseCheckpoints(modelDir, "ctrnn", [ "onestep"; "rollout" ], common.Resume)
 let training (rollout: bool) (name: string) =
-    Models.phaseTraining data budget.Recipe seed rollout (Some(Path.Combine(modelDir, $"ctrnn-{name}.checkpoint.safetensors")))
+    Models.phaseTraining data budget.Recipe seed rollout (Some(checkpoints.For name))
 
 let clock = Diagnostics.Stopwatch.StartNew()
 let oneStep = Trainer.Fit(model, data.Train, data.Val, training false "onestep", ConsoleProgress())

@@ -30,7 +30,8 @@ order, leaving a net input of order one whose fluctuations drive irregular, chao
 that regime: weights $\sim 1/\sqrt{n_E}$, each row's inhibition scaled to match its excitation exactly (Rajan & Abbott 2006),
 the whole matrix scaled to spectral radius 1. Then we train it on the Lorenz data and watch what happens to the balance.
 
-Run it with `dotnet fsi scripts/02_ei_rate.fsx`; `--quick` for a tiny run, `--full` for the long one, `--hidden 128 --epochs 20 --rollout-epochs 20 --rollout-steps 30 --readout state --tau-e 0.5 --tau-i 0.25 --seed 3` to explore.
+Run it with `dotnet fsi scripts/02_ei_rate.fsx`; `--quick` for a tiny run, `--full` for the long one, `--hidden 128 --epochs 20 --rollout-epochs 20 --rollout-steps 30 --readout state --tau-e 0.5 --tau-i 0.25 --seed 3` to explore,
+`--resume` to continue an interrupted run, `-- --help` for the list of options.
 *)
 #load "prelude.fsx"
 open System
@@ -48,15 +49,15 @@ open TorchSharp
 let args = Cli.Args.FromFsi()
 let common = Output.chapterOptions args
 let quick, full, outDir, dataPath, seed = common.Quick, common.Full, common.OutDir, common.DataPath, common.Seed
-let hidden = args.Int("hidden", (if quick then 16 else 64))
-let readout = args.Text("readout", "increment")
-let oneStepEpochs = args.Int("epochs", (if quick then 2 elif full then 20 else 6))
-let rolloutEpochs = args.Int("rollout-epochs", (if quick then 2 elif full then 30 else 8))
-let rolloutSteps = args.Int("rollout-steps", (if quick then 5 elif full then 30 else 15))
-let learningRate = args.Float("lr", 5e-3)
-let rolloutLearningRate = args.Float("rollout-lr", 1e-3)
-let tauE = args.Float("tau-e", 0.2)
-let tauI = args.Float("tau-i", tauE / 2.0)
+let hidden = args.Int("hidden", (if quick then 16 else 64), "units, 80% excitatory")
+let readout = args.Text("readout", "increment", "what the readout predicts: increment (x_last + W_out r_E + b_out) or state")
+let oneStepEpochs = args.Int("epochs", (if quick then 2 elif full then 20 else 6), "epochs of one-step training")
+let rolloutEpochs = args.Int("rollout-epochs", (if quick then 2 elif full then 30 else 8), "epochs of closed-loop rollout training")
+let rolloutSteps = args.Int("rollout-steps", (if quick then 5 elif full then 30 else 15), "rollout length K reached by the curriculum")
+let learningRate = args.Float("lr", 5e-3, "Adam's learning rate in one-step training")
+let rolloutLearningRate = args.Float("rollout-lr", 1e-3, "Adam's learning rate in rollout training")
+let tauE = args.Float("tau-e", 0.2, "time constant of the excitatory units, in model time (Δ = 0.1 per sample)")
+let tauI = args.Float("tau-i", tauE / 2.0, "time constant of the inhibitory units (default: half of --tau-e)")
 args.Check()
 let incrementReadout =
     match readout with
@@ -181,7 +182,8 @@ let record =
             let v = measureVpt ()
             oneStepVpt <- [| v.Median; v.P10; v.P90 |]
             printfn "after one-step training: test MSE %.3g, VPT median %.2f" oneStepMse v.Median
-        let run = Models.trainWithRollouts model data recipe seed (fun _ -> None) measureOneStep
+        let checkpoints = Models.PhaseCheckpoints(modelDir, "02_ei_rate", [ "onestep"; "rollout" ], common.Resume)
+        let run = Models.trainWithRollouts model data recipe seed (checkpoints.For >> Some) measureOneStep
         let r =
             { OneStepHistory = Array.ofSeq run.OneStep.History; RolloutHistory = Array.ofSeq run.Rollout.History
               OneStepSeconds = run.OneStepSeconds; RolloutSeconds = run.RolloutSeconds; OneStepMse = oneStepMse; OneStepVpt = oneStepVpt }

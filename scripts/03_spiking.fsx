@@ -32,7 +32,8 @@ end to end, passing gradients through its spikes with a surrogate derivative (Ze
 Run it with `dotnet fsi scripts/03_spiking.fsx`; `--quick` for a tiny run, `--full` for the full-quality one,
 `--neurons N` for the reservoir's size, `--sample-ms T` for the biological duration of one sample (ms), `--trace-ms T` for the
 time constant of the spike traces (ms), `--linear-readout` to read the traces without their squares, `--input-noise S` for
-the noise on the training inputs (z-scored units, 0 for none), `--seed S`.
+the noise on the training inputs (z-scored units, 0 for none), `--seed S`; `--resume` continues an interrupted surrogate-gradient
+training, `-- --help` lists every option.
 *)
 #load "prelude.fsx"
 open System
@@ -51,13 +52,12 @@ open Plotly.NET
 let args = Cli.Args.FromFsi()
 let common = Output.chapterOptions args
 let quick, full, outDir, dataPath, seed = common.Quick, common.Full, common.OutDir, common.DataPath, common.Seed
-let neurons = args.Int("neurons", (if quick then 250 else 1000))
-let sampleMs = args.Float("sample-ms", (if full then 20.0 else 5.0))
-let traceMs = args.Float("trace-ms", (if full then 40.0 else 20.0))
-let linearReadout = args.Flag "linear-readout"
-let inputNoise = args.Float("input-noise", 0.0)
+let neurons = args.Int("neurons", (if quick then 250 else 1000), "LIF neurons of the reservoir, a multiple of 5 (4/5 excitatory)")
+let sampleMs = args.Float("sample-ms", (if full then 20.0 else 5.0), "milliseconds of reservoir time per Lorenz sample")
+let traceMs = args.Float("trace-ms", (if full then 40.0 else 20.0), "time constant of the spike traces the readout reads, in ms")
+let linearReadout = args.Flag("linear-readout", "read out [u, r] only, without the squared traces r²")
+let inputNoise = args.Float("input-noise", 0.0, "noise on the training inputs, in z-scored units (0 for none)")
 args.Check()
-if quick && full then failwith "--quick and --full exclude each other; give one of them"
 if neurons < 10 || neurons % 5 <> 0 then failwithf "--neurons %d: give a multiple of 5, at least 10 (4/5 of them excitatory)" neurons
 let page = Page.Page("Chapter 03 — Spiking networks", __SOURCE_DIRECTORY__ + "/03_spiking.fsx")
 let timings = Collections.Generic.Dictionary<string, float>()
@@ -68,12 +68,7 @@ let timed name f =
     printfn "%s: %.1f s" name clock.Elapsed.TotalSeconds
     result
 
-let data =
-    if IO.File.Exists dataPath then LorenzData.Load dataPath
-    else
-        let generated = (LorenzDataset.Generate(LorenzDataOptions(Duration = (if quick then 20.0 else 200.0)))).Data
-        generated.Save dataPath
-        generated
+let data = Models.lorenzData dataPath common.DataDuration
 
 (**
 ## Brunel's four regimes
@@ -339,10 +334,12 @@ windows of 50 samples (Adam, one-step MSE).
 *)
 let surrogateOptions = SurrogateLifOptions(Hidden = (if quick then 32 elif full then 200 else 128))
 let surrogate = new SurrogateLifNetwork(surrogateOptions, int64 seed + 2L)
+let surrogateCheckpoint = Models.PhaseCheckpoints(IO.Path.Combine(outDir, "models"), "03_surrogate", [ "train" ], common.Resume).For "train"
 let trainingOptions =
     TrainingOptions(
         Epochs = (if quick then 2 elif full then 25 else 8), BatchSize = 64, SeqLength = data.SeqLength, LearningRate = 2e-3,
-        MaxBatchesPerEpoch = Nullable(if quick then 4 elif full then 60 else 30), Seed = seed, EarlyStoppingPatience = Nullable 8, Threads = Nullable 1)
+        MaxBatchesPerEpoch = Nullable(if quick then 4 elif full then 60 else 30), Seed = seed, EarlyStoppingPatience = Nullable 8, Threads = Nullable 1,
+        CheckpointPath = surrogateCheckpoint.Path, Resume = surrogateCheckpoint.Resume)
 let fitResult = timed "surrogate_train" (fun () -> Trainer.Fit(surrogate, data.Train, data.Val, trainingOptions, ConsoleProgress()))
 let surrogateMse = Evaluate.OneStepMse(surrogate, data.Test, data.SeqLength)
 let surrogateVpt = timed "surrogate_closed_loop" (fun () -> Evaluate.ValidPredictionTime(surrogate, data.Test, washout, startCount, horizon, data.Dt, seed = seed))

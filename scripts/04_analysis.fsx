@@ -16,7 +16,7 @@ any vector field $\dot x = f(x)$:
 We apply them first to Lorenz-63, where the answers are known, and then to the CT-RNN of chapter 01. If the network has
 learned the *dynamics* and not only the next step, its numbers should match Lorenz's.
 
-Run it with `dotnet fsi scripts/04_analysis.fsx`; `--quick` for a tiny run, `--full` for long averages.
+Run it with `dotnet fsi scripts/04_analysis.fsx`; `--quick` for a tiny run, `--full` for long averages, `-- --help` for the options.
 *)
 #load "prelude.fsx"
 open System

@@ -21,7 +21,7 @@ defaults (with the same `--quick`/`--full`, `--out` and `--data`). Where a train
 in the core, it is loaded and evaluated again here with the same code on the same test data and start points, so
 the numbers below are measured, not copied.
 
-Run it with `dotnet fsi scripts/05_synthesis.fsx`; `--quick` for a tiny run, `--full` for the full-quality one.
+Run it with `dotnet fsi scripts/05_synthesis.fsx`; `--quick` for a tiny run, `--full` for the full-quality one, `-- --help` for the options.
 *)
 #load "prelude.fsx"
 open System
@@ -531,7 +531,8 @@ printfn "wrote %s" (Path.Combine(outDir, "05_synthesis.md"))
 
 page.Save(Path.Combine(outDir, "05_synthesis.html"))
 Output.writeJson (Path.Combine(outDir, "05_synthesis.json"))
-    {| models =
+    {| mode = common.Mode
+       models =
         [| for m in models ->
             {| name = m.Name
                parameters = Option.toNullable m.Parameters

@@ -54,14 +54,17 @@ let tests =
             Expect.stringContains out "(1400, 3) True True" "numpy sees z-scored training data"
         }
 
-        test "00 Lorenz: overrides reach the model and typos are refused" {
+        test "00 Lorenz: overrides reach the model, the mode is recorded, and typos are refused" {
             let _, json, _ = runChapter "00_lorenz" [ "--rho"; "99.96"; "--seed"; "3" ]
             Expect.equal (json.GetProperty("parameters").GetProperty("rho").GetDouble()) 99.96 "rho override"
+            Expect.equal (json.GetProperty("parameters").GetProperty("seed").GetInt32()) 3 "seed override"
+            Expect.equal (json.GetProperty("mode").GetString()) "quick" "mode recorded"
             let dir = Run.tempFolder "typo"
             let result =
-                Run.program "dotnet" [ "fsi"; Path.Combine(Run.root, "scripts", "00_lorenz.fsx"); "--quick"; "--rh0"; "3"; "--out"; dir ]
+                Run.program "dotnet" [ "fsi"; Path.Combine(Run.root, "scripts", "00_lorenz.fsx"); "--full"; "--rh0"; "3"; "--out"; dir ]
                     Run.root (TimeSpan.FromMinutes 2.0)
-            Expect.notEqual result.ExitCode 0 "an unknown option fails"
-            Expect.stringContains result.Output "unknown option(s) --rh0" "and says which"
+            Expect.equal result.ExitCode 2 "an unknown option is refused (and --full is known)"
+            Expect.stringContains result.Output "error: unknown option --rh0" "and says which"
+            Expect.isFalse (result.Output.Contains "--full") "--full is not among the problems"
         }
     ]

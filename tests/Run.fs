@@ -16,10 +16,11 @@ let root =
 /// Result of a finished process.
 type Outcome = { ExitCode: int; Output: string; Seconds: float }
 
-/// Runs a program with arguments in a folder, killing it after the time limit; stdout and stderr together.
-let program (fileName: string) (arguments: string list) (workingDirectory: string) (limit: TimeSpan) =
+/// Runs a program with arguments in a folder, with extra environment variables, killing it after the time limit; stdout and stderr together.
+let programWith (environment: (string * string) list) (fileName: string) (arguments: string list) (workingDirectory: string) (limit: TimeSpan) =
     let info = ProcessStartInfo(fileName, arguments, WorkingDirectory = workingDirectory,
                                 RedirectStandardOutput = true, RedirectStandardError = true)
+    for name, value in environment do info.Environment.[name] <- value
     let watch = Stopwatch.StartNew()
     use p = Process.Start info
     let output = Text.StringBuilder()
@@ -33,6 +34,10 @@ let program (fileName: string) (arguments: string list) (workingDirectory: strin
         failwithf "%s %s did not finish within %O:\n%O" fileName (String.Join(" ", arguments)) limit output
     p.WaitForExit()
     { ExitCode = p.ExitCode; Output = output.ToString(); Seconds = watch.Elapsed.TotalSeconds }
+
+/// Runs a program with arguments in a folder, killing it after the time limit; stdout and stderr together.
+let program (fileName: string) (arguments: string list) (workingDirectory: string) (limit: TimeSpan) =
+    programWith [] fileName arguments workingDirectory limit
 
 /// A fresh temporary folder.
 let tempFolder (prefix: string) =

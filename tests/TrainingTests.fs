@@ -265,6 +265,21 @@ let tests =
                 // restoring copies the best weights exactly, so the evaluation repeats the recorded loss bit for bit
                 Expect.equal (Evaluate.OneStepMse(model, validation, 5, 512)) result.BestValidationLoss "best weights in the model"
             }
+            test "resuming from the checkpoint of a run that stopped early trains no further epoch" {
+                use temp = new TempFolder()
+                let path = Path.Combine(temp.Path, "early.ckpt")
+                let configure resume =
+                    Options.Of(epochs = 60, learningRate = 0.3, schedule = LearningRateSchedule.Constant, patience = 3, checkpoint = path, resume = resume)
+                let model = LinearAR(2, 5)
+                let first = Trainer.Fit(model, train, validation, configure false)
+                Expect.equal first.StopReason StopReason.EarlyStopped "the first run stopped early"
+                let before = weights model
+                let resumed = LinearAR(2, 77)
+                let again = Trainer.Fit(resumed, train, validation, configure true)
+                Expect.equal again.StopReason StopReason.EarlyStopped "the resumed run stops at once, as the first did"
+                Expect.equal again.EpochsRun first.EpochsRun "no epoch was added"
+                expectSameBits (weights resumed) before "the same best weights as the run that stopped"
+            }
             test "a diverging run stops with a clear message and keeps the last good checkpoint" {
                 use temp = new TempFolder()
                 let folder = temp.Path

@@ -157,8 +157,13 @@ public static class Trainer
             var clock = Stopwatch.StartNew();
             int firstEpoch = state.CompletedEpochs + 1;
             writtenEpoch = state.CompletedEpochs;
-            StopReason? stop = state.CompletedEpochs >= options.Epochs ? StopReason.Completed : null;
-            string message = stop is null ? "" : $"The checkpoint already holds all {options.Epochs} epochs.";
+            StopReason? stop = null;
+            string message = "";
+            if (state.CompletedEpochs >= options.Epochs)
+                (stop, message) = (StopReason.Completed, $"The checkpoint already holds all {options.Epochs} epochs.");
+            else if (options.EarlyStoppingPatience is int patience && state.CompletedEpochs > 0 && state.EpochsWithoutImprovement >= patience)
+                (stop, message) = (StopReason.EarlyStopped, $"The checkpoint's run had stopped early after epoch {state.CompletedEpochs}: " +
+                    $"no better validation loss for {patience} epochs; best {state.BestValidationLoss:G6} at epoch {state.BestEpoch}.");
             int batchesPerEpoch = trainWindows.BatchCount(options.BatchSize, options.MaxBatchesPerEpoch);
             for (int epoch = firstEpoch; stop is null; epoch++)
             {

@@ -8,9 +8,35 @@ open NeuroDyn.Data
 open NeuroDyn.Models
 open NeuroDyn.Training
 
+/// Time units of Lorenz-63 a data set covers: all its samples (train, validation and test) times its sampling interval.
+let dataDuration (data: LorenzData) =
+    float (Array2D.length1 data.Train + Array2D.length1 data.Val + Array2D.length1 data.Test) * data.Dt
+
+/// What is wrong when a data set's length is not the one this run's mode expects (another mode's data, or one made with
+/// another --duration), as a sentence naming the file; None when it fits.
+let dataMismatch (path: string) (data: LorenzData) (duration: float) =
+    let held = dataDuration data
+    if abs (held - duration) < 0.5 * data.Dt then None
+    else
+        let near (d: float) = abs (held - d) < 0.5 * data.Dt
+        let kind =
+            if near (Output.dataDuration true) then "the size of the quick data set"
+            elif near (Output.dataDuration false) then "the size of the default (and full) data set"
+            else "a size of its own (chapter 00 with --duration)"
+        let rows = (Array2D.length1 data.Train).ToString("N0", Globalization.CultureInfo.InvariantCulture)
+        let maker = if duration = Output.dataDuration true then "dotnet fsi scripts/00_lorenz.fsx --quick" else "dotnet fsi scripts/00_lorenz.fsx"
+        Some(
+            $"the data set {path} holds {held:G6} time units ({rows} training rows), {kind}; this run's mode "
+            + $"is made for {duration:G6} time units, so its results are not comparable with other runs of its mode. "
+            + $"Make that data set with `{maker}`, or give --data a file of that size.")
+
 /// The data set at `path`, or (if the file is missing) generated as chapter 00 does, `duration` time units long, and saved there.
+/// A data set of another length (another mode's, say) is used, with a warning that says so.
 let lorenzData (path: string) (duration: float) =
-    if File.Exists path then LorenzData.Load path
+    if File.Exists path then
+        let data = LorenzData.Load path
+        dataMismatch path data duration |> Option.iter (eprintfn "warning: %s")
+        data
     else
         printfn "no data set at %s; generating it as chapter 00 does" path
         let data = (LorenzDataset.Generate(LorenzDataOptions(Duration = duration))).Data
@@ -29,23 +55,51 @@ type RolloutRecipe =
       /// None = all windows in every epoch.
       BatchesPerEpoch: int option }
 
+/// A training phase's checkpoint file, and whether the phase continues from it (`--resume`) or starts afresh (overwriting it).
+type PhaseCheckpoint = { Path: string; Resume: bool }
+
+/// The checkpoints of a chapter's training phases, `<modelDir>/<name>-<phase>.checkpoint.safetensors` (the trainer writes one every
+/// epoch). Without `resume` the run starts afresh and first deletes those an earlier run left; with `resume` each phase continues
+/// from its checkpoint if it has one, and a phase that has none starts afresh and deletes the later phases' (they belong to an earlier run).
+type PhaseCheckpoints(modelDir: string, name: string, phases: string list, resume: bool) =
+    let path phase = Path.Combine(modelDir, $"{name}-{phase}.checkpoint.safetensors")
+    let delete (phases: string list) =
+        for phase in phases do
+            for file in [ path phase; Checkpoint.HistoryPath(path phase) ] do
+                if File.Exists file then File.Delete file
+    do if not resume then delete phases
+
+    /// The checkpoint of `phase` (one of the phases given), to continue from when resuming and it exists.
+    member _.For(phase: string) =
+        match List.tryFindIndex ((=) phase) phases with
+        | None -> invalidArg (nameof phase) $"'{phase}' is not one of the training phases {phases}"
+        | Some index ->
+            let file = path phase
+            let continues = resume && File.Exists file
+            if resume && continues then printfn "%s: resuming from the checkpoint %s" phase file
+            elif resume then
+                printfn "%s: no checkpoint at %s; this phase starts afresh" phase file
+                delete (List.skip (index + 1) phases)
+            { Path = file; Resume = continues }
+
 /// The trainer's settings for one phase of a recipe: one-step (`rollout` false) or closed-loop rollouts; checkpoints to `checkpoint` if given.
-let phaseTraining (data: LorenzData) (recipe: RolloutRecipe) (seed: int) (rollout: bool) (checkpoint: string option) =
+let phaseTraining (data: LorenzData) (recipe: RolloutRecipe) (seed: int) (rollout: bool) (checkpoint: PhaseCheckpoint option) =
     let epochs, learningRate, objective =
         if rollout then recipe.RolloutEpochs, recipe.RolloutLearningRate, TrainingObjective.Rollout(recipe.RolloutSteps, recipe.CurriculumEpochs)
         else recipe.OneStepEpochs, recipe.LearningRate, TrainingObjective.OneStep
     TrainingOptions(
         Epochs = epochs, BatchSize = 64, SeqLength = data.SeqLength, LearningRate = learningRate, Objective = objective, Seed = seed,
         MaxBatchesPerEpoch = Option.toNullable recipe.BatchesPerEpoch, EarlyStoppingPatience = Nullable 10, Threads = Nullable 1,
-        CheckpointPath = Option.toObj checkpoint)
+        CheckpointPath = (checkpoint |> Option.map (fun c -> c.Path) |> Option.toObj),
+        Resume = (checkpoint |> Option.exists (fun c -> c.Resume)))
 
 /// What `trainWithRollouts` did: the two phases' results and seconds.
 type RolloutTraining = { OneStep: TrainingResult; Rollout: TrainingResult; OneStepSeconds: float; RolloutSeconds: float }
 
 /// Trains `model` by `recipe` on the data set; `afterOneStep` runs between the phases (to measure the one-step solution);
-/// `checkpoint phase` names each phase's checkpoint file (phase "onestep" or "rollout"), if any.
+/// `checkpoint phase` gives each phase's checkpoint (phase "onestep" or "rollout"), if any.
 let trainWithRollouts (model: ISequenceModel) (data: LorenzData) (recipe: RolloutRecipe) (seed: int)
-                      (checkpoint: string -> string option) (afterOneStep: unit -> unit) =
+                      (checkpoint: string -> PhaseCheckpoint option) (afterOneStep: unit -> unit) =
     let fit rollout phase =
         let clock = Diagnostics.Stopwatch.StartNew()
         let result = Trainer.Fit(model, data.Train, data.Val, phaseTraining data recipe seed rollout (checkpoint phase), ConsoleProgress())

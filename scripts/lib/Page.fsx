@@ -57,9 +57,16 @@ let private titleOf (path: string) =
     let m = Regex.Match(File.ReadAllText path, "<title>(.*?)</title>")
     if m.Success then Net.WebUtility.HtmlDecode m.Groups.[1].Value else Path.GetFileNameWithoutExtension path
 
+/// The chapter pages in a folder (named NN_name.html), in chapter order. (.NET file patterns know only * and ?, so the
+/// two digits are checked by a regular expression.)
+let chapterPages (folder: string) =
+    Directory.GetFiles(folder, "*.html")
+    |> Array.filter (fun p -> Regex.IsMatch(Path.GetFileName p, @"^[0-9]{2}_.+\.html$"))
+    |> Array.sortWith (fun a b -> String.CompareOrdinal(Path.GetFileName a, Path.GetFileName b))
+
 /// Writes out/book/index.html listing every chapter page present, in chapter order.
 let private writeBookIndex (book: string) =
-    let chapters = Directory.GetFiles(book, "[0-9][0-9]_*.html") |> Array.sort
+    let chapters = chapterPages book
     let items = chapters |> Array.map (fun p -> $"<li><a href=\"{Path.GetFileName p}\">{Net.WebUtility.HtmlEncode(titleOf p)}</a></li>")
     AtomicFile.WriteAllText(Path.Combine(book, "index.html"),
         $"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>NeuroDyn — the tutorial</title><style>{style}</style></head><body>

@@ -1,0 +1,77 @@
+/// `--resume`: a chapter-01 run killed after its first checkpoint and resumed ends exactly where an uninterrupted run ends.
+module NeuroDyn.Tests.ResumeTests
+
+open System
+open System.Diagnostics
+open System.IO
+open System.Text.Json
+open System.Threading
+open Expecto
+open TorchSharp
+open NeuroDyn.Training
+
+/// Quick chapter 01 with more one-step epochs (four batches each), so that a kill lands in the middle of training.
+let private chapter01 (dir: string) (extra: string list) =
+    [ "fsi"; Path.Combine(Run.root, "scripts", "01_ctrnn.fsx"); "--quick"; "--epochs"; "30"; "--out"; dir; "--data"; Path.Combine(dir, "lorenz_data.npz") ] @ extra
+
+/// Starts chapter 01 and kills it (SIGKILL, as a crash or a closed terminal would) as soon as its one-step checkpoint exists.
+let private killAfterFirstCheckpoint (dir: string) =
+    let checkpoint = Path.Combine(dir, "models", "ctrnn-onestep.checkpoint.safetensors")
+    use p = Process.Start(ProcessStartInfo("dotnet", chapter01 dir [], WorkingDirectory = Run.root, RedirectStandardOutput = true, RedirectStandardError = true))
+    p.OutputDataReceived.Add ignore
+    p.ErrorDataReceived.Add ignore
+    p.BeginOutputReadLine()
+    p.BeginErrorReadLine()
+    let clock = Stopwatch.StartNew()
+    while not (File.Exists checkpoint) && not p.HasExited && clock.Elapsed < TimeSpan.FromMinutes 5.0 do Thread.Sleep 10
+    if not p.HasExited then p.Kill true
+    p.WaitForExit()
+    Expect.isTrue (File.Exists checkpoint) "the run wrote its first checkpoint before it was killed"
+
+/// The tensors of a safetensors file whose names start with a prefix, as float64 arrays by name.
+let private tensors (path: string) (prefix: string) =
+    use content = SafeTensors.Read path
+    [ for KeyValue(name, t) in content.Tensors do
+        if name.StartsWith prefix then yield name, t.to_type(torch.ScalarType.Float64).data<double>().ToArray() ]
+    |> List.sortBy fst
+
+/// The figures chapter 01 reports that depend on the trained weights (not its timings).
+let private figures (dir: string) =
+    let json = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "01_ctrnn.json"))).RootElement
+    let vpt (e: JsonElement) = [ for k in [ "median"; "p10"; "p90" ] -> e.GetProperty("vpt_lyapunov_times").GetProperty(k).GetDouble() ]
+    [ yield json.GetProperty("epochs").GetDouble()
+      for k in [ "test_mse_one_step"; "d_stsp"; "d_h" ] -> json.GetProperty(k).GetDouble()
+      yield! vpt json
+      yield json.GetProperty("one_step_only").GetProperty("test_mse_one_step").GetDouble()
+      yield! vpt (json.GetProperty "one_step_only") ]
+
+[<Tests>]
+let tests =
+    testSequenced <| testList "resume" [
+        test "01 --resume after a kill: the same weights and the same figures as an uninterrupted run, bit for bit" {
+            let whole, resumed = Run.tempFolder "uninterrupted", Run.tempFolder "resumed"
+            let uninterrupted = Run.program "dotnet" (chapter01 whole []) Run.root (TimeSpan.FromMinutes 5.0)
+            Expect.equal uninterrupted.ExitCode 0 $"the uninterrupted run succeeds:\n{uninterrupted.Output}"
+
+            killAfterFirstCheckpoint resumed
+            Expect.isFalse (File.Exists(Path.Combine(resumed, "01_ctrnn.json"))) "the killed run did not finish (else nothing is resumed)"
+            let written = JsonDocument.Parse(File.ReadAllText(Checkpoint.HistoryPath(Path.Combine(resumed, "models", "ctrnn-onestep.checkpoint.safetensors")))).RootElement
+            let epochsDone = written.GetProperty("history").GetArrayLength()
+            Expect.isLessThan epochsDone 30 "killed during one-step training"
+            let again = Run.program "dotnet" (chapter01 resumed [ "--resume" ]) Run.root (TimeSpan.FromMinutes 5.0)
+            Expect.equal again.ExitCode 0 $"the resumed run succeeds:\n{again.Output}"
+            Expect.stringContains again.Output "onestep: resuming from the checkpoint" "it continues from the checkpoint"
+            let trains epoch = Text.RegularExpressions.Regex.IsMatch(again.Output, $@"epoch\s+{epoch}/30\s")
+            Expect.isTrue (trains (epochsDone + 1)) "it trains from the epoch after the last one written"
+            Expect.isFalse (trains epochsDone) "and not the finished epochs again"
+
+            // Same seed, same batches, one thread: the resumed run repeats the uninterrupted run's arithmetic exactly.
+            for phase in [ "onestep"; "rollout" ] do
+                let file dir = Path.Combine(dir, "models", $"ctrnn-{phase}.checkpoint.safetensors")
+                for prefix in [ "model/"; "best/"; "adam/" ] do
+                    let a, b = tensors (file whole) prefix, tensors (file resumed) prefix
+                    Expect.isNonEmpty a $"{phase} checkpoint has {prefix} tensors"
+                    Expect.equal b a $"{phase} checkpoint: {prefix} tensors identical"
+            Expect.equal (figures resumed) (figures whole) "test MSE, VPT, D_stsp, D_H and epochs identical"
+        }
+    ]
