@@ -1,3 +1,4 @@
+using NeuroDyn.Solvers;
 using NeuroDyn.Systems;
 
 namespace NeuroDyn.Analysis;
@@ -61,9 +62,10 @@ public static class LyapunovSpectrum
         if (o.HistoryPoints < 1) throw new ArgumentOutOfRangeException(nameof(options), o.HistoryPoints, "HistoryPoints must be at least 1.");
 
         var state = (double[])initialState.Clone();
-        var flow = new FieldFlow(field);
-        var work = new double[Rk4.WorkspaceLength(n + n * k)];
-        for (int s = 0; s < o.TransientSteps; s++) Rk4.Step(ref flow, state, o.Dt, work);
+        var rk4 = ButcherTableau.Rk4;
+        var flow = new FieldDerivative(field);
+        var work = new double[RungeKuttaStepper.WorkspaceLength(rk4, n + n * k)];
+        for (int s = 0; s < o.TransientSteps; s++) RungeKuttaStepper.Advance(ref flow, rk4, state, o.Dt, work);
         Trajectories.CheckFinite(state, o.TransientSteps, o.Dt);
 
         // y = [x; q_1; …; q_k], the tangent vectors stored one after another, starting as the first k unit vectors.
@@ -80,7 +82,7 @@ public static class LyapunovSpectrum
         int untilRenorm = o.RenormEvery, untilRecord = stride;   // countdowns: no integer division in the loop
         for (int s = 1; s <= o.Steps; s++)
         {
-            Rk4.Step(ref tangent, y, o.Dt, work);
+            RungeKuttaStepper.Advance(ref tangent, rk4, y, o.Dt, work);
             if (--untilRenorm > 0 && s != o.Steps) continue;
             untilRenorm = o.RenormEvery;
             if (!growth.Orthogonalise(y.AsSpan(n), n))

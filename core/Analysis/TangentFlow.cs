@@ -1,9 +1,10 @@
+using NeuroDyn.Solvers;
 using NeuroDyn.Systems;
 
 namespace NeuroDyn.Analysis;
 
 /// <summary>
-/// A state and k tangent vectors as one flat system for <see cref="Rk4"/>: d/dt [x; q_1 … q_k] = [f(x); J(x)q_1 … J(x)q_k],
+/// A state and k tangent vectors as one flat system for <see cref="RungeKuttaStepper"/>: d/dt [x; q_1 … q_k] = [f(x); J(x)q_1 … J(x)q_k],
 /// the variational equation. The products J(x)q_j come from <see cref="IJacobianProduct"/> when the field offers it,
 /// otherwise from the dense Jacobian.
 /// </summary>

@@ -1,3 +1,4 @@
+using NeuroDyn.Solvers;
 using NeuroDyn.Systems;
 
 namespace NeuroDyn.Analysis;
@@ -21,16 +22,17 @@ public static class Trajectories
         if (transientSteps < 0) throw new ArgumentOutOfRangeException(nameof(transientSteps), transientSteps, "transientSteps must be 0 or more.");
 
         int n = field.Dimension;
-        var flow = new FieldFlow(field);
+        var rk4 = ButcherTableau.Rk4;
+        var flow = new FieldDerivative(field);
         var state = (double[])initialState.Clone();
-        var work = new double[Rk4.WorkspaceLength(n)];
-        for (int s = 0; s < transientSteps; s++) Rk4.Step(ref flow, state, dt, work);
+        var work = new double[RungeKuttaStepper.WorkspaceLength(rk4, n)];
+        for (int s = 0; s < transientSteps; s++) RungeKuttaStepper.Advance(ref flow, rk4, state, dt, work);
         CheckFinite(state, transientSteps, dt);
 
         var result = new double[samples, n];
         for (int i = 0; i < samples; i++)
         {
-            if (i > 0) Rk4.Step(ref flow, state, dt, work);
+            if (i > 0) RungeKuttaStepper.Advance(ref flow, rk4, state, dt, work);
             for (int d = 0; d < n; d++) result[i, d] = state[d];
         }
         CheckFinite(state, transientSteps + samples - 1, dt);

@@ -1,9 +1,14 @@
+using MathNet.Numerics.LinearAlgebra;
+
 namespace NeuroDyn.Data;
 
 /// <summary>Per-component standardisation z = (x − mean) / std, with statistics taken from one series (the training split).</summary>
 public sealed record ZScore(double[] Mean, double[] Std)
 {
-    /// <summary>Mean and (population) standard deviation of each column of a time × dim series.</summary>
+    /// <summary>
+    /// Mean and population standard deviation (divided by n, as numpy's default std) of each column of a time × dim series,
+    /// in two passes: mean = Σx/n, std = √(Σ(x − mean)²/n) (MathNet vector sums, in index order).
+    /// </summary>
     public static ZScore Fit(double[,] series)
     {
         int n = series.GetLength(0), d = series.GetLength(1);
@@ -12,12 +17,10 @@ public sealed record ZScore(double[] Mean, double[] Std)
         var std = new double[d];
         for (int j = 0; j < d; j++)
         {
-            double sum = 0;
-            for (int i = 0; i < n; i++) sum += series[i, j];
-            mean[j] = sum / n;
-            double squares = 0;
-            for (int i = 0; i < n; i++) { double e = series[i, j] - mean[j]; squares += e * e; }
-            std[j] = Math.Sqrt(squares / n);
+            var column = Vector<double>.Build.Dense(n, i => series[i, j]);
+            mean[j] = column.Sum() / n;
+            var centred = column - mean[j];
+            std[j] = Math.Sqrt(centred.DotProduct(centred) / n);
             if (!(std[j] > 0))
                 throw new ArgumentException($"column {j} of the series is constant (std 0); it cannot be z-scored.", nameof(series));
         }

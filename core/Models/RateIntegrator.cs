@@ -17,15 +17,9 @@ internal sealed record RateIntegrator(OdeMethod Solver, double SampleInterval, i
     internal Tensor Integrate(Tensor h0, Tensor drive, Tensor weight, Tensor inverseTau)
     {
         double step = SampleInterval / StepsPerSample;
-        var fixedTableau = Solver switch
-        {
-            OdeMethod.Euler => ButcherTableau.Euler,
-            OdeMethod.Midpoint => ButcherTableau.Midpoint,
-            OdeMethod.Rk4 => ButcherTableau.Rk4,
-            _ => null,
-        };
-        if (fixedTableau is not null)
-            return RateRecurrence.Integrate(new RateRecurrence.Settings(fixedTableau, step, StepsPerSample, Activation, inverseTau, Adjoint), h0, drive, weight);
+        var tableau = ButcherTableau.For(Solver);
+        if (tableau.BError is null)   // a fixed-step method: the fused recurrence
+            return RateRecurrence.Integrate(new RateRecurrence.Settings(tableau, step, StepsPerSample, Activation, inverseTau, Adjoint), h0, drive, weight);
 
         var solver = new TorchOdeOptions { Method = Solver, Step = step, Rtol = Rtol, Atol = Atol };
         double[] interval = [0.0, SampleInterval];

@@ -3,17 +3,12 @@ using NeuroDyn.Systems;
 namespace NeuroDyn.Solvers;
 
 /// <summary>
-/// Step-size control shared by the embedded pairs, as scipy's solve_ivp does it: error norm below 1 accepts; the next
-/// step is h·min(10, 0.9·err^(−1/(q+1))) after an acceptance (never larger right after a rejection) and
-/// h·max(0.2, 0.9·err^(−1/(q+1))) after a rejection, q the order of the error estimator; the step underflows when it
-/// falls below 10 ulp of t. Hairer, Nørsett &amp; Wanner, "Solving ODEs I", §II.4.
+/// Adaptive integration with an embedded pair: each tried step's error norm goes to the shared <see cref="StepSizeController"/>
+/// (scipy's solve_ivp rule, Hairer, Nørsett &amp; Wanner, "Solving ODEs I", §II.4), which accepts or rejects it and scales the
+/// next step; the step underflows when it falls below 10 ulp of t.
 /// </summary>
 internal static class AdaptiveIntegrator
 {
-    private const double Safety = 0.9;
-    private const double MinFactor = 0.2;
-    private const double MaxFactor = 10;
-
     /// <summary>Integrates from (t0, y0) to t1 with the given pair and validated options.</summary>
     public static OdeSolution Run(IVectorField field, EmbeddedPair pair, double[] initialState, double t0, double t1, OdeOptions options)
     {
@@ -26,6 +21,7 @@ internal static class AdaptiveIntegrator
         var trajectory = new Trajectory(n, output?.Count ?? 1024);
         long evaluations = 0, accepted = 0, rejected = 0;
 
+        var controller = new StepSizeController(pair.ErrorEstimatorOrder);
         field.Evaluate(y, pair.StartDerivative);
         evaluations++;
         double hAbs;
@@ -33,10 +29,9 @@ internal static class AdaptiveIntegrator
             hAbs = first;
         else
         {
-            hAbs = InitialStep(field, y, pair.StartDerivative, t1 - t0, pair.ErrorEstimatorOrder, rtol, atol, maxStep, yNew, interpolated);
+            hAbs = InitialStep(controller, field, y, pair.StartDerivative, t1 - t0, rtol, atol, maxStep, yNew, interpolated);
             evaluations++;
         }
-        double exponent = -1.0 / (pair.ErrorEstimatorOrder + 1);
 
         if (output is null) trajectory.Add(t0, y);
         else
@@ -63,15 +58,9 @@ internal static class AdaptiveIntegrator
                 h = tNew - t;
                 hAbs = h;
                 evaluations += pair.Attempt(y, h, yNew);
-                double error = pair.ErrorNorm(y, yNew, h, rtol, atol);
-                if (error < 1)
-                {
-                    double factor = error == 0 ? MaxFactor : Math.Min(MaxFactor, Safety * Math.Pow(error, exponent));
-                    hAbs *= retried ? Math.Min(1, factor) : factor;
-                    break;
-                }
-                // NaN error (a non-finite stage) shrinks like the worst rejection: the step was too large to evaluate.
-                hAbs *= double.IsNaN(error) ? MinFactor : Math.Max(MinFactor, Safety * Math.Pow(error, exponent));
+                var decision = controller.Decide(pair.ErrorNorm(y, yNew, h, rtol, atol), retried);
+                hAbs *= decision.Factor;
+                if (decision.Accepted) break;
                 retried = true;
                 rejected++;
             }
@@ -102,11 +91,11 @@ internal static class AdaptiveIntegrator
     }
 
     /// <summary>
-    /// Hairer's initial step (scipy's select_initial_step): h₀ = 0.01·‖y₀‖/‖f₀‖ (or 10⁻⁶), one Euler probe gives
-    /// ‖f′‖ ≈ ‖f(y₀+h₀f₀) − f₀‖/h₀, and h = min(100h₀, (0.01/max(‖f₀‖, ‖f′‖))^(1/(q+1)), span, MaxStep), norms RMS scaled by atol + rtol·|y₀|.
+    /// Hairer's initial step (scipy's select_initial_step, <see cref="StepSizeController.ProbeStep"/> and
+    /// <see cref="StepSizeController.InitialStep"/>): one Euler probe of size h₀ measures how fast f changes; norms RMS scaled by atol + rtol·|y₀|.
     /// </summary>
-    private static double InitialStep(IVectorField field, ReadOnlySpan<double> y0, ReadOnlySpan<double> f0, double span, int order,
-        double rtol, double atol, double maxStep, Span<double> probe, Span<double> f1)
+    private static double InitialStep(StepSizeController controller, IVectorField field, ReadOnlySpan<double> y0, ReadOnlySpan<double> f0,
+        double span, double rtol, double atol, double maxStep, Span<double> probe, Span<double> f1)
     {
         int n = y0.Length;
         double d0 = 0, d1 = 0;
@@ -118,8 +107,7 @@ internal static class AdaptiveIntegrator
         }
         d0 = Math.Sqrt(d0 / n);
         d1 = Math.Sqrt(d1 / n);
-        double h0 = d0 < 1e-5 || d1 < 1e-5 ? 1e-6 : 0.01 * d0 / d1;
-        h0 = Math.Min(h0, span);
+        double h0 = StepSizeController.ProbeStep(d0, d1, span);
         for (int i = 0; i < n; i++) probe[i] = y0[i] + h0 * f0[i];
         field.Evaluate(probe, f1);
         double d2 = 0;
@@ -129,12 +117,7 @@ internal static class AdaptiveIntegrator
             d2 += r * r;
         }
         d2 = Math.Sqrt(d2 / n) / h0;
-        double h1 = d1 <= 1e-15 && d2 <= 1e-15
-            ? Math.Max(1e-6, h0 * 1e-3)
-            : Math.Pow(0.01 / Math.Max(d1, d2), 1.0 / (order + 1));
-        double h = Math.Min(Math.Min(100 * h0, h1), Math.Min(span, maxStep));
-        return double.IsNaN(h) ? Math.Min(h0, maxStep) : h; // a non-finite probe leaves the cautious h₀
-
+        return controller.InitialStep(h0, d1, d2, span, maxStep);
     }
 
     /// <summary>A warning when max|y| has grown more than a thousandfold over max(max|y₀|, 1): a blow-up, which no step budget cures.</summary>

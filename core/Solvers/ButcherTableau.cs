@@ -43,6 +43,21 @@ public sealed class ButcherTableau
         FirstSameAsLast = c[s - 1] == 1.0 && b[s - 1] == 0.0 && a[s - 1].AsSpan().SequenceEqual(b.AsSpan(0, s - 1));
     }
 
+    /// <summary>
+    /// The tableau of <paramref name="method"/>: the one place an <see cref="OdeMethod"/> becomes coefficients, for the double
+    /// solvers, the tensor solvers and the rate networks alike. DOP853's tableau carries its dense-output rows and no
+    /// <see cref="BError"/> (its error estimate combines two embedded solutions inside <see cref="Ode.Solve"/>).
+    /// </summary>
+    public static ButcherTableau For(OdeMethod method) => method switch
+    {
+        OdeMethod.Euler => Euler,
+        OdeMethod.Midpoint => Midpoint,
+        OdeMethod.Rk4 => Rk4,
+        OdeMethod.Dopri5 => Dopri5,
+        OdeMethod.Dop853 => Dop853.Formula,
+        _ => throw new ArgumentOutOfRangeException(nameof(method), method, "Unknown OdeMethod: use Euler, Midpoint, Rk4, Dopri5 or Dop853."),
+    };
+
     static void CheckSum(string name, double[] coefficients, double expected, string what)
     {
         double sum = 0, magnitude = 0;

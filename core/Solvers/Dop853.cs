@@ -14,7 +14,7 @@ internal sealed class Dop853 : EmbeddedPair
     private const int ExtendedRows = 16;
 
     /// <summary>Twelve stages; A has four more rows: row 12 is b (f(y₊), first same as last), rows 13–15 the dense-output stages.</summary>
-    private static readonly ButcherTableau Formula = new("dop853", 8,
+    internal static readonly ButcherTableau Formula = new("dop853", 8,
         c: [
             0.0,
             0.526001519587677318785587544488e-01,
@@ -159,7 +159,7 @@ internal sealed class Dop853 : EmbeddedPair
     public override int PrepareDenseOutput(ReadOnlySpan<double> y, ReadOnlySpan<double> yNew, double h)
     {
         int n = N;
-        int spent = RungeKuttaStages.Evaluate(Tableau, Field, y, h, K, Work, Stages + 1, ExtendedRows);
+        int spent = RungeKuttaStages.Evaluate(ref Derivative, Tableau, y, h, K, Work, Stages + 1, ExtendedRows);
         for (int i = 0; i < n; i++)
         {
             double dy = yNew[i] - y[i], fOld = K[i], fNew = K[Stages * n + i];

@@ -4,7 +4,7 @@ namespace NeuroDyn.Solvers;
 
 /// <summary>
 /// An embedded Runge–Kutta pair with a dense output, holding its stage buffers for one solve: it tries a step,
-/// estimates the step's error norm, and interpolates inside the step. The step control lives in <see cref="AdaptiveIntegrator"/>.
+/// estimates the step's error norm, and interpolates inside the step. The step control lives in <see cref="StepSizeController"/>, driven by <see cref="AdaptiveIntegrator"/>.
 /// </summary>
 /// <remarks>
 /// Stage rows of <see cref="K"/>: 0..s−1 are the stages of the step (without a first-same-as-last stage), row s is f(y₊) (first same as last: it becomes row 0
@@ -18,6 +18,8 @@ internal abstract class EmbeddedPair
     protected readonly ButcherTableau Tableau;
     /// <summary>State dimension n.</summary>
     protected readonly int N;
+    /// <summary>The field as the right-hand side of the stage arithmetic (a struct, passed by reference).</summary>
+    protected FieldDerivative Derivative;
     /// <summary>Stage derivatives, row-major (row i at [i·n, (i+1)·n)).</summary>
     protected readonly double[] K;
     /// <summary>Scratch for stage arguments (length n).</summary>
@@ -28,7 +30,7 @@ internal abstract class EmbeddedPair
     /// <summary>Allocates the buffers for a field of dimension n with the given number of stage rows.</summary>
     protected EmbeddedPair(IVectorField field, ButcherTableau tableau, int rows)
     {
-        (Field, Tableau, N) = (field, tableau, field.Dimension);
+        (Field, Tableau, N, Derivative) = (field, tableau, field.Dimension, new FieldDerivative(field));
         stepStages = tableau.FirstSameAsLast ? tableau.Stages - 1 : tableau.Stages;
         K = new double[rows * N];
         Work = new double[N];
@@ -44,7 +46,7 @@ internal abstract class EmbeddedPair
     public int Attempt(ReadOnlySpan<double> y, double h, Span<double> yNew)
     {
         int s = stepStages;
-        RungeKuttaStages.Evaluate(Tableau, Field, y, h, K, Work, 1, s);
+        RungeKuttaStages.Evaluate(ref Derivative, Tableau, y, h, K, Work, 1, s);
         RungeKuttaStages.Combine(y, h, Tableau.B.AsSpan(0, s), K, yNew);
         Field.Evaluate(yNew, K.AsSpan(s * N, N));
         return s;

@@ -3,7 +3,7 @@ using NeuroDyn.Systems;
 namespace NeuroDyn.Solvers;
 
 /// <summary>
-/// Runs an explicit Runge–Kutta tableau on the grid tₖ = t0 + k·h (the last step shortened to end at t1). Requested
+/// Runs an explicit Runge–Kutta tableau (<see cref="RungeKuttaStepper"/>) on the grid tₖ = t0 + k·h (the last step shortened to end at t1). Requested
 /// times within 10⁻⁹·h of a grid point get that grid state exactly; others the cubic Hermite interpolant
 /// y(t + θh) = h₀₀y + h₁₀·h·f(y) + h₀₁y₊ + h₁₁·h·f(y₊) of the step around them.
 /// </summary>
@@ -16,9 +16,10 @@ internal static class FixedStepIntegrator
     public static OdeSolution Run(IVectorField field, ButcherTableau tableau, double[] initialState, double t0, double t1,
         double step, long steps, double[]? tEval)
     {
-        int n = initialState.Length, s = tableau.Stages;
-        var k = new double[s * n];
-        var work = new double[n];
+        int n = initialState.Length;
+        var derivative = new FieldDerivative(field);
+        var work = new double[RungeKuttaStepper.WorkspaceLength(tableau, n)];
+        var start = work.AsSpan(0, n);   // f(y) at the start of the step: the stepper's first stage and the Hermite slope
         var y = (double[])initialState.Clone();
         var yNew = new double[n];
         var fNew = new double[n];
@@ -27,7 +28,7 @@ internal static class FixedStepIntegrator
         var trajectory = new Trajectory(n, output?.Count ?? (int)Math.Min(steps + 1, 1 << 20));
         double snap = GridSnap * step;
 
-        field.Evaluate(y, k.AsSpan(0, n));
+        field.Evaluate(y, start);
         long evaluations = 1;
         if (output is null) trajectory.Add(t0, y);
         else
@@ -38,8 +39,7 @@ internal static class FixedStepIntegrator
             double t = t0 + i * step;
             double tNew = i == steps - 1 ? t1 : t0 + (i + 1) * step;
             double h = tNew - t;
-            evaluations += RungeKuttaStages.Evaluate(tableau, field, y, h, k, work, 1, s);
-            RungeKuttaStages.Combine(y, h, tableau.B, k, yNew);
+            evaluations += RungeKuttaStepper.Step(ref derivative, tableau, y, h, work, yNew);
             if (!AdaptiveIntegrator.AllFinite(yNew))
                 return trajectory.ToSolution(evaluations, i, 0, false,
                     $"The state became non-finite (NaN or infinity) at t = {tNew:R} after {i + 1} steps of {step:G6}: the solution " +
@@ -60,11 +60,11 @@ internal static class FixedStepIntegrator
                     if (Math.Abs(te - tNew) <= snap) trajectory.Add(te, yNew);
                     else
                     {
-                        Hermite((te - t) / h, h, y, k.AsSpan(0, n), yNew, fNew, interpolated);
+                        Hermite((te - t) / h, h, y, start, yNew, fNew, interpolated);
                         trajectory.Add(te, interpolated);
                     }
                 }
-            fNew.CopyTo(k.AsSpan(0, n));
+            fNew.CopyTo(start);
             (y, yNew) = (yNew, y);
         }
         return trajectory.ToSolution(evaluations, steps, 0, true, "The solver reached the end of the integration interval.");

@@ -27,12 +27,9 @@ public static class Ode
 
         return options.Method switch
         {
-            OdeMethod.Euler => FixedStep(field, ButcherTableau.Euler, initialState, t0, t1, options),
-            OdeMethod.Midpoint => FixedStep(field, ButcherTableau.Midpoint, initialState, t0, t1, options),
-            OdeMethod.Rk4 => FixedStep(field, ButcherTableau.Rk4, initialState, t0, t1, options),
             OdeMethod.Dopri5 => Adaptive(field, new Dopri5(field), initialState, t0, t1, options),
             OdeMethod.Dop853 => Adaptive(field, new Dop853(field), initialState, t0, t1, options),
-            _ => throw new ArgumentOutOfRangeException(nameof(options), options.Method, "Unknown OdeMethod."),
+            _ => FixedStep(field, ButcherTableau.For(options.Method), initialState, t0, t1, options),
         };
     }
 

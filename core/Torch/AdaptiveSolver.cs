@@ -4,12 +4,11 @@ using static TorchSharp.torch;
 
 namespace NeuroDyn.Torch;
 
-/// <summary>Integrates with an embedded Runge–Kutta pair, choosing each step from the local error estimate
-/// (Hairer, Nørsett &amp; Wanner, Solving Ordinary Differential Equations I, II.4); steps are shortened to land on output times.</summary>
+/// <summary>Integrates with an embedded Runge–Kutta pair, each step accepted or rejected and the next one sized by the shared
+/// <see cref="StepSizeController"/> from the step's error norm (Hairer, Nørsett &amp; Wanner, Solving Ordinary Differential Equations I, II.4);
+/// steps are shortened to land on output times, and a step shortened to land does not shrink the next one.</summary>
 internal static class AdaptiveSolver
 {
-    const double Safety = 0.9, MinFactor = 0.2, MaxFactor = 10.0;
-
     /// <summary>The states at every output time, y(times[0]) = y0.</summary>
     internal static List<Tensor> Solve(ButcherTableau tableau, OdeFunction f, Tensor y0, double[] times, TorchOdeOptions options)
     {
@@ -17,11 +16,12 @@ internal static class AdaptiveSolver
         if (times.Length == 1) return states;
         var y = y0;
         double t = times[0];
+        // an embedded pair of order p estimates its error with a solution of order p − 1
+        var controller = new StepSizeController(tableau.Order - 1);
         var stage = f.Evaluate(t, y);
-        double h = Math.Min(options.FirstStep ?? InitialStep(tableau, f, t, y, stage, options), options.MaxStep);
+        double h = Math.Min(options.FirstStep ?? InitialStep(controller, f, t, y, stage, times[^1] - t, options), options.MaxStep);
         int steps = 0;
-        bool ownsState = false;
-        double exponent = -1.0 / tableau.Order;
+        bool ownsState = false, retried = false;
         for (int i = 1; i < times.Length; i++)
         {
             while (t < times[i])
@@ -41,12 +41,10 @@ internal static class AdaptiveSolver
                 // each attempt's temporaries are released at once (autograd keeps what it needs), so memory does not grow with the steps
                 using var scope = torch.NewDisposeScope();
                 var step = RungeKuttaStep.Take(tableau, f, t, y, hStep, stage);
-                double ratio = ErrorRatio(step.Error!, y, step.Next, options);
-                bool accepted = ratio <= 1.0;
-                double factor = double.IsFinite(ratio)
-                    ? Math.Clamp(Safety * Math.Pow(Math.Max(ratio, 1e-10), exponent), MinFactor, accepted ? MaxFactor : 1.0)
-                    : MinFactor;
-                if (accepted)
+                var decision = controller.Decide(ErrorNorm(step.Error!, y, step.Next, options), retried);
+                double factor = decision.Factor;
+                retried = !decision.Accepted;
+                if (decision.Accepted)
                 {
                     t = landing ? times[i] : t + hStep;
                     var next = scope.MoveToOuter(step.Next);
@@ -64,31 +62,28 @@ internal static class AdaptiveSolver
         return states;
     }
 
-    /// <summary>RMS norm of the error scaled by Atol + Rtol·max(|y|, |y'|); infinity when not finite.</summary>
-    static double ErrorRatio(Tensor error, Tensor y, Tensor next, TorchOdeOptions options)
+    /// <summary>RMS norm of the error scaled by Atol + Rtol·max(|y|, |y'|) (NaN or infinity when a stage was not finite).</summary>
+    static double ErrorNorm(Tensor error, Tensor y, Tensor next, TorchOdeOptions options)
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         var scale = torch.maximum(y.abs(), next.abs()).mul_(options.Rtol).add_(options.Atol);
-        double ratio = RmsNorm(error.div(scale));
-        return double.IsFinite(ratio) ? ratio : double.PositiveInfinity;
+        return RmsNorm(error.div(scale));
     }
 
     static double RmsNorm(Tensor x) => x.square().mean().sqrt().to(ScalarType.Float64).item<double>();
 
-    /// <summary>A first step from the sizes of y, f(y) and the change of f over a trial Euler step (Hairer et al. I, II.4).</summary>
-    static double InitialStep(ButcherTableau tableau, OdeFunction f, double t, Tensor y, Tensor f0, TorchOdeOptions options)
+    /// <summary>A first step from the sizes of y, f(y) and the change of f over a trial Euler step (Hairer et al. I, II.4;
+    /// <see cref="StepSizeController.ProbeStep"/> and <see cref="StepSizeController.InitialStep"/>).</summary>
+    static double InitialStep(StepSizeController controller, OdeFunction f, double t, Tensor y, Tensor f0, double span, TorchOdeOptions options)
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         var scale = y.abs().mul(options.Rtol).add_(options.Atol);
-        double d0 = RmsNorm(y.div(scale)), d1 = RmsNorm(f0.div(scale));
-        double h0 = d0 < 1e-5 || d1 < 1e-5 ? 1e-6 : 0.01 * d0 / d1;
+        double d1 = RmsNorm(f0.div(scale));
+        double h0 = StepSizeController.ProbeStep(RmsNorm(y.div(scale)), d1, span);
         var f1 = f.Evaluate(t + h0, y.add(f0, alpha: h0));
         double d2 = RmsNorm(f1.sub(f0).div_(scale)) / h0;
-        double dMax = Math.Max(d1, d2);
-        double h1 = dMax <= 1e-15 ? Math.Max(1e-6, h0 * 1e-3) : Math.Pow(0.01 / dMax, 1.0 / (tableau.Order + 1));
-        double h = Math.Min(100 * h0, h1);
-        return double.IsFinite(h) && h > 0 ? h : 1e-6;
+        return controller.InitialStep(h0, d1, d2, span, options.MaxStep);
     }
 }

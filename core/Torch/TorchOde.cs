@@ -54,14 +54,11 @@ public static class TorchOde
     internal static List<Tensor> Solve(Func<Tensor, Tensor, Tensor> f, Tensor y0, double[] times, TorchOdeOptions options)
     {
         var function = new OdeFunction(f, y0.dtype, y0.device);
-        return options.Method switch
-        {
-            OdeMethod.Euler => FixedGridSolver.Solve(ButcherTableau.Euler, function, y0, times, options),
-            OdeMethod.Midpoint => FixedGridSolver.Solve(ButcherTableau.Midpoint, function, y0, times, options),
-            OdeMethod.Rk4 => FixedGridSolver.Solve(ButcherTableau.Rk4, function, y0, times, options),
-            OdeMethod.Dopri5 => AdaptiveSolver.Solve(ButcherTableau.Dopri5, function, y0, times, options),
-            _ => throw new ArgumentOutOfRangeException(nameof(options), options.Method, "unknown OdeMethod."),
-        };
+        var tableau = ButcherTableau.For(options.Method);
+        // a tableau with error weights is an embedded pair, stepped adaptively; the others step on a fixed grid
+        return tableau.BError is null
+            ? FixedGridSolver.Solve(tableau, function, y0, times, options)
+            : AdaptiveSolver.Solve(tableau, function, y0, times, options);
     }
 
     /// <summary>Throws a clear error for bad input before any work is done.</summary>

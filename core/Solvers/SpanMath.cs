@@ -2,9 +2,9 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace NeuroDyn.Analysis;
+namespace NeuroDyn.Solvers;
 
-/// <summary>The two vector kernels of the integrators and the QR step, in SIMD registers where the hardware has them (plain loops for vectors shorter than one register).</summary>
+/// <summary>The two vector kernels of the Runge–Kutta stepper and of the Lyapunov QR step, in SIMD registers where the hardware has them (plain loops for vectors shorter than one register).</summary>
 internal static class SpanMath
 {
     /// <summary>a·b = Σ aᵢbᵢ over the length of <paramref name="a"/>.</summary>
