@@ -5,14 +5,15 @@ namespace NeuroDyn.Models.Spiking;
 /// (Brunel 2000, J Comput Neurosci 8:183): τ_m dV/dt = −(V − V_rest) + R I_syn + R I_ext, spike when V ≥ θ, reset to V_r,
 /// refractory for t_ref. The subthreshold dynamics are integrated exactly over each step (inputs held constant in it);
 /// spikes reach their targets after the delay D through a ring buffer, and only spikes cost work (out-going CSR rows).
-/// On P threads the neurons are split into P contiguous partitions: each thread updates its partition, then, for every spike
-/// of the step (in ascending neuron order), writes only into the targets in its partition, so no locks or atomics are
-/// needed and every target sums its inputs in the same order whatever P is. Every neuron draws its external Poisson input
+/// On T threads the neurons are split into 4 T contiguous partitions, which the threads claim one at a time (a thread the
+/// machine has not scheduled holds no partition up): a partition's neurons are updated, then, once all are, every spike of
+/// the step (in ascending neuron order) is written into the targets in that partition, so no locks or atomics guard the
+/// neurons and every target sums its inputs in the same order whatever the partitioning. Every neuron draws its external Poisson input
 /// from its own counter-based random stream, keyed by the seed, so results are bit-identical for every thread count.
 /// </summary>
 public sealed unsafe class LifNetwork : IDisposable
 {
-    private readonly int n, delaySteps, refractorySteps, partitions;
+    private readonly int n, delaySteps, refractorySteps, threadCount, partitions;
     private readonly double decay, synapseDecay, synapseGain, externalJump, vRest, vReset, theta, traceDecay;
     private readonly bool exponential;
     private readonly double[] v, synapticCurrent, ringBuffer, presynapticWeight, external;
@@ -42,8 +43,8 @@ public sealed unsafe class LifNetwork : IDisposable
     public static int DefaultThreads(int neuronCount) => Math.Clamp(neuronCount / NeuronsPerDefaultThread, 1, Environment.ProcessorCount);
     /// <summary>Fewest neurons per thread that <see cref="DefaultThreads"/> gives a thread of its own.</summary>
     public const int NeuronsPerDefaultThread = 2048;
-    /// <summary>Number of threads (partitions) that step the network.</summary>
-    public int Threads => partitions;
+    /// <summary>Number of threads that step the network.</summary>
+    public int Threads => threadCount;
     /// <summary>Number of steps taken so far.</summary>
     public long StepCount { get; private set; }
     /// <summary>Network time (ms): StepCount × dt.</summary>
@@ -84,7 +85,8 @@ public sealed unsafe class LifNetwork : IDisposable
         Connectivity = connectivity;
         var p = parameters;
         n = p.NeuronCount;
-        partitions = Math.Min(threads, n);
+        threadCount = Math.Min(threads, n);
+        partitions = threadCount == 1 ? 1 : Math.Min(PartitionsPerThread * threadCount, n);
         delaySteps = p.DelaySteps;
         refractorySteps = p.RefractorySteps;
         (vRest, vReset, theta) = (p.VRest, p.VReset, p.Theta);
@@ -120,8 +122,11 @@ public sealed unsafe class LifNetwork : IDisposable
         partitionSpikes = new int[partitions][];
         for (int q = 0; q < partitions; q++) partitionSpikes[q] = new int[partitionStart[q + 1] - partitionStart[q]];
         partitionSpikeCount = new int[partitions];
-        team = new StepWorkerTeam(partitions, UpdateNeurons, Propagate);
+        team = new StepWorkerTeam(threadCount, partitions, UpdateNeurons, Propagate);
     }
+
+    /// <summary>Partitions per thread when there are several: enough that the others absorb the share of a thread that is not scheduled.</summary>
+    private const int PartitionsPerThread = 4;
 
     /// <summary>
     /// Starts of P contiguous partitions of nearly equal size (and the end, N); where partitions hold at least 64 neurons their

@@ -4,94 +4,95 @@ using System.Runtime.ExceptionServices;
 namespace NeuroDyn.Models.Spiking;
 
 /// <summary>
-/// Persistent threads that run a two-phase step over P partitions in lock-step with the caller, which takes partition 0:
-/// every partition runs phase A, all meet, every partition runs phase B, all meet again. Each partition announces the end
-/// of a phase by writing the step number into its own counter (on its own cache line); a partition waits until every
-/// other counter has reached the step. Waiting spins briefly, then yields, and sleeps only after milliseconds of idling,
+/// Persistent threads that, with the caller, run a two-phase step over a fixed set of partitions: every partition runs
+/// phase A, and once all have, every partition runs phase B. Threads claim partitions one at a time from a shared ticket
+/// counter (compare-and-swap), so a thread the operating system has not scheduled holds nothing up: the others, and at
+/// least the caller, take its partitions. Waiting spins briefly, then yields, and sleeps only after milliseconds of idling,
 /// so a step costs a few hundred nanoseconds of synchronisation, no allocation, and an idle network no CPU.
-/// With one partition no thread is started and the caller runs both phases.
+/// With one thread none is started and the caller runs every partition in order.
 /// </summary>
 internal sealed class StepWorkerTeam : IDisposable
 {
-    private const int CounterStride = 16; // 16 longs = 128 bytes between counters: no false sharing, even with pair prefetch
+    private const int Padding = 16; // 16 longs = 128 bytes between shared counters: no false sharing, even with pair prefetch
+    private const int Requested = 0, TicketA = 1, DoneA = 2, TicketB = 3, DoneB = 4;
     private readonly int partitions;
     private readonly Action<int> phaseA, phaseB;
     private readonly Thread[] threads;
-    private readonly long[] doneA, doneB;
-    private readonly Exception?[] workerFailures;
-    private long requested, stepNumber;
+    private readonly long[] counters = new long[5 * Padding];
+    private long stepNumber;
+    private volatile Exception? failure;
     private volatile bool stopping;
 
-    /// <summary>Starts P − 1 worker threads; each step, partition q runs <paramref name="phaseA"/>(q), then <paramref name="phaseB"/>(q).</summary>
-    public StepWorkerTeam(int partitions, Action<int> phaseA, Action<int> phaseB)
+    /// <summary>Starts <paramref name="threads"/> − 1 worker threads; each step runs <paramref name="phaseA"/>(q) for every partition q, then <paramref name="phaseB"/>(q).</summary>
+    public StepWorkerTeam(int threads, int partitions, Action<int> phaseA, Action<int> phaseB)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
         (this.partitions, this.phaseA, this.phaseB) = (partitions, phaseA, phaseB);
-        doneA = new long[partitions * CounterStride];
-        doneB = new long[partitions * CounterStride];
-        workerFailures = new Exception?[partitions];
-        threads = new Thread[partitions - 1];
-        for (int q = 1; q < partitions; q++)
+        this.threads = new Thread[threads - 1];
+        for (int w = 0; w < this.threads.Length; w++)
         {
-            int part = q;
-            threads[q - 1] = new Thread(() => WorkerLoop(part)) { IsBackground = true, Name = $"NeuroDyn LIF partition {q}" };
-            threads[q - 1].Start();
+            this.threads[w] = new Thread(WorkerLoop) { IsBackground = true, Name = $"NeuroDyn LIF worker {w + 1}" };
+            this.threads[w].Start();
         }
     }
 
-    /// <summary>Runs one step on every partition and returns when all have finished phase B; rethrows the first failure.</summary>
+    /// <summary>Runs one step over every partition and returns when all have finished phase B; rethrows the first failure.</summary>
     public void Step()
     {
         ObjectDisposedException.ThrowIf(stopping, this);
-        if (partitions == 1)
+        if (threads.Length == 0)
         {
-            phaseA(0);
-            phaseB(0);
+            for (int q = 0; q < partitions; q++) phaseA(q);
+            for (int q = 0; q < partitions; q++) phaseB(q);
             return;
         }
-        long s = ++stepNumber;
-        Volatile.Write(ref requested, s);
-        Exception? mainFailure = Run(phaseA, 0);
-        Volatile.Write(ref doneA[0], s);
-        WaitForOthers(doneA, 0, s);
-        mainFailure ??= Run(phaseB, 0);
-        WaitForOthers(doneB, 0, s); // never return while a worker still writes shared state
-        if (mainFailure is not null) ExceptionDispatchInfo.Throw(mainFailure);
-        for (int q = 1; q < partitions; q++)
-            if (workerFailures[q] is Exception e) throw new InvalidOperationException($"simulation thread {q} failed", e);
-    }
-
-    private void WorkerLoop(int part)
-    {
-        for (long s = 1; ; s++)
+        long s = ++stepNumber, end = s * partitions;
+        Volatile.Write(ref counters[Requested * Padding], s);
+        RunPhase(phaseA, TicketA, DoneA, end);
+        WaitFor(DoneA, end);
+        RunPhase(phaseB, TicketB, DoneB, end);
+        WaitFor(DoneB, end); // never return while a worker still writes shared state
+        if (failure is Exception e)
         {
-            WaitFor(ref requested, s);
-            if (stopping) return;
-            workerFailures[part] ??= Run(phaseA, part);
-            Volatile.Write(ref doneA[part * CounterStride], s);
-            WaitForOthers(doneA, part, s);
-            workerFailures[part] ??= Run(phaseB, part);
-            Volatile.Write(ref doneB[part * CounterStride], s);
+            failure = null;
+            ExceptionDispatchInfo.Throw(e);
         }
     }
 
-    private static Exception? Run(Action<int> phase, int part)
+    private void WorkerLoop()
     {
-        try { phase(part); return null; }
-        catch (Exception e) { return e; }
+        for (long seen = 0; ; )
+        {
+            WaitFor(Requested, seen + 1);
+            if (stopping) return;
+            // the newest step: after a long pause the ones before it are done (their tickets are gone), this one may not be
+            long s = seen = Volatile.Read(ref counters[Requested * Padding]), end = s * partitions;
+            RunPhase(phaseA, TicketA, DoneA, end);
+            WaitFor(DoneA, end);
+            RunPhase(phaseB, TicketB, DoneB, end);
+        }
     }
 
-    private void WaitForOthers(long[] counters, int self, long target)
+    /// <summary>Claims and runs partitions of this phase until none is left: tickets (step − 1) P … step P − 1 are this step's.</summary>
+    private void RunPhase(Action<int> phase, int ticketCounter, int doneCounter, long end)
     {
-        for (int q = 0; q < partitions; q++)
-            if (q != self) WaitFor(ref counters[q * CounterStride], target);
+        ref long ticket = ref counters[ticketCounter * Padding];
+        for (long t = Volatile.Read(ref ticket); t < end; t = Volatile.Read(ref ticket))
+        {
+            if (Interlocked.CompareExchange(ref ticket, t + 1, t) != t) continue;
+            try { phase((int)(t - (end - partitions))); }
+            catch (Exception e) { failure ??= e; }
+            Interlocked.Increment(ref counters[doneCounter * Padding]);
+        }
     }
 
-    private void WaitFor(ref long counter, long target)
+    private void WaitFor(int counter, long target)
     {
+        ref long value = ref counters[counter * Padding];
         var spinner = new SpinWait();
         long idleSince = 0;
-        while (Volatile.Read(ref counter) < target && !stopping)
+        while (Volatile.Read(ref value) < target && !stopping)
         {
             if (spinner.Count < 200) { spinner.SpinOnce(sleep1Threshold: -1); continue; }
             if (idleSince == 0) idleSince = Stopwatch.GetTimestamp();
@@ -105,7 +106,7 @@ internal sealed class StepWorkerTeam : IDisposable
     {
         if (stopping) return;
         stopping = true;
-        Volatile.Write(ref requested, long.MaxValue);
+        Volatile.Write(ref counters[Requested * Padding], long.MaxValue);
         foreach (var thread in threads) thread.Join();
     }
 }
