@@ -5,7 +5,7 @@ using NeuroDyn.Models.Spiking;
 namespace NeuroDyn.Bench;
 
 /// <summary>
-/// Brunel's (2000) model A. First at full size (12,500 neurons, 12.5 M synapses) in two states, (g, η) = (5, 2) and (6, 4):
+/// Brunel's (2000) model A. First at full size (12,500 neurons, 15.6 M synapses) in two states, (g, η) = (5, 2) and (6, 4):
 /// wall time per second of biological time after a 100 ms warm-up, best of three 1 s segments on two threads, plus one
 /// single-thread segment for comparison. Reference: Brian2 2.5 (Cython, one thread) takes 4.7 s and 7.6 s on this machine
 /// (bench/reference/brunel_brian2.py). Then the thread scaling, 1 → 2 (→ every power of two up to the processors), at 12,500
