@@ -37,8 +37,8 @@ public sealed unsafe class LifNetwork : IDisposable
     /// <summary>Number of neurons N = N_E + N_I.</summary>
     public int NeuronCount => n;
     /// <summary>
-    /// Default thread count: one per processor, but at most one per <see cref="NeuronsPerDefaultThread"/> neurons, because
-    /// the threads meet twice per step (about a microsecond) and a smaller partition is updated in less time than that.
+    /// Default thread count: one per processor, but at most one per <see cref="NeuronsPerDefaultThread"/> neurons: the threads
+    /// meet twice per step, and updating a smaller share of neurons (a few nanoseconds each) would take less time than meeting.
     /// </summary>
     public static int DefaultThreads(int neuronCount) => Math.Clamp(neuronCount / NeuronsPerDefaultThread, 1, Environment.ProcessorCount);
     /// <summary>Fewest neurons per thread that <see cref="DefaultThreads"/> gives a thread of its own.</summary>
