@@ -17,7 +17,7 @@ let private regimeWith synapse g eta =
 
 let private regime = regimeWith SynapseKind.Delta
 
-/// Runs a warm-up, then records the first 1000 neurons for the given duration (ms), on both threads.
+/// Runs a warm-up, then records the first 1000 neurons for the given duration (ms), on two threads.
 let private simulate (p: BrunelParameters) warmUp duration =
     use net = new LifNetwork(p, 7L, 2)
     net.Run(warmUp) |> ignore
@@ -90,17 +90,35 @@ let tests =
             Expect.equal c.SynapseCount (int64 p.NeuronCount * int64 (p.ExcitatoryInDegree + p.InhibitoryInDegree)) "synapse count"
         }
 
-        test "same seed, same spikes, on one thread or two; another seed differs" {
-            let p = BrunelParameters(ExcitatoryCount = 1000, InhibitoryCount = 250, Epsilon = 0.2, G = 5.0, Eta = 2.0)
-            let run seed threads =
+        test "same seed, same spikes and membranes, bit for bit, on 1, 2, 3 or 4 threads; another seed differs" {
+            let bits (xs: float[]) = Array.map BitConverter.DoubleToInt64Bits xs
+            // delta synapses on Brunel's drive; exponential synapses with traces and an extra input current (all four neuron loops)
+            let delta = BrunelParameters(ExcitatoryCount = 1000, InhibitoryCount = 250, Epsilon = 0.2, G = 5.0, Eta = 2.0)
+            let exponential =
+                BrunelParameters(ExcitatoryCount = 1000, InhibitoryCount = 250, Epsilon = 0.2, G = 5.0, Eta = 2.0,
+                                 Synapse = SynapseKind.Exponential, TauSyn = 0.5, TraceTimeConstant = Nullable 10.0)
+            let drive = ExternalInputFiller(fun t i -> for k in 0 .. i.Length - 1 do i.[k] <- 2.0 * sin (0.05 * t + float k))
+            let run (p: BrunelParameters) (input: ExternalInputFiller) (seed: int64) (threads: int) =
                 use net = new LifNetwork(p, seed, threads)
-                let r = net.Run(200.0)
-                r.Neurons, r.Times
-            let reference = run 11L 1
-            Expect.isGreaterThan (fst reference).Length 1000 "the network is active"
-            Expect.equal (run 11L 1) reference "a second run with the same seed"
-            Expect.equal (run 11L 2) reference "two threads"
-            Expect.notEqual (run 12L 2) reference "another seed"
+                Expect.equal net.Threads threads "threads used"
+                let r = net.Run(200.0, input = input)
+                let traces = if p.TraceTimeConstant.HasValue then bits (net.Traces.ToArray()) else [||]
+                r.Neurons, r.Times, r.PopulationCounts, bits (net.MembranePotentials.ToArray()), bits (net.SynapticCurrents.ToArray()), traces
+            for p, input, name in [ delta, null, "delta"; exponential, drive, "exponential + input + traces" ] do
+                let reference = run p input 11L 1
+                let (neurons, _, _, _, _, _) = reference
+                Expect.isGreaterThan neurons.Length 1000 (sprintf "%s: the network is active" name)
+                for threads in 1 .. 4 do
+                    Expect.equal (run p input 11L threads) reference (sprintf "%s: %d thread(s) against one" name threads)
+                Expect.notEqual (run p input 12L 2) reference (sprintf "%s: another seed" name)
+        }
+
+        test "thread counts: at most one per neuron, the default one per 2048 neurons up to the processors, zero refused" {
+            use tiny = new LifNetwork(BrunelParameters(ExcitatoryCount = 3, InhibitoryCount = 0, Epsilon = 0.0, Eta = 0.0), 1L, 4)
+            Expect.equal tiny.Threads 3 "three neurons, three partitions"
+            Expect.equal (LifNetwork.DefaultThreads 100) 1 "a small network: one thread"
+            Expect.equal (LifNetwork.DefaultThreads 100_000) (min Environment.ProcessorCount 48) "a large network: one thread per processor"
+            Throws.withMessage<ArgumentOutOfRangeException> [ "threads"; "at least 1" ] (fun () -> new LifNetwork(single, 1L, 0) |> ignore)
         }
 
         test "Poisson-driven unconnected neurons fire at the rate of the diffusion theory" {

@@ -39,7 +39,7 @@ public sealed record SpikingReservoirOptions
     public double TraceTimeConstant { get; init; } = 10.0;
     /// <summary>Biological time (ms) per sample of the input series; a whole number of simulator steps (default 1 ms: 1 Lorenz time unit = 100 ms).</summary>
     public double SampleDuration { get; init; } = 1.0;
-    /// <summary>Threads stepping the network (1 or 2); results do not depend on it.</summary>
+    /// <summary>Threads stepping the network (at least 1; the default network is too small to gain from more); results do not depend on it.</summary>
     public int Threads { get; init; } = 1;
 
     /// <summary>Number of neurons N.</summary>
@@ -65,7 +65,7 @@ public sealed record SpikingReservoirOptions
         double steps = SampleDuration / Network.Dt;
         if (!double.IsFinite(SampleDuration) || SampleDuration <= 0 || Math.Round(steps) < 1 || Math.Abs(steps - Math.Round(steps)) > 1e-9 * steps)
             Fail(nameof(SampleDuration), SampleDuration, $"must be a positive whole multiple of the time step dt = {Network.Dt} ms.");
-        if (Threads is not (1 or 2)) Fail(nameof(Threads), Threads, "must be 1 or 2.");
+        if (Threads < 1) Fail(nameof(Threads), Threads, "must be at least 1.");
         return this;
     }
 

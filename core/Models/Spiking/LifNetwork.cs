@@ -5,13 +5,15 @@ namespace NeuroDyn.Models.Spiking;
 /// (Brunel 2000, J Comput Neurosci 8:183): τ_m dV/dt = −(V − V_rest) + R I_syn + R I_ext, spike when V ≥ θ, reset to V_r,
 /// refractory for t_ref. The subthreshold dynamics are integrated exactly over each step (inputs held constant in it);
 /// spikes reach their targets after the delay D through a ring buffer, and only spikes cost work (out-going CSR rows).
-/// With two threads the neurons are split in two halves: each thread updates its half and, for every spike, writes
-/// only into targets of its half, so no locks or atomics are needed and results do not depend on the thread count.
-/// Every neuron draws its external Poisson input from its own counter-based random stream, keyed by the seed.
+/// On T threads the neurons are split into 4 T contiguous partitions, which the threads claim one at a time (a thread the
+/// machine has not scheduled holds no partition up): a partition's neurons are updated, then, once all are, every spike of
+/// the step (in ascending neuron order) is written into the targets in that partition, so no locks or atomics guard the
+/// neurons and every target sums its inputs in the same order whatever the partitioning. Every neuron draws its external Poisson input
+/// from its own counter-based random stream, keyed by the seed, so results are bit-identical for every thread count.
 /// </summary>
 public sealed unsafe class LifNetwork : IDisposable
 {
-    private readonly int n, delaySteps, refractorySteps, partitions;
+    private readonly int n, delaySteps, refractorySteps, threadCount, partitions;
     private readonly double decay, synapseDecay, synapseGain, externalJump, vRest, vReset, theta, traceDecay;
     private readonly bool exponential;
     private readonly double[] v, synapticCurrent, ringBuffer, presynapticWeight, external;
@@ -21,11 +23,10 @@ public sealed unsafe class LifNetwork : IDisposable
     private readonly double[] uniforms;
     private readonly PoissonTable? poisson;
     private readonly int[] partitionStart;
-    private readonly long[][] rowFrom, rowTo;
+    private readonly long[] rowSplits;
     private readonly int[][] partitionSpikes;
     private readonly int[] partitionSpikeCount;
-    private readonly StepWorkerPair? worker;
-    private readonly Action[] updatePhase, propagatePhase;
+    private readonly StepWorkerTeam team;
     private bool externalActive, disposed;
     private int lastSpikeCount;
 
@@ -35,8 +36,15 @@ public sealed unsafe class LifNetwork : IDisposable
     public SparseConnectivity Connectivity { get; }
     /// <summary>Number of neurons N = N_E + N_I.</summary>
     public int NeuronCount => n;
-    /// <summary>Number of threads that step the network (1 or 2).</summary>
-    public int Threads => partitions;
+    /// <summary>
+    /// Default thread count: one per processor, but at most one per <see cref="NeuronsPerDefaultThread"/> neurons: the threads
+    /// meet twice per step, and updating a smaller share of neurons (a few nanoseconds each) would take less time than meeting.
+    /// </summary>
+    public static int DefaultThreads(int neuronCount) => Math.Clamp(neuronCount / NeuronsPerDefaultThread, 1, Environment.ProcessorCount);
+    /// <summary>Fewest neurons per thread that <see cref="DefaultThreads"/> gives a thread of its own.</summary>
+    public const int NeuronsPerDefaultThread = 2048;
+    /// <summary>Number of threads that step the network.</summary>
+    public int Threads => threadCount;
     /// <summary>Number of steps taken so far.</summary>
     public long StepCount { get; private set; }
     /// <summary>Network time (ms): StepCount × dt.</summary>
@@ -50,25 +58,35 @@ public sealed unsafe class LifNetwork : IDisposable
     /// <summary>Synaptic currents R I_syn (mV) of exponential synapses after the last step (all zero with delta synapses).</summary>
     public ReadOnlySpan<double> SynapticCurrents => synapticCurrent;
 
-    /// <summary>Brunel's network with random fixed in-degree connectivity drawn from <paramref name="seed"/>; potentials start uniform in [V_r, θ).</summary>
-    public LifNetwork(BrunelParameters parameters, long seed, int threads = 1)
+    /// <summary>Brunel's network with random fixed in-degree connectivity drawn from <paramref name="seed"/>, on <see cref="DefaultThreads"/> threads; potentials start uniform in [V_r, θ).</summary>
+    public LifNetwork(BrunelParameters parameters, long seed)
+        : this(parameters, seed, DefaultThreads(parameters.NeuronCount)) { }
+
+    /// <summary>As the constructor without <paramref name="threads"/>, on that many threads (at most N): the count changes the speed, never the results.</summary>
+    public LifNetwork(BrunelParameters parameters, long seed, int threads)
         : this(parameters, BuildConnectivity(parameters, seed), seed, threads) { }
 
     /// <summary>
     /// A network on given connectivity: a spike of neuron j adds J (j &lt; N_E) or −g J (j ≥ N_E) to the input of each of its
-    /// targets after the delay D. External Poisson drive, initial potentials and parameters as in the other constructor.
+    /// targets after the delay D, on <see cref="DefaultThreads"/> threads. External Poisson drive, initial potentials and
+    /// parameters as in the constructor without connectivity.
     /// </summary>
-    public LifNetwork(BrunelParameters parameters, SparseConnectivity connectivity, long seed, int threads = 1)
+    public LifNetwork(BrunelParameters parameters, SparseConnectivity connectivity, long seed)
+        : this(parameters, connectivity, seed, DefaultThreads(parameters.NeuronCount)) { }
+
+    /// <summary>A network on given connectivity, on <paramref name="threads"/> threads (at most N): the count changes the speed, never the results.</summary>
+    public LifNetwork(BrunelParameters parameters, SparseConnectivity connectivity, long seed, int threads)
     {
         Parameters = parameters.Validate();
         if (connectivity.NeuronCount != parameters.NeuronCount)
             throw new ArgumentException($"connectivity has {connectivity.NeuronCount} neurons but the parameters give N = {parameters.NeuronCount}.", nameof(connectivity));
-        if (threads is not (1 or 2))
-            throw new ArgumentOutOfRangeException(nameof(threads), threads, "threads must be 1 or 2 (the network is split into at most two halves).");
+        if (threads < 1)
+            throw new ArgumentOutOfRangeException(nameof(threads), threads, "threads must be at least 1 (leave it out for one per processor).");
         Connectivity = connectivity;
         var p = parameters;
         n = p.NeuronCount;
-        partitions = n >= 2 ? threads : 1;
+        threadCount = Math.Min(threads, n);
+        partitions = threadCount == 1 ? 1 : Math.Min(PartitionsPerThread * threadCount, n);
         delaySteps = p.DelaySteps;
         refractorySteps = p.RefractorySteps;
         (vRest, vReset, theta) = (p.VRest, p.VReset, p.Theta);
@@ -99,31 +117,46 @@ public sealed unsafe class LifNetwork : IDisposable
         var initial = new Xoshiro256(seed, -2);
         for (int i = 0; i < n; i++) v[i] = vReset + (theta - vReset) * initial.NextDouble();
 
-        partitionStart = partitions == 1 ? [0, n] : [0, n / 2, n];
-        rowFrom = new long[partitions][];
-        rowTo = new long[partitions][];
-        for (int q = 0; q < partitions; q++)
-        {
-            rowFrom[q] = new long[n];
-            rowTo[q] = new long[n];
-            for (int j = 0; j < n; j++)
-            {
-                rowFrom[q][j] = q == 0 ? connectivity.Offsets[j] : connectivity.RowLowerBound(j, partitionStart[q]);
-                rowTo[q][j] = q == partitions - 1 ? connectivity.Offsets[j + 1] : connectivity.RowLowerBound(j, partitionStart[q + 1]);
-            }
-        }
+        partitionStart = PartitionStarts(n, partitions);
+        rowSplits = RowSplits(connectivity, partitionStart);
         partitionSpikes = new int[partitions][];
         for (int q = 0; q < partitions; q++) partitionSpikes[q] = new int[partitionStart[q + 1] - partitionStart[q]];
         partitionSpikeCount = new int[partitions];
-        updatePhase = new Action[partitions];
-        propagatePhase = new Action[partitions];
-        for (int q = 0; q < partitions; q++)
+        team = new StepWorkerTeam(threadCount, partitions, UpdateNeurons, Propagate);
+    }
+
+    /// <summary>Partitions per thread when there are several: enough that the others absorb the share of a thread that is not scheduled.</summary>
+    private const int PartitionsPerThread = 4;
+
+    /// <summary>
+    /// Starts of P contiguous partitions of nearly equal size (and the end, N); where partitions hold at least 64 neurons their
+    /// starts are multiples of 8, so that no two threads write into the same 64-byte cache line of a per-neuron array.
+    /// </summary>
+    private static int[] PartitionStarts(int n, int partitions)
+    {
+        int align = n / partitions >= 64 ? 8 : 1;
+        var starts = new int[partitions + 1];
+        for (int q = 1; q < partitions; q++) starts[q] = (int)((long)q * n / partitions) / align * align;
+        starts[partitions] = n;
+        return starts;
+    }
+
+    /// <summary>
+    /// For every presynaptic neuron j, the positions in its (ascending) row where each partition's targets begin, P + 1 per row:
+    /// partition q's targets of row j are <c>Targets[splits[j (P + 1) + q] .. splits[j (P + 1) + q + 1]]</c>.
+    /// </summary>
+    private static long[] RowSplits(SparseConnectivity connectivity, int[] partitionStart)
+    {
+        int stride = partitionStart.Length, n = connectivity.NeuronCount;
+        var splits = new long[(long)n * stride];
+        for (int j = 0; j < n; j++)
         {
-            int part = q;
-            updatePhase[q] = () => UpdateNeurons(part);
-            propagatePhase[q] = () => Propagate(part);
+            long at = (long)j * stride;
+            splits[at] = connectivity.Offsets[j];
+            for (int q = 1; q < stride - 1; q++) splits[at + q] = connectivity.RowLowerBound(j, partitionStart[q]);
+            splits[at + stride - 1] = connectivity.Offsets[j + 1];
         }
-        if (partitions == 2) worker = new StepWorkerPair(updatePhase[1], propagatePhase[1]);
+        return splits;
     }
 
     private static SparseConnectivity BuildConnectivity(BrunelParameters parameters, long seed)
@@ -220,12 +253,7 @@ public sealed unsafe class LifNetwork : IDisposable
     private void Advance()
     {
         ObjectDisposedException.ThrowIf(disposed, this);
-        if (worker is null)
-        {
-            UpdateNeurons(0);
-            Propagate(0);
-        }
-        else worker.Step(updatePhase[0], propagatePhase[0]);
+        team.Step();
         lastSpikeCount = 0;
         for (int q = 0; q < partitions; q++)
         {
@@ -311,9 +339,10 @@ public sealed unsafe class LifNetwork : IDisposable
     {
         // the ring holds D steps: the slot this step's phase A has just consumed is the one due D steps from now
         int slot = (int)(StepCount % delaySteps);
-        long[] from = rowFrom[part], to = rowTo[part];
+        int stride = partitions + 1;
         fixed (double* arrivals = &ringBuffer[(long)slot * n])
         fixed (int* targets = Connectivity.Targets)
+        fixed (long* splits = rowSplits)
         {
             for (int q = 0; q < partitions; q++)
             {
@@ -322,16 +351,17 @@ public sealed unsafe class LifNetwork : IDisposable
                 {
                     int j = spikes[k];
                     double w = presynapticWeight[j];
-                    for (long s = from[j], end = to[j]; s < end; s++) arrivals[targets[s]] += w;
+                    long* row = splits + (long)j * stride + part;
+                    for (long s = row[0], end = row[1]; s < end; s++) arrivals[targets[s]] += w;
                 }
             }
         }
     }
 
-    /// <summary>Stops the second thread, if any.</summary>
+    /// <summary>Stops the worker threads, if any.</summary>
     public void Dispose()
     {
         disposed = true;
-        worker?.Dispose();
+        team.Dispose();
     }
 }
