@@ -142,8 +142,8 @@ nearby trajectories separate exponentially fast, at a rate given by the largest 
 ## A first trajectory
 
 As the tutorial does, we first look at one trajectory: t ∈ [0, 100] from (1, 1, 1), reported at 10,000 evenly spaced
-times. It starts off the attractor, spirals out of the origin's neighbourhood within a few time units, and then
-switches irregularly between the two wings. The solver is the one `--method` chooses (DOP853 by default; `dopri5` is
+times. It starts off the attractor, settles onto it within a few time units, and then switches irregularly between
+the two wings. The solver is the one `--method` chooses (DOP853 by default; `dopri5` is
 the Dormand–Prince 5(4) pair that scipy's `solve_ivp` calls RK45), at the data set's tolerances (rtol 1e-10, atol 1e-6).
 *)
 let system = Lorenz63(options.Sigma, options.Rho, options.Beta)
