@@ -19,16 +19,21 @@ let attractor3d (title: string) (traces: (string * float[,]) list) =
     |> Chart.withScene (Scene.init (AspectMode = StyleParam.AspectMode.Cube))
     |> Chart.withTitle title
 
-/// Each column of a series against time, one row of subplots per column.
-let timeSeries (title: string) (times: float[]) (names: string list) (series: (string * float[,]) list) =
+/// Each column of a series against time, one row of subplots per column, the bottom time axis titled `timeTitle` (none if "").
+let timeSeriesOver (title: string) (timeTitle: string) (times: float[]) (names: string list) (series: (string * float[,]) list) =
     names
     |> List.mapi (fun j axis ->
         series
         |> List.map (fun (label, s) -> Chart.Line(x = times, y = column s j, Name = $"{label} {axis}", ShowLegend = (j = 0)))
         |> Chart.combine
-        |> Chart.withYAxisStyle axis)
+        |> Chart.withYAxisStyle axis
+        |> if j = names.Length - 1 && timeTitle <> "" then Chart.withXAxisStyle timeTitle else id)
     |> Chart.Grid(names.Length, 1)
     |> Chart.withTitle title
+
+/// Each column of a series against time, one row of subplots per column.
+let timeSeries (title: string) (times: float[]) (names: string list) (series: (string * float[,]) list) =
+    timeSeriesOver title "" times names series
 
 /// A curve with a logarithmic y axis.
 let logY (title: string) (xTitle: string) (yTitle: string) (curves: (string * float[] * float[]) list) =
