@@ -4,6 +4,7 @@
 #                                  (seconds, into out/quick/); the options go to every chapter (--out DIR, --data FILE, --seed N)
 #   ./build.sh test                run all tests (Expecto; exit code is the verdict)
 #   ./build.sh bench [NAME]        run the speed benchmarks (all, or one), writing out/bench/NAME.json
+#   ./build.sh pack [--version V] [--output DIR]   write the NuGet package NeuroDyn.Core and its symbols (default out/packages)
 #   ./build.sh setup               only the set-up: apt packages, tools, packages, load scripts, build
 # NEURODYN_OUTPUT_ROOT=DIR puts out/ and data/ under DIR instead of the repository.
 set -euo pipefail
@@ -71,6 +72,23 @@ case "$cmd" in
     bench)
         setup
         dotnet bench/bin/Release/net10.0/NeuroDyn.Bench.dll "$@" ;;
+    pack)
+        version=""; output=out/packages
+        while [ $# -gt 0 ]; do
+            case "$1" in
+                --version) version="${2:?--version needs a value, e.g. 0.2.0 or 0.2.0-beta.1}"; shift 2 ;;
+                --output) output="${2:?--output needs a folder}"; shift 2 ;;
+                *) log "pack: unknown option '$1' (it takes --version V and --output DIR)"; exit 2 ;;
+            esac
+        done
+        dotnet tool restore >/dev/null
+        # a private build folder, so packing never rewrites the build that the tests and chapters load
+        build=$(mktemp -d); trap 'rm -rf "$build"' EXIT
+        commit=$(git rev-parse HEAD 2>/dev/null || true); url=$(git remote get-url origin 2>/dev/null || true)
+        dotnet pack core/NeuroDyn.Core.csproj -c Release -nologo -clp:ErrorsOnly -v:q -o "$output" \
+            -p:OutputPath="$build/bin/" -p:IntermediateOutputPath="$build/obj/" \
+            ${version:+-p:Version="$version"} ${commit:+-p:RepositoryCommit="$commit"} ${url:+-p:RepositoryUrl="$url"}
+        log "packages in $output: $(cd "$output" && ls NeuroDyn.Core.*nupkg | tr '\n' ' ')" ;;
     *)
         sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
