@@ -40,6 +40,7 @@ let private daleBreaches (model: EiRateNetwork) =
 let private daleProperty =
     Prop.forAll eiCases (fun (hidden, fraction, seed, magnitudes) ->
         TorchRuntime.Initialize() |> ignore
+        use scope = torch.NewDisposeScope()
         use model = new EiRateNetwork(EiRateNetworkOptions(Hidden = hidden, ExcitatoryFraction = fraction), seed)
         let initialBreaches = daleBreaches model
         // any trained magnitudes at all: the sign comes from the column, not from A
