@@ -81,6 +81,13 @@ let tests =
             let liouville = exp (lorenz.Divergence * ab.Period)
             Expect.isLessThanOrEqual (abs (det.Real / liouville - 1.0)) 1e-4 $"det M = {det.Real:G6}, Liouville {liouville:G6}"
 
+        testCase "the orthogonality phase condition finds the same AB orbit" <| fun () ->
+            let ab = (orbitWithWord "AB").Value
+            let nudged = ab.State |> Array.map (fun v -> v + 1e-3)
+            let orbit = PeriodicOrbits.Shoot(lorenz, nudged, ab.Period * 1.001, ShootingOptions(Phase = PhaseCondition.Orthogonality))
+            Expect.isTrue orbit.Converged orbit.Message
+            Expect.isLessThanOrEqual (abs (orbit.Period - ab.Period)) 1e-9 "the same period"
+
         testCase "near-returns are seeds: distances below the threshold, periods inside the window, distinct orbits once" <| fun () ->
             let s = search.Force()
             Expect.isNonEmpty s.Seeds "near-returns of a 200-time-unit trajectory"

@@ -33,7 +33,8 @@ public static class Continuation
         u0[n] = p0;
         var pin = new double[n + 1];
         pin[n] = 1;
-        if (!problem.Correct(u0, pin, out var corrected))
+        var (found, corrected, _) = problem.Correct(u0, pin);
+        if (!found)
             return new EquilibriumBranch(parameter, [], [], $"The start is not near an equilibrium at {parameter} = {p0:R}: Newton did not converge from it; start from a fixed point (e.g. FixedPoints.Find).");
         var guess = new double[n + 1];
         guess[n] = o.Direction;
@@ -90,7 +91,8 @@ public static class Continuation
                 while (points.Count < o.MaxPoints)
                 {
                     var predicted = Add(u, ds, t);
-                    if (!Correct(predicted, t, out var next, out int iterations))
+                    var (converged, next, iterations) = Correct(predicted, t);
+                    if (!converged)
                     {
                         ds /= 2;
                         if (ds < o.MinStep) return Branch(points, bifurcations, $"The corrector failed with the step at MinStep = {o.MinStep:G3} near {parameter} = {u[n]:R}: the branch may end here (a singular point) or the field misbehave (NaN).");
@@ -141,7 +143,8 @@ public static class Continuation
             {
                 double s = (sa * fb - sb * fa) / (fb - fa);
                 if (!(s > Math.Min(sa, sb) && s < Math.Max(sa, sb))) s = 0.5 * (sa + sb);
-                if (!Correct(Add(ua, s, ta), ta, out var u, out _)) break;
+                var (converged, u, _) = Correct(Add(ua, s, ta), ta);
+                if (!converged) break;
                 double value = test(u);
                 (best, bestValue) = (u, value);
                 if (value == 0) break;
@@ -242,14 +245,11 @@ public static class Continuation
             return (w[largest] < 0 ? -w : w).ToArray();
         }
 
-        /// <summary>Newton on [f(u); t·(u − u_pred)] = 0 from u_pred.</summary>
-        public bool Correct(double[] predicted, double[] t, out double[] u) => Correct(predicted, t, out u, out _);
-
-        /// <summary>Newton on [f(u); t·(u − u_pred)] = 0 from u_pred; false when it does not converge in MaxNewtonIterations or meets NaN.</summary>
-        public bool Correct(double[] predicted, double[] t, out double[] u, out int iterations)
+        /// <summary>Newton on [f(u); t·(u − u_pred)] = 0 from u_pred: the point and the steps taken, Converged = false when MaxNewtonIterations do not suffice or NaN appears.</summary>
+        public (bool Converged, double[] U, int Iterations) Correct(double[] predicted, double[] t)
         {
-            u = (double[])predicted.Clone();
-            for (iterations = 1; iterations <= o.MaxNewtonIterations; iterations++)
+            var u = (double[])predicted.Clone();
+            for (int iterations = 1; iterations <= o.MaxNewtonIterations; iterations++)
             {
                 var f = Residual(u);
                 var system = Matrix<double>.Build.Dense(n + 1, n + 1);
@@ -259,13 +259,13 @@ public static class Continuation
                 for (int i = 0; i < n; i++) rhs[i] = -f[i];
                 rhs[n] = -Dot(t, Subtract(u, predicted));
                 var step = LeastSquares(system, rhs);
-                if (!step.All(double.IsFinite)) return false;
+                if (!step.All(double.IsFinite)) return (false, u, iterations);
                 for (int i = 0; i <= n; i++) u[i] += step[i];
                 double residual = Residual(u).Max(Math.Abs);
-                if (!double.IsFinite(residual)) return false;
-                if (residual <= o.Tolerance && step.AbsoluteMaximum() <= Math.Max(o.Tolerance, 1e-9 * (1 + Math.Abs(u[n])))) return true;
+                if (!double.IsFinite(residual)) return (false, u, iterations);
+                if (residual <= o.Tolerance && step.AbsoluteMaximum() <= Math.Max(o.Tolerance, 1e-9 * (1 + Math.Abs(u[n])))) return (true, u, iterations);
             }
-            return false;
+            return (false, u, o.MaxNewtonIterations);
         }
 
         /// <summary>

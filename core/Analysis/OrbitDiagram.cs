@@ -35,15 +35,15 @@ public static class OrbitDiagram
     /// <summary>Successive maxima of x_<paramref name="coordinate"/> against the parameter <paramref name="parameter"/> of <paramref name="system"/>.</summary>
     public static OrbitDiagramResult OfMaxima(IParameterizedField system, string parameter, double[] values, double[] initialState, int coordinate,
         OrbitDiagramOptions? options = null) =>
-        Sweep(system, parameter, values, initialState, options, field => PoincareSection.Maxima(field, initialState, coordinate, (options ?? new()).Section));
+        Sweep(system, parameter, values, initialState, options, (field, section) => PoincareSection.Maxima(field, initialState, coordinate, section));
 
     /// <summary>Crossings of <paramref name="plane"/>, recording x_<paramref name="coordinate"/>, against the parameter <paramref name="parameter"/>.</summary>
     public static OrbitDiagramResult OfSection(IParameterizedField system, string parameter, double[] values, double[] initialState, Hyperplane plane,
         int coordinate, OrbitDiagramOptions? options = null) =>
-        Sweep(system, parameter, values, initialState, options, field => PoincareSection.Crossings(field, initialState, plane, (options ?? new()).Section, coordinate));
+        Sweep(system, parameter, values, initialState, options, (field, section) => PoincareSection.Crossings(field, initialState, plane, section, coordinate));
 
     private static OrbitDiagramResult Sweep(IParameterizedField system, string parameter, double[] values, double[] initialState,
-        OrbitDiagramOptions? options, Func<IVectorField, SectionResult> events)
+        OrbitDiagramOptions? options, Func<IVectorField, SectionOptions, SectionResult> events)
     {
         ArgumentNullException.ThrowIfNull(system);
         ArgumentNullException.ThrowIfNull(values);
@@ -59,7 +59,7 @@ public static class OrbitDiagram
         var columns = new OrbitDiagramColumn[values.Length];
         Parallel.For(0, values.Length, new ParallelOptions { MaxDegreeOfParallelism = threads }, k =>
         {
-            var result = events(fields[k]);
+            var result = events(fields[k], o.Section);
             columns[k] = new OrbitDiagramColumn(values[k], result.Values, result.Complete, result.Message);
         });
         return new OrbitDiagramResult(parameter, columns, threads);

@@ -11,7 +11,7 @@ namespace NeuroDyn.Analysis;
 /// <param name="Iterations">Newton steps taken.</param>
 /// <param name="ClosingErrors">The closing error before each Newton step and at the end (its history, for convergence plots).</param>
 /// <param name="Monodromy">The monodromy matrix M = ∂φ_T/∂x at the returned point (n×n).</param>
-/// <param name="FloquetMultipliers">Eigenvalues of M by decreasing modulus; one is 1 (along the flow), |μ| &gt; 1 are unstable directions.</param>
+/// <param name="FloquetMultipliers">Eigenvalues of M by decreasing modulus; one is 1 (along the flow), |μ| &gt; 1 are unstable directions; empty when not converged.</param>
 public sealed record PeriodicOrbit(bool Converged, string Message, double[] State, double Period, double ClosingError, int Iterations,
     double[] ClosingErrors, double[,] Monodromy, Complex[] FloquetMultipliers)
 {
