@@ -5,8 +5,8 @@ namespace NeuroDyn.Analysis;
 /// <summary>Settings of <see cref="OrbitDiagram"/>: the events recorded per parameter value and the worker threads.</summary>
 public sealed record OrbitDiagramOptions
 {
-    /// <summary>Transient, events per value, time limit and integration (default: transient 50, 200 events, tolerances 1e-9).</summary>
-    public SectionOptions Section { get; init; } = new() { Transient = 50, MaxEvents = 200, MaxTime = 2000, Rtol = 1e-9, Atol = 1e-9 };
+    /// <summary>Transient, events per value, time limit and integration (default: transient 50, 200 events within 2000 time units, trajectory tolerances 1e-9, events refined to 1e-10: a diagram is read by eye).</summary>
+    public SectionOptions Section { get; init; } = new() { Transient = 50, MaxEvents = 200, MaxTime = 2000, Rtol = 1e-9, Atol = 1e-9, RefineTolerance = 1e-10 };
     /// <summary>Worker threads; null uses every processor (<see cref="Environment.ProcessorCount"/>). The result does not depend on it.</summary>
     public int? Threads { get; init; }
 }
