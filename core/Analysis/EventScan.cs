@@ -144,7 +144,7 @@ internal static class EventScan
         private readonly double[] fp = new double[field.Dimension];
         private readonly OdeOptions refine = new() { Method = OdeMethod.Dop853, Rtol = tolerance, Atol = tolerance, MaxSteps = 100_000 };
 
-        /// <summary>The event time in [ta, tb] and the state there (null state if a re-integration failed).</summary>
+        /// <summary>The event time (in [ta, tb], or just past tb where the tight re-integration crosses a little later) and the state there (null if a re-integration failed).</summary>
         public (double Time, double[]? State) Locate(double ta, double[] xa, double[] fa, double ga, double tb, double[] xb, double[] fb, double gb)
         {
             double h = tb - ta;
