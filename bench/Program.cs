@@ -10,6 +10,8 @@ IBenchmark[] all =
     new BrunelBenchmark(),
     new CtRnnBenchmark(),
     new AdjointMemoryBenchmark(),
+    new OrbitDiagramBenchmark(),
+    new ShootingBenchmark(),
 ];
 
 var wanted = args.Length > 0 ? args[0] : null;

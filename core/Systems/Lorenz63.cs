@@ -1,7 +1,7 @@
 namespace NeuroDyn.Systems;
 
 /// <summary>The Lorenz-63 system: dx/dt = σ(y − x), dy/dt = x(ρ − z) − y, dz/dt = xy − βz (Lorenz 1963).</summary>
-public sealed record Lorenz63 : IJacobianProduct
+public sealed record Lorenz63 : IJacobianProduct, IParameterizedField
 {
     /// <summary>Prandtl number σ (10 in the classic chaotic setting).</summary>
     public double Sigma { get; }
@@ -24,6 +24,34 @@ public sealed record Lorenz63 : IJacobianProduct
 
     /// <inheritdoc/>
     public int Dimension => 3;
+
+    /// <inheritdoc/>
+    /// <remarks>"sigma", "rho" and "beta" (σ, ρ, β).</remarks>
+    public IReadOnlyList<string> ParameterNames => Names;
+
+    private static readonly string[] Names = ["sigma", "rho", "beta"];
+
+    /// <inheritdoc/>
+    public double GetParameter(string name) => name switch
+    {
+        "sigma" => Sigma,
+        "rho" => Rho,
+        "beta" => Beta,
+        _ => throw UnknownParameter(name),
+    };
+
+    /// <inheritdoc/>
+    /// <remarks>σ and β must stay &gt; 0 and ρ finite, as in the constructor.</remarks>
+    public IParameterizedField WithParameter(string name, double value) => name switch
+    {
+        "sigma" => new Lorenz63(value, Rho, Beta),
+        "rho" => new Lorenz63(Sigma, value, Beta),
+        "beta" => new Lorenz63(Sigma, Rho, value),
+        _ => throw UnknownParameter(name),
+    };
+
+    private ArgumentException UnknownParameter(string name) =>
+        new($"Lorenz63 has no parameter '{name}'; its parameters are {string.Join(", ", ParameterNames)}.", nameof(name));
 
     /// <inheritdoc/>
     public void Evaluate(ReadOnlySpan<double> s, Span<double> d)
