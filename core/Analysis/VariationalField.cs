@@ -1,4 +1,5 @@
 using NeuroDyn.Systems;
+using NeuroDyn.Solvers;
 
 namespace NeuroDyn.Analysis;
 
