@@ -53,16 +53,14 @@ let tests =
             let surrogateMse = number (json.GetProperty("surrogate").GetProperty "test_mse_one_step")
             Expect.isTrue (Double.IsFinite surrogateMse && surrogateMse > 0.0) "surrogate one-step MSE"
 
-            // the saved models reproduce the reported numbers exactly (same seed, same data: deterministic)
+            // the saved models reproduce their reports when measured again by the reports' protocol (same data, deterministic)
             let data = LorenzData.Load(Path.Combine(dir, "lorenz_data.npz"))
-            let forecaster = ReservoirForecaster.Load(Path.Combine(dir, "models", "03_reservoir.json"))
-            let again = forecaster.PredictOneStep(data.Test, reservoir.GetProperty("washout").GetInt32())
-            Expect.floatClose { absolute = 1e-12; relative = 1e-12 } again.Mse mse "reloaded reservoir: same one-step MSE"
-            let file = Path.Combine(dir, "models", "03_surrogate.safetensors")
-            use content = SafeTensors.Read file
-            let options = JsonSerializer.Deserialize<SurrogateLifOptions>(content.Metadata.["options"])
-            let model = new SurrogateLifNetwork(options, 0L)
-            ModelFiles.LoadSafeTensors(model, file)
-            Expect.floatClose { absolute = 1e-12; relative = 1e-9 } (Evaluate.OneStepMse(model, data.Test, data.SeqLength)) surrogateMse "reloaded surrogate network: same one-step MSE"
+            for id in [ "reservoir"; "surrogate_lif" ] do
+                let report = ForecastReportFile.Read(Path.Combine(dir, "reports", id + ".json"))
+                let model = NeuroDyn.Artifacts.ModelArtifact.Load(Path.Combine(dir, "models", id + ".safetensors"))
+                let again = Evaluate.Run(model, data, report.Protocol, ModelRun(report.Name, report.Mode, report.Seed, report.TrainingSeconds))
+                Expect.floatClose { absolute = 0.0; relative = 1e-12 } again.OneStepMse report.OneStepMse $"{id}: same one-step MSE"
+                Expect.equal again.Vpt.PerStart report.Vpt.PerStart $"{id}: same VPT at every start"
+                Expect.equal again.FreeRun report.FreeRun $"{id}: same free run"
         }
     ]

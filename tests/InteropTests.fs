@@ -1,5 +1,5 @@
 /// A CT-RNN saved as safetensors loads in PyTorch (Debian's python3-torch, installed by ./build.sh) through interop/ctrnn_pytorch.py
-/// and predicts what the core predicts; its metadata rebuilds the options.
+/// (ModelArtifact) and predicts what the core predicts; its metadata rebuilds the options.
 module NeuroDyn.Tests.InteropTests
 
 open System
@@ -29,7 +29,7 @@ let tests =
                 let options = CtRnnOptions(Hidden = 12, Tau = 0.2, SampleInterval = 0.1, Solver = OdeMethod.Rk4, StepsPerSample = 2, Readout = ReadoutTarget.Increment, IncrementScale = 0.07)
                 let model = new CtRnn(options, 3L)
                 let modelPath = Path.Combine(folder, "ctrnn.safetensors")
-                ModelFiles.SaveSafeTensors(model, modelPath, options.ToMetadata())
+                NeuroDyn.Artifacts.ModelArtifact.Save(model, modelPath)
                 let rng = Random(4)
                 let batch, length = 5, 9
                 let values = Array.init (batch * length * 3) (fun _ -> 2.0 * rng.NextDouble() - 1.0)

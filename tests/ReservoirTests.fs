@@ -137,7 +137,7 @@ let tests =
                 ReadoutFeatureMap.Fill(ReadoutFeatures.InputTracesAndSquares, ReadOnlySpan u, ReadOnlySpan r, Span linear))
         }
 
-        test "a forecaster with squared-trace features: same seed, same forecast; the saved file keeps its features" {
+        test "a forecaster with squared-trace features: same seed, same forecast; the model file keeps its features" {
             let data = lorenz.Force()
             let options = ReservoirTrainingOptions(Washout = 100, Features = ReadoutFeatures.InputTracesAndSquares)
             let train () = ReservoirForecaster.Train(small, 5L, Series.Rows(data.Train, 0, 600), data.Val, options).Forecaster
@@ -145,10 +145,10 @@ let tests =
             Expect.equal a.Readout.FeatureCount (3 + 2 * small.NeuronCount) "D + 2N weights"
             let warmup = Series.Rows(data.Test, 0, 100)
             Expect.equal (a.Forecast(warmup, 30)) (b.Forecast(warmup, 30)) "same seed: identical closed loop"
-            let path = IO.Path.Combine(IO.Path.GetTempPath(), $"reservoir-{Guid.NewGuid():N}.json")
+            let path = IO.Path.Combine(IO.Path.GetTempPath(), $"reservoir-{Guid.NewGuid():N}.safetensors")
             try
-                a.Save path
-                let loaded = ReservoirForecaster.Load path
+                NeuroDyn.Artifacts.ModelArtifact.Save(a, path)
+                let loaded = NeuroDyn.Artifacts.ModelArtifact.Load<ReservoirForecaster> path
                 Expect.equal loaded.Features ReadoutFeatures.InputTracesAndSquares "features survive the file"
                 Expect.equal (loaded.Forecast(warmup, 30)) (a.Forecast(warmup, 30)) "reloaded: identical closed loop"
             finally
@@ -157,7 +157,7 @@ let tests =
 
         test "the same seed gives the same reservoir traces, another seed different ones" {
             let input = drivenSignal 150 0 |> Array2D.map id
-            let traces seed threads =
+            let traces (seed: int64) threads =
                 use r = new SpikingReservoir(SpikingReservoirOptions(Network = small.Network, InputSize = 2, Threads = threads), seed)
                 r.Drive input
             let a = traces 3L 1
@@ -204,19 +204,6 @@ let tests =
             printfn "driven signal: one-step MSE %.3g, persistence %.3g, λ %g" test.Mse test.PersistenceMse training.Forecaster.Readout.Lambda
             // the readout sees u_t and the traces; a 70 ms oscillation is learnt well beyond persistence
             Expect.isLessThan test.Mse (0.2 * test.PersistenceMse) "at least five times better than x̂_{t+1} = x_t"
-        }
-
-        test "a saved reservoir forecaster reloads and forecasts identically" {
-            let data = lorenz.Force()
-            let training = ReservoirForecaster.Train(small, 2L, Series.Rows(data.Train, 0, 600), data.Val, ReservoirTrainingOptions(Washout = 100))
-            let path = IO.Path.Combine(IO.Path.GetTempPath(), $"reservoir-{Guid.NewGuid():N}.json")
-            try
-                training.Forecaster.Save path
-                let loaded = ReservoirForecaster.Load path
-                let warmup = Series.Rows(data.Test, 0, 100)
-                Expect.equal (loaded.Forecast(warmup, 50)) (training.Forecaster.Forecast(warmup, 50)) "same closed-loop forecast"
-            finally
-                IO.File.Delete path
         }
 
         test "the first closed-loop step is the teacher-forced one-step prediction" {
@@ -308,6 +295,5 @@ let tests =
             Throws.withMessage<ArgumentException> [ "NaN" ] (fun () -> net.PredictNext(torch.zeros([| 1L; 3L; 3L |], dtype = f64) + nan) |> ignore)
             Throws.withMessage<ArgumentException> [ "[batch, length, 3]" ] (fun () -> net.PredictNext(torch.zeros([| 1L; 3L; 2L |], dtype = f64)) |> ignore)
             Throws.withMessage<ArgumentOutOfRangeException> [ "steepness" ] (fun () -> SurrogateSpike.Apply(torch.zeros(3), -1.0) |> ignore)
-            Throws.withMessage<IO.FileNotFoundException> [ "ReservoirForecaster.Save" ] (fun () -> ReservoirForecaster.Load "/nonexistent/reservoir.json" |> ignore)
         }
     ]

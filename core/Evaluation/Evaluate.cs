@@ -1,3 +1,4 @@
+using MathNet.Numerics.Statistics;
 using NeuroDyn.Data;
 using NeuroDyn.Models;
 using NeuroDyn.Torch;
@@ -7,7 +8,7 @@ using static TorchSharp.torch;
 namespace NeuroDyn.Evaluation;
 
 /// <summary>Forecast measures of a sequence model on normalised (z-scored) data: one-step and rollout MSE, valid prediction time, free runs.</summary>
-public static class Evaluate
+public static partial class Evaluate
 {
     /// <summary>Fewest start points accepted for a valid-prediction-time estimate, so that median and 10th/90th percentiles mean something.</summary>
     public const int MinimumStarts = 20;
@@ -87,27 +88,36 @@ public static class Evaluate
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(series);
-        TorchRuntime.Initialize();
         var startIndices = ForecastStarts(series.GetLength(0), seqLength, horizonSteps, starts, seed);
+        return ValidPredictionTime(series, seqLength, startIndices, Forecasts(model, series, startIndices, seqLength, horizonSteps), dt, lyapunovExponent, threshold);
+    }
+
+    /// <summary>Closed-loop forecasts of a torch model from many starts, all in one batch without gradients: forecast n warms up on rows
+    /// starts[n] … starts[n] + L − 1 of <paramref name="series"/> and predicts the next <paramref name="horizonSteps"/> rows (horizon × D each).</summary>
+    public static double[][,] Forecasts(ISequenceModel model, double[,] series, IReadOnlyList<int> starts, int seqLength, int horizonSteps)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(series);
+        ArgumentNullException.ThrowIfNull(starts);
+        TorchRuntime.Initialize();
         var (dtype, device) = TensorTypeOf(model.Module);
         using var windows = WindowBatches.MultiStep(series, seqLength, horizonSteps, dtype, device);
-        var predicted = InEvaluationMode(model, () =>
+        return InEvaluationMode(model, () =>
         {
             using var scope = torch.NewDisposeScope();
-            var batch = windows.Batch(startIndices);
+            var batch = windows.Batch(starts.ToArray());
             var rollout = model.Rollout(batch.Windows, horizonSteps);
-            CheckRolloutShape(rollout, startIndices.Length, horizonSteps, windows.Dimension);
+            CheckRolloutShape(rollout, starts.Count, horizonSteps, windows.Dimension);
             var values = rollout.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
             int block = horizonSteps * windows.Dimension;
-            var forecasts = new double[startIndices.Length][,];
-            for (int n = 0; n < startIndices.Length; n++)
+            var forecasts = new double[starts.Count][,];
+            for (int n = 0; n < starts.Count; n++)
             {
                 forecasts[n] = new double[horizonSteps, windows.Dimension];
                 Buffer.BlockCopy(values, n * block * sizeof(double), forecasts[n], 0, block * sizeof(double));
             }
             return forecasts;
         });
-        return ValidPredictionTime(series, seqLength, startIndices, predicted, dt, lyapunovExponent, threshold);
     }
 
     /// <summary>
@@ -173,22 +183,11 @@ public static class Evaluate
         return error;
     }
 
-    /// <summary>Population standard deviation of each column of a series (time × dim).</summary>
+    /// <summary>Population standard deviation σ_i = sqrt(Σ_t (x_ti − x̄_i)² / T) of each column of a series (time × dim), numpy's <c>std(axis=0)</c> (ddof 0), by MathNet.</summary>
     public static double[] ComponentStd(double[,] series)
     {
         ArgumentNullException.ThrowIfNull(series);
-        int length = series.GetLength(0), dimension = series.GetLength(1);
-        var std = new double[dimension];
-        for (int i = 0; i < dimension; i++)
-        {
-            double mean = 0;
-            for (int t = 0; t < length; t++) mean += series[t, i];
-            mean /= length;
-            double sum = 0;
-            for (int t = 0; t < length; t++) sum += (series[t, i] - mean) * (series[t, i] - mean);
-            std[i] = Math.Sqrt(sum / length);
-        }
-        return std;
+        return Enumerable.Range(0, series.GetLength(1)).Select(i => Series.Column(series, i).PopulationStandardDeviation()).ToArray();
     }
 
     /// <summary><paramref name="count"/> distinct forecast start indices, sorted, drawn with a seeded generator from 0 .. T − L − H (so warm-up and horizon fit).</summary>
@@ -232,17 +231,14 @@ public static class Evaluate
         });
     }
 
-    /// <summary>Linear-interpolation percentile (numpy's default): position p(n − 1) in the sorted values.</summary>
+    /// <summary>Percentile p ∈ [0, 1] by numpy's default linear rule (Hyndman &amp; Fan's R7, MathNet <see cref="QuantileDefinition.R7"/>):
+    /// the value at position p(n − 1) of the sorted values, interpolated linearly between the two order statistics around it.</summary>
     public static double Percentile(IReadOnlyList<double> values, double p)
     {
         ArgumentNullException.ThrowIfNull(values);
         if (values.Count == 0) throw new ArgumentException("No values to take a percentile of.", nameof(values));
         if (!(p >= 0 && p <= 1)) throw new ArgumentOutOfRangeException(nameof(p), p, "The percentile must be a fraction in [0, 1].");
-        var sorted = values.Order().ToArray();
-        double position = p * (sorted.Length - 1);
-        int below = (int)Math.Floor(position);
-        int above = Math.Min(below + 1, sorted.Length - 1);
-        return sorted[below] + (position - below) * (sorted[above] - sorted[below]);
+        return values.QuantileCustom(p, QuantileDefinition.R7);
     }
 
     /// <summary>Element type and device of a module's first parameter (float64 on the CPU for a module without parameters).</summary>

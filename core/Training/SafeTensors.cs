@@ -25,13 +25,17 @@ public sealed record SafeTensorsContent(IReadOnlyDictionary<string, Tensor> Tens
 /// an 8-byte little-endian header length N, N bytes of UTF-8 JSON
 /// {"name": {"dtype": "F64", "shape": [..], "data_offsets": [begin, end]}, ..., "__metadata__": {..}} padded with spaces
 /// to a multiple of 8, then the raw little-endian tensor bytes, contiguous in header order.
-/// PyTorch reads it with <c>safetensors.torch.load_file(path)</c>. Files written here carry the SHA-256 of the data
-/// section in the metadata key <see cref="ChecksumKey"/>; it is verified on reading when present.
+/// PyTorch reads it with <c>safetensors.torch.load_file(path)</c>. Files written here carry, in the metadata key
+/// <see cref="ChecksumKey"/>, one SHA-256 over every tensor's name, dtype and shape, every other metadata entry and the data
+/// section (<see cref="Checksum"/>), so that an edited metadata value is caught like a corrupted tensor byte; it is verified on
+/// reading when present (as is the older data-only <c>data_sha256</c>).
 /// </summary>
 public static class SafeTensors
 {
-    /// <summary>Metadata key holding the hex SHA-256 of the data section.</summary>
-    public const string ChecksumKey = "data_sha256";
+    /// <summary>Metadata key holding the hex SHA-256 of <see cref="Checksum"/>: tensor names, dtypes and shapes, the other metadata, and the data.</summary>
+    public const string ChecksumKey = "sha256";
+    /// <summary>Metadata key of the data-only SHA-256 that earlier files carry (still verified when present).</summary>
+    const string DataChecksumKey = "data_sha256";
     const string MetadataKey = "__metadata__";
     const long MaxHeaderBytes = 100_000_000;
 
@@ -54,6 +58,7 @@ public static class SafeTensors
         {
             json.WriteStartObject();
             var names = new HashSet<string>();
+            var entries = new List<(string Name, string DType, long[] Shape)>();
             foreach (var (name, tensor) in tensors)
             {
                 if (string.IsNullOrEmpty(name) || name == MetadataKey || !names.Add(name))
@@ -62,6 +67,7 @@ public static class SafeTensors
                 var dtypeName = Lookup(cpu.dtype).Name;
                 long begin = data.Length;
                 data.Write(cpu.bytes);
+                entries.Add((name, dtypeName, cpu.shape));
                 json.WriteStartObject(name);
                 json.WriteString("dtype", dtypeName);
                 json.WriteStartArray("shape");
@@ -73,10 +79,10 @@ public static class SafeTensors
                 json.WriteEndArray();
                 json.WriteEndObject();
             }
+            var kept = (metadata ?? new Dictionary<string, string>()).Where(m => m.Key is not (ChecksumKey or DataChecksumKey)).ToDictionary();
             json.WriteStartObject(MetadataKey);
-            foreach (var (key, value) in metadata ?? new Dictionary<string, string>())
-                if (key != ChecksumKey) json.WriteString(key, value);
-            json.WriteString(ChecksumKey, Convert.ToHexStringLower(SHA256.HashData(data.GetBuffer().AsSpan(0, (int)data.Length))));
+            foreach (var (key, value) in kept) json.WriteString(key, value);
+            json.WriteString(ChecksumKey, Checksum(entries, kept, data.GetBuffer().AsSpan(0, (int)data.Length)));
             json.WriteEndObject();
             json.WriteEndObject();
         }
@@ -110,7 +116,7 @@ public static class SafeTensors
         {
             if (document.RootElement.ValueKind != JsonValueKind.Object) throw Bad("the header is not a JSON object");
             var metadata = new Dictionary<string, string>();
-            var entries = new List<(string Name, ScalarType Type, long[] Shape, long Begin, long End)>();
+            var entries = new List<(string Name, ScalarType Type, string DType, long[] Shape, long Begin, long End)>();
             foreach (var property in document.RootElement.EnumerateObject())
             {
                 if (property.Name == MetadataKey)
@@ -129,7 +135,7 @@ public static class SafeTensors
                     long elements = shape.Aggregate(1L, (a, d) => a * d);
                     if (offsets[1] - offsets[0] != elements * dtype.Size)
                         throw Bad($"tensor '{property.Name}' spans {offsets[1] - offsets[0]} bytes but its shape and dtype need {elements * dtype.Size}");
-                    entries.Add((property.Name, dtype.Type, shape, offsets[0], offsets[1]));
+                    entries.Add((property.Name, dtype.Type, dtype.Name, shape, offsets[0], offsets[1]));
                 }
                 catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException)
                 {
@@ -143,8 +149,11 @@ public static class SafeTensors
                 expected = e.End;
             }
             if (expected != data.Length) throw Bad($"the tensors cover {expected} data bytes but the file holds {data.Length} (truncated or padded)");
-            if (metadata.TryGetValue(ChecksumKey, out var checksum) && Convert.ToHexStringLower(SHA256.HashData(data.Span)) != checksum)
-                throw Bad("the data does not match its SHA-256 checksum (the file is corrupt)");
+            if (metadata.TryGetValue(ChecksumKey, out var checksum)
+                && Checksum(entries.Select(e => (e.Name, e.DType, e.Shape)), metadata.Where(m => m.Key != ChecksumKey).ToDictionary(), data.Span) != checksum)
+                throw Bad($"its tensors and metadata do not match their SHA-256 checksum (metadata key '{ChecksumKey}'): a tensor byte or a metadata value was changed after writing (the file is corrupt or was edited)");
+            if (metadata.TryGetValue(DataChecksumKey, out var dataChecksum) && Convert.ToHexStringLower(SHA256.HashData(data.Span)) != dataChecksum)
+                throw Bad($"the data does not match its SHA-256 checksum (metadata key '{DataChecksumKey}'; the file is corrupt)");
 
             var tensors = new Dictionary<string, Tensor>();
             foreach (var e in entries)
@@ -155,6 +164,32 @@ public static class SafeTensors
             }
             return new SafeTensorsContent(tensors, metadata);
         }
+    }
+
+    /// <summary>Hex SHA-256 of the tensor entries in file order (name, dtype, shape), the metadata sorted by key (ordinal), and the data bytes,
+    /// each string UTF-8 encoded and followed by a zero byte, so that no two different files give the same input.</summary>
+    static string Checksum(IEnumerable<(string Name, string DType, long[] Shape)> entries, IReadOnlyDictionary<string, string> metadata, ReadOnlySpan<byte> data)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        void Add(string text)
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(text));
+            hash.AppendData([0]);
+        }
+        foreach (var (name, dtype, shape) in entries)
+        {
+            Add(name);
+            Add(dtype);
+            Add(string.Join(",", shape));
+        }
+        Add(MetadataKey);
+        foreach (var (key, value) in metadata.OrderBy(m => m.Key, StringComparer.Ordinal))
+        {
+            Add(key);
+            Add(value);
+        }
+        hash.AppendData(data);
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
     static (ScalarType Type, string Name, int Size) Lookup(ScalarType type)

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using NeuroDyn.IO;
-
 namespace NeuroDyn.Models.Reservoir;
 
 /// <summary>Settings of <see cref="ReservoirForecaster.Train"/>.</summary>
@@ -44,30 +41,39 @@ public sealed record OneStepForecast(double[,] Predictions, double[,] Targets, d
 /// Jaeger 2001, Maass et al. 2002): features φ_t = [u_t, r(t)] (the sample just fed and the spike traces after it), optionally with the
 /// squared traces r(t)² (<see cref="ReadoutFeatures"/>), prediction
 /// x̂_{t+1} = u_t + Wᵀφ_t + b, i.e. the readout learns the increment x_{t+1} − x_t. In closed loop x̂_{t+1} is fed back as the next input,
-/// so the spiking network generates the trajectory itself.
+/// so the spiking network generates the trajectory itself. <c>Artifacts.ModelArtifact</c> saves and loads it (wiring, readout, options).
 /// </summary>
-public sealed class ReservoirForecaster
+public sealed class ReservoirForecaster : IForecaster
 {
     /// <summary>The reservoir's options.</summary>
     public SpikingReservoirOptions Options { get; }
-    /// <summary>The reservoir's seed (a fresh reservoir with it is built for every run).</summary>
-    public long Seed { get; }
+    /// <summary>The reservoir's connectivity, input weights, drives and initial potentials (a fresh reservoir on them is built for every run).</summary>
+    public ReservoirWiring Wiring { get; }
     /// <summary>The features the readout reads.</summary>
     public ReadoutFeatures Features { get; }
     /// <summary>The fitted readout: features φ ([u, r], D + N, or [u, r, r²], D + 2N) → increment (D).</summary>
     public RidgeReadout Readout { get; }
 
-    /// <summary>A forecaster from a reservoir description and a fitted readout of <see cref="ReadoutFeatureMap.Count"/> features and D outputs.</summary>
+    /// <summary>A forecaster from a reservoir drawn from <paramref name="seed"/> and a fitted readout of <see cref="ReadoutFeatureMap.Count"/> features and D outputs.</summary>
     public ReservoirForecaster(SpikingReservoirOptions options, long seed, RidgeReadout readout, ReadoutFeatures features = ReadoutFeatures.InputAndTraces)
+        : this(options, ReservoirWiring.FromSeed(options, seed), readout, features) { }
+
+    /// <summary>A forecaster from a reservoir's options and wiring and a fitted readout of <see cref="ReadoutFeatureMap.Count"/> features and D outputs.</summary>
+    public ReservoirForecaster(SpikingReservoirOptions options, ReservoirWiring wiring, RidgeReadout readout, ReadoutFeatures features = ReadoutFeatures.InputAndTraces)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(wiring);
         ArgumentNullException.ThrowIfNull(readout);
         options.Validate();
+        wiring.Validate(options);
         int count = ReadoutFeatureMap.Count(features, options.InputSize, options.NeuronCount);
         if (readout.FeatureCount != count || readout.OutputCount != options.InputSize)
             throw new ArgumentException($"the readout maps {readout.FeatureCount} features to {readout.OutputCount} outputs, but this reservoir needs {count} features ({features}) and D = {options.InputSize} outputs; it was fitted for another reservoir or other features.", nameof(readout));
-        (Options, Seed, Readout, Features) = (options, seed, readout, features);
+        (Options, Wiring, Readout, Features) = (options, wiring, readout, features);
     }
+
+    /// <summary>Trained parameters: the readout's weights and intercept.</summary>
+    public int ParameterCount => Readout.Weights.Length + Readout.Intercept.Length;
 
     /// <summary>Drives fresh reservoirs (same seed) with the training and validation series, discards the washout, and fits the readout, λ chosen on validation.</summary>
     public static ReservoirTraining Train(SpikingReservoirOptions options, long seed, double[,] train, double[,] validation, ReservoirTrainingOptions? training = null)
@@ -78,18 +84,19 @@ public sealed class ReservoirForecaster
         if (!double.IsFinite(o.InputNoise) || o.InputNoise < 0)
             throw new ArgumentOutOfRangeException(nameof(training), o.InputNoise, "ReservoirTrainingOptions.InputNoise must be a finite number >= 0 (input units; 0 for none).");
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var (trainFeatures, trainTargets) = Collect(options, seed, o.Features, train, o.Washout, nameof(train), o.InputNoise, new Random(o.NoiseSeed));
-        var (validationFeatures, validationTargets) = Collect(options, seed, o.Features, validation, o.Washout, nameof(validation));
+        var wiring = ReservoirWiring.FromSeed(options, seed);
+        var (trainFeatures, trainTargets) = Collect(options, wiring, o.Features, train, o.Washout, nameof(train), o.InputNoise, new Random(o.NoiseSeed));
+        var (validationFeatures, validationTargets) = Collect(options, wiring, o.Features, validation, o.Washout, nameof(validation));
         var selection = RidgeRegression.FitOnValidation(trainFeatures, trainTargets, validationFeatures, validationTargets, o.Lambdas, o.Standardize);
         var fitted = selection.Readout.Predict(trainFeatures);
         double trainMse = MeanSquaredDifference(fitted, trainTargets);
-        return new ReservoirTraining(new ReservoirForecaster(options, seed, selection.Readout, o.Features), selection, trainMse, clock.Elapsed.TotalSeconds);
+        return new ReservoirTraining(new ReservoirForecaster(options, wiring, selection.Readout, o.Features), selection, trainMse, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>Teacher-forced one-step predictions of <paramref name="series"/> after a washout of that many samples.</summary>
     public OneStepForecast PredictOneStep(double[,] series, int washout)
     {
-        var (features, increments) = Collect(Options, Seed, Features, series, washout, nameof(series));
+        var (features, increments) = Collect(Options, Wiring, Features, series, washout, nameof(series));
         var predicted = Readout.Predict(features);
         int rows = predicted.GetLength(0), d = Options.InputSize, n = Options.NeuronCount;
         var traces = new double[rows, n];
@@ -114,7 +121,7 @@ public sealed class ReservoirForecaster
         if (warmup.GetLength(0) < 1 || warmup.GetLength(1) != Options.InputSize)
             throw new ArgumentException($"warmup is {warmup.GetLength(0)}×{warmup.GetLength(1)}; it needs at least one row of {Options.InputSize} values.", nameof(warmup));
         if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), steps, "a closed-loop forecast needs at least 1 step.");
-        using var reservoir = new SpikingReservoir(Options, Seed);
+        using var reservoir = new SpikingReservoir(Options, Wiring);
         int d = Options.InputSize, n = Options.NeuronCount;
         var features = new double[ReadoutFeatureMap.Count(Features, d, n)];
         var increment = new double[d];
@@ -139,8 +146,19 @@ public sealed class ReservoirForecaster
         return result;
     }
 
+    /// <inheritdoc/>
+    public double OneStepMse(double[,] series, int warmup) => PredictOneStep(series, warmup).Mse;
+
+    /// <inheritdoc/>
+    public double[,] FreeRun(double[,] warmup, int steps) => Forecast(warmup, steps);
+
+    /// <inheritdoc/>
+    /// <remarks>Forecasts run in parallel on every core; each starts a fresh reservoir, so the results do not depend on it.</remarks>
+    public IReadOnlyList<double[,]> Forecasts(double[,] series, IReadOnlyList<int> starts, int warmup, int steps) =>
+        Forecasts(series, starts, warmup, steps, Environment.ProcessorCount);
+
     /// <summary>Closed-loop forecasts from many starts of a series: forecast n warms up on rows starts[n] … starts[n] + L − 1 and predicts the next <paramref name="steps"/> rows (the layout Evaluate.ValidPredictionTime expects).</summary>
-    public IReadOnlyList<double[,]> Forecasts(double[,] series, IReadOnlyList<int> starts, int warmup, int steps, int parallelism = 1)
+    public IReadOnlyList<double[,]> Forecasts(double[,] series, IReadOnlyList<int> starts, int warmup, int steps, int parallelism)
     {
         ArgumentNullException.ThrowIfNull(series);
         ArgumentNullException.ThrowIfNull(starts);
@@ -159,33 +177,8 @@ public sealed class ReservoirForecaster
         return results;
     }
 
-    /// <summary>Writes options, seed, features and readout as JSON (atomically), enough to rebuild the forecaster with <see cref="Load"/>.</summary>
-    public void Save(string path)
-    {
-        var file = new SavedForecaster(Options, Seed, Readout.Lambda, ToJagged(Readout.Weights), Readout.Intercept, Features);
-        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(file, new JsonSerializerOptions { WriteIndented = false }));
-    }
-
-    /// <summary>Reads a forecaster written by <see cref="Save"/>.</summary>
-    public static ReservoirForecaster Load(string path)
-    {
-        if (!File.Exists(path)) throw new FileNotFoundException($"No reservoir file at '{path}'. Check the path, or write it first with ReservoirForecaster.Save.", path);
-        SavedForecaster? file;
-        try { file = JsonSerializer.Deserialize<SavedForecaster>(File.ReadAllText(path)); }
-        catch (JsonException e) { throw new InvalidDataException($"'{path}' is not a reservoir file written by ReservoirForecaster.Save: {e.Message}", e); }
-        if (file?.Options is null || file.Weights is null || file.Intercept is null || file.Weights.Length == 0)
-            throw new InvalidDataException($"'{path}' lacks options, weights or intercept; write it again with ReservoirForecaster.Save.");
-        var weights = new double[file.Weights.Length, file.Weights[0].Length];
-        for (int i = 0; i < file.Weights.Length; i++)
-            for (int j = 0; j < file.Weights[i].Length; j++) weights[i, j] = file.Weights[i][j];
-        return new ReservoirForecaster(file.Options, file.Seed, new RidgeReadout(weights, file.Intercept, file.Lambda), file.Features);
-    }
-
-    /// <summary>The JSON layout of a saved forecaster.</summary>
-    sealed record SavedForecaster(SpikingReservoirOptions Options, long Seed, double Lambda, double[][] Weights, double[] Intercept, ReadoutFeatures Features);
-
     /// <summary>Features φ_t and increments x_{t+1} − u_t for t = washout … T−2, from a fresh reservoir driven by the whole series (u_t = x_t + σ ξ_t with noise).</summary>
-    static (double[,] Features, double[,] Increments) Collect(SpikingReservoirOptions options, long seed, ReadoutFeatures kind, double[,] series, int washout, string name,
+    static (double[,] Features, double[,] Increments) Collect(SpikingReservoirOptions options, ReservoirWiring wiring, ReadoutFeatures kind, double[,] series, int washout, string name,
         double noise = 0, Random? random = null)
     {
         ArgumentNullException.ThrowIfNull(series, name);
@@ -194,7 +187,7 @@ public sealed class ReservoirForecaster
         if (washout < 0) throw new ArgumentOutOfRangeException(nameof(washout), washout, "the washout must be >= 0 samples.");
         if (rows - washout - 1 < 2)
             throw new ArgumentException($"{name} has {rows} rows; after a washout of {washout} samples fewer than 2 prediction targets remain. Use a longer series or a shorter washout.", name);
-        using var reservoir = new SpikingReservoir(options, seed);
+        using var reservoir = new SpikingReservoir(options, wiring);
         int used = rows - washout - 1;
         int count = ReadoutFeatureMap.Count(kind, d, n);
         var features = new double[used, count];
@@ -220,7 +213,4 @@ public sealed class ReservoirForecaster
             for (int k = 0; k < a.GetLength(1); k++) sum += (a[r, k] - b[r, k]) * (a[r, k] - b[r, k]);
         return sum / a.Length;
     }
-
-    static double[][] ToJagged(double[,] m) =>
-        Enumerable.Range(0, m.GetLength(0)).Select(i => Enumerable.Range(0, m.GetLength(1)).Select(j => m[i, j]).ToArray()).ToArray();
 }

@@ -6,7 +6,7 @@ namespace NeuroDyn.Models.Reservoir;
 /// A spiking reservoir (liquid state machine; Maass, Natschläger &amp; Markram 2002, Neural Comput 14:2531): a balanced LIF network
 /// (<see cref="LifNetwork"/>) driven by an input series through random weights, R I_i = μ_i + Σ_d W_in[i,d] u_d, each sample held
 /// for <see cref="SpikingReservoirOptions.SampleDuration"/>; its state is read as the exponential spike traces r_i after every sample.
-/// Connectivity, input weights, biases, initial potentials and any Poisson background all derive from the seed.
+/// Connectivity, input weights, biases and initial potentials come from a <see cref="ReservoirWiring"/> (drawn from a seed, or loaded).
 /// </summary>
 public sealed class SpikingReservoir : IDisposable
 {
@@ -16,7 +16,7 @@ public sealed class SpikingReservoir : IDisposable
 
     /// <summary>The options it was built with.</summary>
     public SpikingReservoirOptions Options { get; }
-    /// <summary>The seed of the network and the input weights.</summary>
+    /// <summary>The seed of the external Poisson streams (for a reservoir built from a seed, the seed of everything).</summary>
     public long Seed { get; }
     /// <summary>Number of neurons N.</summary>
     public int NeuronCount => n;
@@ -29,26 +29,25 @@ public sealed class SpikingReservoir : IDisposable
     /// <summary>Constant drives μ_i (mV).</summary>
     public ReadOnlySpan<double> Biases => biases;
 
-    /// <summary>A reservoir whose every random choice derives from <paramref name="seed"/>.</summary>
-    public SpikingReservoir(SpikingReservoirOptions options, long seed)
+    /// <summary>A reservoir whose every random choice derives from <paramref name="seed"/> (<see cref="ReservoirWiring.FromSeed"/>).</summary>
+    public SpikingReservoir(SpikingReservoirOptions options, long seed) : this(options, ReservoirWiring.FromSeed(options, seed)) { }
+
+    /// <summary>A reservoir on given wiring: its connectivity, input weights, drives and initial potentials (a fresh run starts from them).</summary>
+    public SpikingReservoir(SpikingReservoirOptions options, ReservoirWiring wiring)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(wiring);
         Options = options.Validate();
-        Seed = seed;
+        wiring.Validate(options);
+        Seed = wiring.NoiseSeed;
         n = options.NeuronCount;
         d = options.InputSize;
         stepsPerSample = options.StepsPerSample;
-        var random = new Xoshiro256(seed, -3); // streams 0 … N−1 and −2 belong to the network
-        inputWeights = new double[n * d];
-        for (int k = 0; k < inputWeights.Length; k++)
-        {
-            double u1 = 1.0 - random.NextDouble(), u2 = random.NextDouble(); // Box–Muller
-            inputWeights[k] = options.InputScale * Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
-        }
-        biases = new double[n];
-        for (int i = 0; i < n; i++) biases[i] = options.BiasMean + options.BiasSpread * (2 * random.NextDouble() - 1);
+        inputWeights = wiring.InputWeights;
+        biases = wiring.Biases;
         current = new double[n];
-        network = new LifNetwork(options.NetworkWithTraces, seed, options.Threads);
+        network = new LifNetwork(options.NetworkWithTraces, wiring.Connectivity, wiring.NoiseSeed, options.Threads);
+        network.SetMembranePotentials(wiring.InitialPotentials);
     }
 
     /// <summary>Feeds one sample u (held for the sample duration) and returns the spike traces at its end.</summary>

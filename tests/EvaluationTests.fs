@@ -1,0 +1,154 @@
+/// The experiment contract's measuring side: Evaluate.Run against the separate Evaluate functions, the report's JSON round trip
+/// and its refusals, and the percentile and column statistics against numpy.
+module NeuroDyn.Tests.EvaluationTests
+
+open System
+open System.IO
+open System.Globalization
+open System.Text.Json.Nodes
+open Expecto
+open NeuroDyn.Analysis
+open NeuroDyn.Data
+open NeuroDyn.Evaluation
+open NeuroDyn.Models
+open NeuroDyn.Models.Reservoir
+open NeuroDyn.Models.Spiking
+open NeuroDyn.Training
+
+/// A short z-scored Lorenz data set (20 time units: 1400 / 300 / 300 rows).
+let private lorenz = lazy ((LorenzDataset.Generate(LorenzDataOptions(Duration = 20.0))).Data)
+
+/// A CT-RNN trained for a few batches, so that its forecasts cross the threshold at different steps.
+let private ctRnn =
+    lazy (
+        let data = lorenz.Force()
+        let model = new CtRnn(CtRnnOptions(Hidden = 16, Tau = 0.1, Readout = ReadoutTarget.Increment, IncrementScale = 0.07), 2L)
+        Trainer.Fit(model, data.Train, data.Val, TrainingOptions(Epochs = 2, MaxBatchesPerEpoch = 10, Threads = 1)) |> ignore
+        model)
+
+let private run = ModelRun("test model", "quick", 2L, 1.5)
+
+/// Numbers printed by numpy, one per line.
+let private numpyNumbers (code: string) =
+    (Run.numpy code).Split('\n', StringSplitOptions.RemoveEmptyEntries) |> Array.map (fun s -> Double.Parse(s.Trim(), CultureInfo.InvariantCulture))
+
+let private exactly = { absolute = 0.0; relative = 0.0 }
+
+[<Tests>]
+let tests =
+    testSequenced <| testList "evaluation" [
+        test "Evaluate.Run on a CT-RNN gives what the separate Evaluate functions give" {
+            let data, model = lorenz.Force(), ctRnn.Force()
+            let p = ForecastProtocol.Quick
+            let report = Evaluate.Run(model, data, p, run)
+            // the same arithmetic along another path of the code: equal to the last bit
+            Expect.floatClose exactly report.OneStepMse (Evaluate.OneStepMse(model, data.Test, p.WarmUp)) "one-step MSE"
+            let vpt = Evaluate.ValidPredictionTime(model, data.Test, p.WarmUp, p.Starts, p.Horizon, data.Dt, p.LyapunovExponent, p.Threshold, p.StartSeed)
+            Expect.floatClose exactly report.Vpt.Median vpt.Median "median VPT"
+            Expect.floatClose exactly report.Vpt.P10 vpt.P10 "p10"
+            Expect.floatClose exactly report.Vpt.P90 vpt.P90 "p90"
+            Expect.equal report.Vpt.PerStart vpt.PerStart "per-start VPTs"
+            Expect.equal report.Vpt.Starts vpt.Starts "the protocol's starts"
+            Expect.equal report.Vpt.N 20 "20 starts"
+            Expect.isGreaterThan (Array.max vpt.PerStart) (Array.min vpt.PerStart) "the starts differ, so the percentiles are informative"
+            let freeRun = Evaluate.FreeRun(model, Series.Rows(data.Test, 0, p.WarmUp), p.FreeRunSteps)
+            Expect.equal report.FreeRun freeRun "the free run"
+            Expect.floatClose exactly report.DStsp (AttractorAgreement.StateSpaceDivergence(data.Test, freeRun)) "D_stsp over the whole test split"
+            Expect.floatClose exactly report.DH (AttractorAgreement.PowerSpectrumDistance(data.Test, Series.Rows(freeRun, 0, 300))) "D_H over the 300 common rows"
+            // the error curve's median at each step is the median over starts of the curves ValidPredictionTime returns
+            for k in [ 0; 57; p.Horizon - 1 ] do
+                let column = vpt.ErrorCurves |> Array.map (fun c -> c.[k])
+                Expect.floatClose exactly report.Vpt.ErrorMedian.[k] (Evaluate.Percentile(column, 0.5)) $"median error at step {k}"
+                Expect.isLessThanOrEqual report.Vpt.ErrorP10.[k] report.Vpt.ErrorMedian.[k] "p10 ≤ median"
+                Expect.isLessThanOrEqual report.Vpt.ErrorMedian.[k] report.Vpt.ErrorP90.[k] "median ≤ p90"
+            Expect.equal (report.Kind, report.Name, report.Mode, report.Seed, report.ParameterCount) ("CtRnn", "test model", "quick", 2L, model.ParameterCount) "who was measured"
+        }
+
+        test "Evaluate.Run on the spiking reservoir: its forecasts, measured by the same VPT" {
+            let data = lorenz.Force()
+            let options =
+                SpikingReservoirOptions(Network = BrunelParameters(ExcitatoryCount = 200, InhibitoryCount = 50, Epsilon = 0.2, J = 0.5, G = 5.0, Eta = 0.0))
+            let forecaster = ReservoirForecaster.Train(options, 3L, Series.Rows(data.Train, 0, 500), data.Val, ReservoirTrainingOptions(Washout = 100)).Forecaster
+            let p = ForecastProtocol(Starts = 20, Horizon = 60, FreeRunSteps = 600)
+            let report = Evaluate.Run(forecaster, data, p, run)
+            let starts = Evaluate.ForecastStarts(300, p.WarmUp, p.Horizon, p.Starts, p.StartSeed)
+            let vpt = Evaluate.ValidPredictionTime(data.Test, p.WarmUp, starts, forecaster.Forecasts(data.Test, starts, p.WarmUp, p.Horizon, 1), data.Dt)
+            Expect.equal report.Vpt.PerStart vpt.PerStart "per-start VPTs, one thread or many"
+            Expect.floatClose exactly report.OneStepMse (forecaster.PredictOneStep(data.Test, p.WarmUp).Mse) "one-step MSE after a washout of the warm-up length"
+            Expect.equal report.FreeRun (forecaster.Forecast(Series.Rows(data.Test, 0, p.WarmUp), 600)) "free run"
+            Expect.equal report.Kind "SpikingReservoir" "kind"
+            Expect.equal report.ParameterCount (forecaster.Readout.Weights.Length + 3) "trained parameters: the readout"
+        }
+
+        test "a report survives its JSON file; numpy reads the free run; other versions, corrupt files and changed free runs are refused" {
+            let data, model = lorenz.Force(), ctRnn.Force()
+            let report = Evaluate.Run(model, data, ForecastProtocol.Quick, run)
+            let dir = Run.tempFolder "report"
+            try
+                let path = Path.Combine(dir, "ctrnn.json")
+                let written = ForecastReportFile.Write(report, path)
+                let read = ForecastReportFile.Read path
+                Expect.equal read.FreeRun report.FreeRun "free run, bit for bit"
+                Expect.equal read.Protocol report.Protocol "protocol"
+                let bits (values: float list) = values |> List.map BitConverter.DoubleToInt64Bits
+                Expect.equal (bits [ read.OneStepMse; read.DStsp; read.DH; read.LargestLyapunov ]) (bits [ report.OneStepMse; report.DStsp; report.DH; report.LargestLyapunov ])
+                    "measures to the last bit (NaN, with its note, included)"
+                Expect.equal read.Vpt.PerStart report.Vpt.PerStart "per-start VPTs"
+                Expect.equal read.Vpt.ErrorMedian report.Vpt.ErrorMedian "median error curve"
+                Expect.equal read.Timings report.Timings "timings"
+                Expect.equal read.Notes report.Notes "notes"
+                Expect.equal read.FreeRunFile "ctrnn.free_run.npy" "the free run lies beside the report"
+                Expect.equal (read.SchemaVersion, read.Name, read.Kind, read.Mode, read.Seed, read.TrainingSeconds, read.ParameterCount, read.FreeRunSha256)
+                    (written.SchemaVersion, written.Name, written.Kind, written.Mode, written.Seed, written.TrainingSeconds, written.ParameterCount, written.FreeRunSha256) "who, how, and the free run's checksum"
+                let npy = Path.Combine(dir, read.FreeRunFile)
+                let shape = Run.numpy $"import numpy as np; a = np.load('{npy}'); print(a.shape, a.dtype, repr(float(a[17, 2])))"
+                let value = report.FreeRun.[17, 2].ToString("R", CultureInfo.InvariantCulture)
+                Expect.stringContains shape $"(1000, 3) float64 {value}" "numpy reads the free run"
+
+                let edit (change: JsonObject -> unit) =
+                    let json = JsonNode.Parse(File.ReadAllText path).AsObject()
+                    change json
+                    File.WriteAllText(path, json.ToJsonString())
+                edit (fun j -> j.["schema_version"] <- JsonValue.Create 2)
+                Throws.withMessage<InvalidDataException> [ path; "schema version 2"; "version 1" ] (fun () -> ForecastReportFile.Read path |> ignore)
+                ForecastReportFile.Write(report, path) |> ignore
+                edit (fun j -> j.["d_stsp_new"] <- JsonValue.Create 1.0)
+                Throws.withMessage<InvalidDataException> [ path; "d_stsp_new" ] (fun () -> ForecastReportFile.Read path |> ignore)
+                ForecastReportFile.Write(report, path) |> ignore
+                edit (fun j -> j.Remove "one_step_mse" |> ignore)
+                Throws.withMessage<InvalidDataException> [ path; "one_step_mse" ] (fun () -> ForecastReportFile.Read path |> ignore)
+                File.WriteAllText(path, "{ \"schema_version\": 1, \"name\": ")
+                Throws.withMessage<InvalidDataException> [ path; "not a valid forecast report" ] (fun () -> ForecastReportFile.Read path |> ignore)
+                ForecastReportFile.Write(report, path) |> ignore
+                let bytes = File.ReadAllBytes npy
+                bytes.[bytes.Length - 5] <- bytes.[bytes.Length - 5] ^^^ 1uy
+                File.WriteAllBytes(npy, bytes)
+                Throws.withMessage<InvalidDataException> [ npy; path; "free_run_sha256" ] (fun () -> ForecastReportFile.Read path |> ignore)
+            finally
+                Directory.Delete(dir, true)
+        }
+
+        test "percentiles follow numpy's linear rule and column std numpy's population std" {
+            let random = Random 11
+            let values = Array.init 37 (fun _ -> Math.Round(random.NextDouble() * 10.0, 6))
+            let listed = String.Join(", ", values |> Array.map (fun v -> v.ToString("R", CultureInfo.InvariantCulture)))
+            let qs = [| 0.0; 0.1; 0.25; 0.5; 0.9; 0.975; 1.0 |]
+            let fractions = String.Join(", ", qs |> Array.map (fun q -> q.ToString("R", CultureInfo.InvariantCulture)))
+            let expected = numpyNumbers $"""import numpy as np; v = np.array([{listed}]); print("\n".join(repr(float(np.percentile(v, q * 100))) for q in [{fractions}]))"""
+            // the same interpolation, written in another order: equal to a few units in the last place
+            for q, e in Array.zip qs expected do
+                Expect.floatClose { absolute = 0.0; relative = 1e-15 } (Evaluate.Percentile(values, q)) e $"percentile {q}"
+            let series = Array2D.init 37 3 (fun i j -> values.[(i * (j + 2)) % 37] * float (j + 1) - 4.0)
+            let rows = String.Join(", ", [ for i in 0 .. 36 -> "[" + String.Join(", ", [ for j in 0 .. 2 -> series.[i, j].ToString("R", CultureInfo.InvariantCulture) ]) + "]" ])
+            let std = numpyNumbers $"""import numpy as np; s = np.array([{rows}]); print("\n".join(repr(float(x)) for x in s.std(axis=0)))"""
+            let ours = Evaluate.ComponentStd series
+            for j in 0 .. 2 do Expect.floatClose { absolute = 0.0; relative = 1e-14 } ours.[j] std.[j] $"population std of column {j}"
+            Throws.withMessage<ArgumentOutOfRangeException> [ "fraction" ] (fun () -> Evaluate.Percentile(values, 1.5) |> ignore)
+        }
+
+        test "a protocol that cannot be used is refused, naming the setting" {
+            Throws.withMessage<ArgumentOutOfRangeException> [ "ForecastProtocol.Starts"; "20" ] (fun () -> ForecastProtocol(Starts = 5).Validate() |> ignore)
+            Throws.withMessage<ArgumentOutOfRangeException> [ "ForecastProtocol.Threshold" ] (fun () -> ForecastProtocol(Threshold = 0.0).Validate() |> ignore)
+            Expect.equal (ForecastProtocol.Default.Starts, ForecastProtocol.Default.Horizon, ForecastProtocol.Default.WarmUp, ForecastProtocol.Default.FreeRunSteps) (100, 1000, 50, 5000) "chapter 01's protocol"
+        }
+    ]
