@@ -127,10 +127,11 @@ let training (rollout: bool) (name: string) =
 let clock = Diagnostics.Stopwatch.StartNew()
 let oneStep = Trainer.Fit(model, data.Train, data.Val, training false "onestep", ConsoleProgress())
 let oneStepSeconds = clock.Elapsed.TotalSeconds
-let oneStepTestMse = Evaluate.OneStepMse(model, data.Test, data.SeqLength)
-let horizon = if quick then 200 else 1000
-let starts = if quick then 20 else 100
-let vptOneStep = Evaluate.ValidPredictionTime(model, data.Test, data.SeqLength, starts, horizon, data.Dt, seed = seed)
+/// The tutorial's measuring protocol (`ForecastProtocol`): every chapter measures every model by it.
+let protocol = Experiments.protocol common
+let oneStepTestMse = Evaluate.OneStepMse(model, data.Test, protocol.WarmUp)
+let vptOneStep =
+    Evaluate.ValidPredictionTime(model, data.Test, protocol.WarmUp, protocol.Starts, protocol.Horizon, data.Dt, protocol.LyapunovExponent, protocol.Threshold, protocol.StartSeed)
 printfn "one-step training: test MSE %.2e, median VPT %.2f Lyapunov times" oneStepTestMse vptOneStep.Median
 
 (**
@@ -146,8 +147,9 @@ clock.Restart()
 let rollout =
     Trainer.Fit(model, data.Train, data.Val, training true "rollout", ConsoleProgress())
 let trainSeconds = oneStepSeconds + clock.Elapsed.TotalSeconds
-let testMse = Evaluate.OneStepMse(model, data.Test, data.SeqLength)
-let vpt = Evaluate.ValidPredictionTime(model, data.Test, data.SeqLength, starts, horizon, data.Dt, seed = seed)
+/// The trained network measured by the protocol, saved with its model file (`models/ctrnn.safetensors`, `reports/ctrnn.json`).
+let report = Experiments.evaluateAndSave common data Experiments.ctRnn model trainSeconds
+let testMse, vpt = report.OneStepMse, report.Vpt
 printfn "after rollout training: test MSE %.2e, median VPT %.2f Lyapunov times (p10 %.2f, p90 %.2f)" testMse vpt.Median vpt.P10 vpt.P90
 
 let losses (name: string) (result: TrainingResult) (offset: int) =
@@ -185,10 +187,10 @@ page.Chart(Plots.timeSeries "One-step predictions on the test data" oneStepTimes
     [ ("truth", Series.Rows(data.Test, data.SeqLength, oneStepTimes.Length)); ("CT-RNN", oneStepPredictions) ])
 
 let forecastStart = vpt.Starts.[0]
-let forecast = Evaluate.FreeRun(model, Series.Rows(data.Test, forecastStart, data.SeqLength), horizon)
-let forecastTimes = Array.init horizon (fun k -> float (k + 1) * data.Dt)
-let truthAhead = Series.Rows(data.Test, forecastStart + data.SeqLength, horizon)
-let vptTime = vpt.PerStart.[0] / vpt.LyapunovExponent
+let forecast = Evaluate.FreeRun(model, Series.Rows(data.Test, forecastStart, protocol.WarmUp), protocol.Horizon)
+let forecastTimes = Array.init protocol.Horizon (fun k -> float (k + 1) * data.Dt)
+let truthAhead = Series.Rows(data.Test, forecastStart + protocol.WarmUp, protocol.Horizon)
+let vptTime = vpt.PerStart.[0] / protocol.LyapunovExponent
 page.Chart(
     Plots.timeSeries $"Closed-loop forecast from one test start (VPT {vpt.PerStart.[0]:F2} Lyapunov times, dashed line)"
         forecastTimes [ "x"; "y"; "z" ] [ ("truth", truthAhead); ("CT-RNN", forecast) ]
@@ -201,10 +203,8 @@ Run the network freely for a long time and compare the cloud of states it visits
 the state-space divergence $D_{stsp}$ (KL divergence of occupancy histograms) and the power-spectrum
 distance $D_H$ (Hellinger distance of smoothed power spectra), both from Hess et al. (2023); small is good.
 *)
-let freeSteps = if quick then 1000 else 5000
-let freeRun = Evaluate.FreeRun(model, Series.Rows(data.Test, 0, data.SeqLength), freeSteps)
-let dStsp, dH = Models.freeRunAgreement data.Test freeRun
-printfn "free run: D_stsp %.3f, D_H %.3f" dStsp dH
+let freeSteps = protocol.FreeRunSteps
+let freeRun, dStsp, dH = report.FreeRun, report.DStsp, report.DH
 page.Chart(Plots.attractor3d "Free-running CT-RNN over the true attractor (z-scored)" [ ("truth (test)", data.Test); ("CT-RNN free run", freeRun) ])
 page.Text($"Free run of {freeSteps} steps: **D_stsp = {dStsp:F3}**, **D_H = {dH:F3}**.")
 
@@ -244,10 +244,14 @@ page.Text(
     + $"one-step test MSE **{testMse:E2}**, median VPT **{vpt.Median:F2}** Lyapunov times (p10 {vpt.P10:F2}, p90 {vpt.P90:F2}; {aim}), "
     + $"free run D_stsp = {dStsp:F3}, D_H = {dH:F3}.")
 
-Directory.CreateDirectory modelDir |> ignore
-ModelFiles.SaveTorchSharp(model, Path.Combine(modelDir, "ctrnn.dat"))
-ModelFiles.SaveSafeTensors(model, Path.Combine(modelDir, "ctrnn.safetensors"), options.ToMetadata())
+(**
+## The saved network and its report
 
+The trained network is saved as one file, `models/ctrnn.safetensors`: its weights, every option it was built with and one
+SHA-256 over both (`ModelArtifact`; PyTorch reads it too, see `interop/ctrnn_pytorch.py`). The measurements above are its report,
+`reports/ctrnn.json` with the free run beside it (`ForecastReport`, by the tutorial's `ForecastProtocol`). Chapters 04 and 05
+load both, so the CT-RNN has the same numbers on every page.
+*)
 page.Save(Path.Combine(outDir, "01_ctrnn.html"))
 Output.writeJson (Path.Combine(outDir, "01_ctrnn.json"))
     {| mode = common.Mode
@@ -255,15 +259,12 @@ Output.writeJson (Path.Combine(outDir, "01_ctrnn.json"))
        parameters = model.ParameterCount
        epochs = oneStep.History.Count + rollout.History.Count
        train_seconds = trainSeconds
-       test_mse_one_step = testMse
-       vpt_lyapunov_times = {| median = vpt.Median; p10 = vpt.P10; p90 = vpt.P90; n = vpt.N |}
        one_step_only = {| test_mse_one_step = oneStepTestMse; vpt_lyapunov_times = {| median = vptOneStep.Median; p10 = vptOneStep.P10; p90 = vptOneStep.P90; n = vptOneStep.N |} |}
-       d_stsp = dStsp
-       d_h = dH
        solver = string solver
        adjoint = adjoint
        tau = options.Tau
        readout = string options.Readout
        increment_scale = options.IncrementScale
        sample_interval = options.SampleInterval
-       model_files = [| "models/ctrnn.dat"; "models/ctrnn.safetensors" |] |}
+       model_file = Experiments.modelPath common Experiments.ctRnn
+       report_file = Experiments.reportPath common Experiments.ctRnn |}

@@ -36,7 +36,6 @@ Run it with `dotnet fsi scripts/02_ei_rate.fsx`; `--quick` for a tiny run, `--fu
 #load "prelude.fsx"
 open System
 open System.IO
-open System.Text.Json
 open Prelude
 open NeuroDyn.Data
 open NeuroDyn.Models
@@ -133,8 +132,8 @@ the small change from one sample to the next, which they do far more accurately;
 fed-back state $x$ as three extra coordinates (`--readout state` gives the plain readout).
 
 The matrices are small (64 units), so one thread is faster than two on a shared machine: torch's threads only wait for each other.
-A trained model is saved under `out/models/` in TorchSharp's format and as safetensors (chapter 05 reloads it); a re-run with the
-same settings and data reuses it.
+The trained network is saved as `models/ei_rate.safetensors` (weights, every option, one checksum over both) and measured by the
+tutorial's protocol into `reports/ei_rate.json`, which chapter 05 loads.
 *)
 let recipe: Models.RolloutRecipe =
     { OneStepEpochs = oneStepEpochs
@@ -144,53 +143,24 @@ let recipe: Models.RolloutRecipe =
       LearningRate = learningRate
       RolloutLearningRate = rolloutLearningRate
       BatchesPerEpoch = (if quick then Some 4 elif full then None else Some 100) }
-let modelDir = Path.Combine(outDir, "models")
-Directory.CreateDirectory modelDir |> ignore
-let modelBase = Path.Combine(modelDir, "02_ei_rate")
-let settings =
-    JsonSerializer.Serialize
-        {| hidden = hidden; seed = seed; one_step_epochs = recipe.OneStepEpochs; rollout_epochs = recipe.RolloutEpochs
-           rollout_steps = recipe.RolloutSteps; curriculum_epochs = recipe.CurriculumEpochs; batches_per_epoch = Option.toNullable recipe.BatchesPerEpoch
-           learning_rate = recipe.LearningRate; rollout_learning_rate = recipe.RolloutLearningRate; tau_e = networkOptions.TauE; tau_i = networkOptions.TauI
-           excitatory_fraction = networkOptions.ExcitatoryFraction; activation = string networkOptions.Activation
-           increment_readout = (networkOptions.Readout = ReadoutTarget.Increment)
-           n_train = Array2D.length1 data.Train; data_mean = data.Mean; data_std = data.Std |}
-let sidecar = modelBase + ".json"
-let saved =
-    if File.Exists sidecar && File.Exists(modelBase + ".pt") then
-        let doc = Output.readJson sidecar
-        if doc.RootElement.GetProperty("settings").GetString() = settings then Some doc else None
-    else None
-let vptStarts = if quick then 20 else 100
-let horizon = if quick then 100 elif full then 1500 else 1000
-let forecastSteps = min horizon (Array2D.length1 data.Test - seqLength)
-let measureVpt () = Evaluate.ValidPredictionTime(model, data.Test, seqLength, vptStarts, forecastSteps, data.Dt, seed = seed)
-/// The training record kept beside the model: both phases' histories, seconds, and the one-step solution's test figures.
+let protocol = Experiments.protocol common
+let measureVpt () =
+    Evaluate.ValidPredictionTime(model, data.Test, protocol.WarmUp, protocol.Starts, protocol.Horizon, data.Dt, protocol.LyapunovExponent, protocol.Threshold, protocol.StartSeed)
+/// Both phases' histories and seconds, and the one-step solution's test figures.
 type TrainingRecord =
     { OneStepHistory: EpochRecord[]; RolloutHistory: EpochRecord[]; OneStepSeconds: float; RolloutSeconds: float
-      OneStepMse: float; OneStepVpt: float[] }
+      OneStepMse: float; OneStepVpt: VptResult }
 let record =
-    match saved with
-    | Some doc ->
-        ModelFiles.LoadTorchSharp(model, modelBase + ".pt")
-        printfn "reusing the trained model %s.pt (same settings and data)" modelBase
-        JsonSerializer.Deserialize<TrainingRecord>(doc.RootElement.GetProperty("record").GetRawText())
-    | None ->
-        let mutable oneStepMse, oneStepVpt = nan, [||]
-        let measureOneStep () =
-            oneStepMse <- Evaluate.OneStepMse(model, data.Test, seqLength)
-            let v = measureVpt ()
-            oneStepVpt <- [| v.Median; v.P10; v.P90 |]
-            printfn "after one-step training: test MSE %.3g, VPT median %.2f" oneStepMse v.Median
-        let checkpoints = Models.PhaseCheckpoints(modelDir, "02_ei_rate", [ "onestep"; "rollout" ], common.Resume)
-        let run = Models.trainWithRollouts model data recipe seed (checkpoints.For >> Some) measureOneStep
-        let r =
-            { OneStepHistory = Array.ofSeq run.OneStep.History; RolloutHistory = Array.ofSeq run.Rollout.History
-              OneStepSeconds = run.OneStepSeconds; RolloutSeconds = run.RolloutSeconds; OneStepMse = oneStepMse; OneStepVpt = oneStepVpt }
-        ModelFiles.SaveTorchSharp(model, modelBase + ".pt")
-        ModelFiles.SaveSafeTensors(model, modelBase + ".safetensors", readOnlyDict [ "model", "EiRateNetwork"; "settings", settings ])
-        Output.writeJson sidecar {| settings = settings; record = r |}
-        r
+    let mutable oneStepMse, oneStepVpt = nan, None
+    let measureOneStep () =
+        oneStepMse <- Evaluate.OneStepMse(model, data.Test, protocol.WarmUp)
+        let v = measureVpt ()
+        oneStepVpt <- Some v
+        printfn "after one-step training: test MSE %.3g, VPT median %.2f" oneStepMse v.Median
+    let checkpoints = Models.PhaseCheckpoints(Path.Combine(outDir, "models"), "ei_rate", [ "onestep"; "rollout" ], common.Resume)
+    let run = Models.trainWithRollouts model data recipe seed (checkpoints.For >> Some) measureOneStep
+    { OneStepHistory = Array.ofSeq run.OneStep.History; RolloutHistory = Array.ofSeq run.Rollout.History
+      OneStepSeconds = run.OneStepSeconds; RolloutSeconds = run.RolloutSeconds; OneStepMse = oneStepMse; OneStepVpt = oneStepVpt.Value }
 let trainSeconds = record.OneStepSeconds + record.RolloutSeconds
 let epochsRun = record.OneStepHistory.Length + record.RolloutHistory.Length
 let phaseCurves (phase: string) (history: EpochRecord[]) (offset: int) =
@@ -243,7 +213,10 @@ One-step predictions read 50 true states and predict the next; closed-loop predi
 feed each prediction back as the next input. The valid prediction time (VPT) is how long a closed-loop forecast stays within
 a normalised error of 0.4, in Lyapunov times ($1/\lambda_{max}$ of Lorenz-63 ≈ 1.1 time units), over many start points.
 *)
-let testMse = Evaluate.OneStepMse(model, data.Test, seqLength)
+/// The trained network measured by the protocol and saved with its model file.
+let report = Experiments.evaluateAndSave common data Experiments.eiRate model trainSeconds
+let testMse, vpt = report.OneStepMse, report.Vpt
+let forecastSteps = min protocol.Horizon (Array2D.length1 data.Test - seqLength)
 let oneStep =
     use windows = WindowBatches.OneStep(data.Test, seqLength)
     use noGrad = torch.no_grad()
@@ -254,32 +227,25 @@ let truth = Series.Rows(data.Test, seqLength, Array2D.length1 oneStep)
 let forecastTimes = Array.init (Array2D.length1 oneStep) (fun k -> float (k + seqLength) * data.Dt)
 page.Chart(Plots.timeSeries "Test data: truth, one-step and closed-loop predictions (z-scored)" forecastTimes [ "x"; "y"; "z" ]
     [ "truth", truth; "one-step", oneStep; "closed loop", closedLoop ])
-let vpt = measureVpt ()
 page.Table(
     [ [ "training"; "test MSE (one step)"; "VPT median"; "VPT p10"; "VPT p90" ]
-      [ "one-step only"; $"{record.OneStepMse:E2}"; $"{record.OneStepVpt.[0]:F2}"; $"{record.OneStepVpt.[1]:F2}"; $"{record.OneStepVpt.[2]:F2}" ]
+      [ "one-step only"; $"{record.OneStepMse:E2}"; $"{record.OneStepVpt.Median:F2}"; $"{record.OneStepVpt.P10:F2}"; $"{record.OneStepVpt.P90:F2}" ]
       [ "+ closed-loop rollouts"; $"{testMse:E2}"; $"{vpt.Median:F2}"; $"{vpt.P10:F2}"; $"{vpt.P90:F2}" ] ])
 page.Text($"One-step test MSE **{testMse:G3}** (z-scored units). Closed-loop VPT over {vpt.N} starts: median **{vpt.Median:F2}** Lyapunov times (10th–90th percentile {vpt.P10:F2}–{vpt.P90:F2}; {vpt.Censored} forecasts never crossed the threshold within the horizon).")
-let ctRnnJson = Path.Combine(outDir, "01_ctrnn.json")
-if File.Exists ctRnnJson then
-    use doc = Output.readJson ctRnnJson
-    let ct = doc.RootElement
-    let ctVpt = ct.GetProperty("vpt_lyapunov_times").GetProperty("median").GetDouble()
-    let ctParameters = ct.GetProperty("parameters").GetInt32()
-    page.Text($"For comparison, chapter 01's CT-RNN ({ctParameters} parameters, here {model.ParameterCount}; trained with chapter 01's own settings and budget) reached a median VPT of **{ctVpt:F2}** Lyapunov times: the E/I network forecasts **{vpt.Median / ctVpt:F2}×** as long.")
+let ctRnnReport = Experiments.reportPath common Experiments.ctRnn
+if File.Exists ctRnnReport then
+    let ct = ForecastReportFile.Read ctRnnReport
+    page.Text($"For comparison, chapter 01's CT-RNN ({ct.ParameterCount} parameters, here {model.ParameterCount}; trained with chapter 01's own settings and budget, measured by the same protocol) reached a median VPT of **{ct.Vpt.Median:F2}** Lyapunov times: the E/I network forecasts **{vpt.Median / ct.Vpt.Median:F2}×** as long.")
 
 (**
 ## The free-running attractor
 
-Left to itself for the whole test period, does the network trace the butterfly? We compare its trajectory with the true
-one by the state-space divergence $D_{stsp}$ (Kullback–Leibler divergence of the occupancy histograms) and the power-spectrum
+Left to itself, does the network trace the butterfly? The protocol's free run (warmed up on the first test states) is compared
+with the test data by the state-space divergence $D_{stsp}$ (Kullback–Leibler divergence of the occupancy histograms) and the power-spectrum
 distance $D_H$ (Hellinger distance of the spectra), as in Hess et al. (2023) — both 0 for a perfect match.
 *)
-let freeSteps = Array2D.length1 data.Test - seqLength
-let freeRun = Evaluate.FreeRun(model, Series.Rows(data.Test, 0, seqLength), freeSteps)
-let trueRun = Series.Rows(data.Test, seqLength, freeSteps)
-page.Chart(Plots.attractor3d "Free-running E/I network against the true attractor (z-scored)" [ "Lorenz-63 (test)", trueRun; "E/I network", freeRun ])
-let dStsp, dH = Models.freeRunAgreement trueRun freeRun
+page.Chart(Plots.attractor3d "Free-running E/I network against the true attractor (z-scored)" [ "Lorenz-63 (test)", data.Test; "E/I network", report.FreeRun ])
+let dStsp, dH = report.DStsp, report.DH
 page.Text($"D_stsp = **{dStsp:F3}**, D_H = **{dH:F3}**.")
 
 (**
@@ -323,19 +289,16 @@ Output.writeJson (Path.Combine(outDir, "02_ei_rate.json"))
            ratio = balanceBefore.Ratio
            ei_correlation = balanceBefore.EiCorrelation
            net_relative = balanceBefore.NetRelativeToExcitatory |}
-       test_mse_one_step = testMse
-       vpt_lyapunov_times = {| median = vpt.Median; p10 = vpt.P10; p90 = vpt.P90; n = vpt.N |}
        one_step_only =
         {| test_mse_one_step = record.OneStepMse
-           vpt_lyapunov_times = {| median = record.OneStepVpt.[0]; p10 = record.OneStepVpt.[1]; p90 = record.OneStepVpt.[2]; n = vpt.N |} |}
+           vpt_lyapunov_times = {| median = record.OneStepVpt.Median; p10 = record.OneStepVpt.P10; p90 = record.OneStepVpt.P90; n = record.OneStepVpt.N |} |}
        train_seconds = trainSeconds
        epochs_run = epochsRun
-       d_stsp = dStsp
-       d_h = dH
        lambda_max = lambdaMax
        options =
         {| hidden = hidden; seed = seed; one_step_epochs = recipe.OneStepEpochs; rollout_epochs = recipe.RolloutEpochs
            rollout_steps = recipe.RolloutSteps; learning_rate = recipe.LearningRate; rollout_learning_rate = recipe.RolloutLearningRate
            batches_per_epoch = Option.toNullable recipe.BatchesPerEpoch; readout = readout; tau_e = networkOptions.TauE; tau_i = networkOptions.TauI
            activation = string networkOptions.Activation; mode = common.Mode |}
-       model_files = [ modelBase + ".pt"; modelBase + ".safetensors" ] |}
+       model_file = Experiments.modelPath common Experiments.eiRate
+       report_file = Experiments.reportPath common Experiments.eiRate |}

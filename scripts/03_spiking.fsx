@@ -38,7 +38,6 @@ training, `-- --help` lists every option.
 #load "prelude.fsx"
 open System
 open System.Diagnostics
-open System.Text.Json
 open Prelude
 open NeuroDyn.Data
 open NeuroDyn.Analysis
@@ -187,7 +186,9 @@ let training =
             ReservoirTrainingOptions(Washout = washout, Lambdas = RidgeRegression.LogGrid(1e-8, 1e4, 25), Features = features, Standardize = true,
                                      InputNoise = inputNoise, NoiseSeed = seed)))
 let forecaster = training.Forecaster
-let oneStep = timed "reservoir_one_step" (fun () -> forecaster.PredictOneStep(data.Test, washout))
+/// The tutorial's measuring protocol; the one-step predictions read the test split after its warm-up, as the report's MSE does.
+let protocol = Experiments.protocol common
+let oneStep = timed "reservoir_one_step" (fun () -> forecaster.PredictOneStep(data.Test, protocol.WarmUp))
 printfn "reservoir: λ = %g, one-step test MSE %.3g (persistence %.3g)" forecaster.Readout.Lambda oneStep.Mse oneStep.PersistenceMse
 
 page.Chart(
@@ -226,43 +227,38 @@ page.Chart(
 ## The spiking network as a generator
 
 In closed loop the readout's prediction becomes the next input: the spiking network now generates the trajectory itself.
-Each forecast starts a fresh reservoir (same seed), warms it up on true states for the washout, then runs on its own output.
+It is measured by the tutorial's protocol, like every other model (`Evaluate.Run`): each forecast starts a fresh reservoir (same
+wiring), warms it up on the protocol's 50 true states (250 ms at 5 ms per sample, more than ten membrane time constants), then
+runs on its own output.
 The valid prediction time (VPT) is the time, in Lyapunov times $1/\lambda_1$ with $\lambda_1 = 0.906$, until the normalised
 error first exceeds 0.4. For the long-term behaviour we let it run freely and compare its attractor with the data: the
 state-space divergence $D_{\mathrm{stsp}}$ (KL divergence of occupation histograms) and the power-spectrum distance $D_H$
 (Hess et al. 2023). Its largest Lyapunov exponent is estimated from the generated series by Rosenstein's method: the spiking
 system's flow is not smooth, so there is no Jacobian to follow.
 *)
-let testRows = Array2D.length1 data.Test
-let horizon = if quick then min 150 (testRows - washout - 30) elif full then 1000 else 500
-let startCount = if quick then 20 elif full then 50 else 30
-let starts = Evaluate.ForecastStarts(testRows, washout, horizon, startCount, seed)
-let forecasts = timed "reservoir_closed_loop" (fun () -> forecaster.Forecasts(data.Test, starts, washout, horizon, parallelism = 2))
-let vpt = Evaluate.ValidPredictionTime(data.Test, washout, starts, forecasts, data.Dt)
-printfn "reservoir VPT: median %.2f, p10 %.2f, p90 %.2f Lyapunov times (n = %d)" vpt.Median vpt.P10 vpt.P90 vpt.N
+/// The reservoir measured by the protocol and saved (its wiring, readout and options) with its report.
+let report = timed "reservoir_evaluation" (fun () -> Experiments.evaluateAndSave common data Experiments.reservoir forecaster timings.["reservoir_train"])
+let vpt, freeRun, dStsp, dH, lambdaMax = report.Vpt, report.FreeRun, report.DStsp, report.DH, report.LargestLyapunov
+let attempt f = try f () with e -> printfn "not computed: %s" e.Message; nan
+let rosenstein = if Double.IsFinite lambdaMax then Some(LargestLyapunov.Rosenstein(freeRun, RosensteinOptions(Dt = data.Dt))) else None
+/// The same estimator on as many true states as the free run has (from the training split, the longest).
+let lambdaTrue =
+    attempt (fun () -> LargestLyapunov.Rosenstein(Series.Rows(data.Train, 0, min (Array2D.length1 data.Train) (Array2D.length1 freeRun)), RosensteinOptions(Dt = data.Dt)).Exponent)
+printfn "reservoir VPT: median %.2f, p10 %.2f, p90 %.2f Lyapunov times (n = %d); free run: λ_max %.3f (same estimator on the data: %.3f)"
+    vpt.Median vpt.P10 vpt.P90 vpt.N lambdaMax lambdaTrue
 
-/// The start whose VPT is closest to the median, for the example plots.
+/// The start whose VPT is closest to the median, for the example plots, and the reservoir's forecast from it.
 let best = vpt.PerStart |> Array.mapi (fun n v -> n, abs (v - vpt.Median)) |> Array.minBy snd |> fst
+let bestForecast = forecaster.Forecast(Series.Rows(data.Test, vpt.Starts.[best], protocol.WarmUp), protocol.Horizon)
 let forecastTimes = vpt.Times
 page.Chart(
     Plots.timeSeries "Reservoir in closed loop: a forecast with the median VPT (time in Lyapunov times)" forecastTimes [ "x"; "y"; "z" ]
-        [ "truth", Series.Rows(data.Test, starts.[best] + washout, horizon); "closed loop", forecasts.[best] ])
+        [ "truth", Series.Rows(data.Test, vpt.Starts.[best] + protocol.WarmUp, protocol.Horizon); "closed loop", bestForecast ])
 page.Chart(
-    Plots.lines "Normalised forecast error of every start" "Lyapunov times" "error"
-        [ for n in 0 .. vpt.N - 1 -> $"start {starts.[n]}", forecastTimes, vpt.ErrorCurves.[n] ])
+    Plots.lines $"Normalised forecast error over the {vpt.N} starts" "Lyapunov times" "error"
+        [ "median", forecastTimes, vpt.ErrorMedian; "10th percentile", forecastTimes, vpt.ErrorP10; "90th percentile", forecastTimes, vpt.ErrorP90 ])
 
-let freeRunLength = if testRows - washout >= 1000 then testRows - washout else 1000
-let reference = if testRows - washout >= freeRunLength then Series.Rows(data.Test, washout, freeRunLength) else Series.Rows(data.Train, 0, freeRunLength)
-let freeRun = timed "reservoir_free_run" (fun () -> forecaster.Forecast(Series.Rows(data.Test, 0, washout), freeRunLength))
-let attempt f = try f () with e -> printfn "not computed: %s" e.Message; nan
-let dStsp = attempt (fun () -> AttractorAgreement.StateSpaceDivergence(reference, freeRun))
-let dH = attempt (fun () -> AttractorAgreement.PowerSpectrumDistance(reference, freeRun))
-let rosenstein = try Some(LargestLyapunov.Rosenstein(freeRun, RosensteinOptions(Dt = data.Dt))) with e -> printfn "Rosenstein: %s" e.Message; None
-let lambdaMax = rosenstein |> Option.map (fun r -> r.Exponent) |> Option.defaultValue nan
-let lambdaTrue = attempt (fun () -> LargestLyapunov.Rosenstein(reference, RosensteinOptions(Dt = data.Dt)).Exponent)
-printfn "reservoir free run: D_stsp %.3f, D_H %.3f, lambda_max %.3f (same estimator on the data: %.3f)" dStsp dH lambdaMax lambdaTrue
-
-page.Chart(Plots.attractor3d "Free run of the spiking reservoir against the Lorenz attractor" [ "data", reference; "spiking reservoir", freeRun ])
+page.Chart(Plots.attractor3d "Free run of the spiking reservoir against the Lorenz attractor" [ "data", data.Test; "spiking reservoir", freeRun ])
 match rosenstein with
 | Some r ->
     page.Chart(
@@ -341,9 +337,8 @@ let trainingOptions =
         MaxBatchesPerEpoch = Nullable(if quick then 4 elif full then 60 else 30), Seed = seed, EarlyStoppingPatience = Nullable 8, Threads = Nullable 1,
         CheckpointPath = surrogateCheckpoint.Path, Resume = surrogateCheckpoint.Resume)
 let fitResult = timed "surrogate_train" (fun () -> Trainer.Fit(surrogate, data.Train, data.Val, trainingOptions, ConsoleProgress()))
-let surrogateMse = Evaluate.OneStepMse(surrogate, data.Test, data.SeqLength)
-let surrogateVpt = timed "surrogate_closed_loop" (fun () -> Evaluate.ValidPredictionTime(surrogate, data.Test, washout, startCount, horizon, data.Dt, seed = seed))
-printfn "surrogate network: one-step test MSE %.3g, VPT median %.2f" surrogateMse surrogateVpt.Median
+let surrogateReport = timed "surrogate_evaluation" (fun () -> Experiments.evaluateAndSave common data Experiments.surrogate surrogate timings.["surrogate_train"])
+let surrogateMse, surrogateVpt = surrogateReport.OneStepMse, surrogateReport.Vpt
 
 let epochs = fitResult.History |> Seq.map (fun e -> float e.Epoch) |> Seq.toArray
 page.Chart(
@@ -352,7 +347,7 @@ page.Chart(
           "validation", epochs, fitResult.History |> Seq.map (fun e -> e.ValidationLoss) |> Seq.toArray ])
 /// Spikes of the trained network while it reads one warm-up window: [steps, neurons] as 0/1.
 let surrogateSpikes =
-    let window = TorchSharp.torch.tensor(Series.Rows(data.Test, starts.[best], washout), dtype = TorchSharp.torch.ScalarType.Float64).unsqueeze(0L)
+    let window = TorchSharp.torch.tensor(Series.Rows(data.Test, vpt.Starts.[best], protocol.WarmUp), dtype = TorchSharp.torch.ScalarType.Float64).unsqueeze(0L)
     surrogate.Spikes(window).squeeze(0L).data<float>().ToArray()
 let stepMs = surrogateOptions.SampleDuration / float surrogateOptions.StepsPerSample
 let spikePoints =
@@ -362,30 +357,24 @@ let spikeCounts = Array.init (surrogateSpikes.Length / surrogateOptions.Hidden) 
 page.Chart(
     Plots.raster "The trained network's spikes while it reads a warm-up window" (Array.map fst spikePoints) (Array.map snd spikePoints)
         (Array.init spikeCounts.Length (fun t -> float t * stepMs)) (spikeCounts |> Array.map (fun c -> c / float surrogateOptions.Hidden / stepMs * 1000.0)))
-let surrogateFree = Evaluate.FreeRun(surrogate, Series.Rows(data.Test, starts.[best], washout), horizon)
+let surrogateFree = Evaluate.FreeRun(surrogate, Series.Rows(data.Test, vpt.Starts.[best], protocol.WarmUp), protocol.Horizon)
 page.Chart(
     Plots.timeSeries "Surrogate network in closed loop from the same start" forecastTimes [ "x"; "y"; "z" ]
-        [ "truth", Series.Rows(data.Test, starts.[best] + washout, horizon); "surrogate network", surrogateFree; "reservoir", forecasts.[best] ])
+        [ "truth", Series.Rows(data.Test, vpt.Starts.[best] + protocol.WarmUp, protocol.Horizon); "surrogate network", surrogateFree; "reservoir", bestForecast ])
 
 page.Table(
     [ "model"; "neurons"; "trained parameters"; "one-step test MSE"; "VPT median (Λ)"; "VPT p10–p90" ]
-    :: [ [ "spiking reservoir + ridge readout"; $"{forecaster.Options.NeuronCount}"; $"{forecaster.Readout.Weights.Length + d}"
-           $"{oneStep.Mse:G3}"; $"{vpt.Median:F2}"; $"{vpt.P10:F2}–{vpt.P90:F2}" ]
+    :: [ [ "spiking reservoir + ridge readout"; $"{forecaster.Options.NeuronCount}"; $"{report.ParameterCount}"
+           $"{report.OneStepMse:G3}"; $"{vpt.Median:F2}"; $"{vpt.P10:F2}–{vpt.P90:F2}" ]
          [ "surrogate-gradient LIF network"; $"{surrogateOptions.Hidden}"; $"{surrogate.ParameterCount}"
            $"{surrogateMse:G3}"; $"{surrogateVpt.Median:F2}"; $"{surrogateVpt.P10:F2}–{surrogateVpt.P90:F2}" ]
          [ "persistence"; "–"; "0"; $"{oneStep.PersistenceMse:G3}"; "–"; "–" ] ])
 
 (**
 The reservoir needs no gradient and trains in one linear solve, but only its readout adapts; the trained network shapes its
-own recurrent dynamics with far fewer neurons. Chapter 05 reloads both from `out/models/`.
+own recurrent dynamics with far fewer neurons. Both are saved under `models/` (the reservoir with its connectivity, input
+weights and readout) with their reports under `reports/`; chapter 05 loads them.
 *)
-let modelDir = IO.Path.Combine(outDir, "models")
-IO.Directory.CreateDirectory modelDir |> ignore
-let reservoirFile = IO.Path.Combine(modelDir, "03_reservoir.json")
-forecaster.Save reservoirFile
-let surrogateFile = IO.Path.Combine(modelDir, "03_surrogate.safetensors")
-ModelFiles.SaveSafeTensors(surrogate, surrogateFile, readOnlyDict [ "options", JsonSerializer.Serialize surrogateOptions; "seed", string (int64 seed + 2L) ])
-printfn "saved %s and %s" reservoirFile surrogateFile
 
 page.Save(IO.Path.Combine(outDir, "03_spiking.html"))
 Output.writeJson (IO.Path.Combine(outDir, "03_spiking.json"))
@@ -393,15 +382,9 @@ Output.writeJson (IO.Path.Combine(outDir, "03_spiking.json"))
        n_neurons = forecaster.Options.NeuronCount
        regimes = [ for _, _, _, s in regimeRuns -> s ]
        reservoir =
-        {| test_mse_one_step = oneStep.Mse
-           parameters = forecaster.Readout.Weights.Length + d
-           train_seconds = timings.["reservoir_train"]
+        {| train_seconds = timings.["reservoir_train"]
            persistence_mse = oneStep.PersistenceMse
-           vpt_lyapunov_times = {| median = vpt.Median; p10 = vpt.P10; p90 = vpt.P90; n = vpt.N |}
            ridge = forecaster.Readout.Lambda
-           d_stsp = dStsp
-           d_h = dH
-           lambda_max = lambdaMax
            lambda_max_data = lambdaTrue
            washout = washout
            seed = reservoirSeed
@@ -413,13 +396,12 @@ Output.writeJson (IO.Path.Combine(outDir, "03_spiking.json"))
            silent_fraction = silentFraction
            trace_difference = consistency
            trace_difference_weak_drive = weakConsistency
-           model_file = reservoirFile |}
+           model_file = Experiments.modelPath common Experiments.reservoir
+           report_file = Experiments.reportPath common Experiments.reservoir |}
        surrogate =
-        {| test_mse_one_step = surrogateMse
-           vpt_lyapunov_times = {| median = surrogateVpt.Median; p10 = surrogateVpt.P10; p90 = surrogateVpt.P90; n = surrogateVpt.N |}
-           hidden = surrogateOptions.Hidden
-           parameters = surrogate.ParameterCount
+        {| hidden = surrogateOptions.Hidden
            train_seconds = timings.["surrogate_train"]
            epochs = fitResult.EpochsRun
-           model_file = surrogateFile |}
+           model_file = Experiments.modelPath common Experiments.surrogate
+           report_file = Experiments.reportPath common Experiments.surrogate |}
        timings_s = timings |}
