@@ -40,6 +40,10 @@ let ctRnnLyapunovTime = if quick then 50.0 elif full then 2000.0 else 200.0
 let orbitSamples = if quick then 3000 elif full then 30_000 else 10_000
 let fixedPointStarts = if quick then 32 else 256
 let page = Page.Page("Chapter 04 — Fixed points, Lyapunov exponents, dimensions", __SOURCE_DIRECTORY__ + "/04_analysis.fsx")
+let data = Models.lorenzData dataPath (if quick then 20.0 else 200.0)
+/// Chapter 01's network and its report, from `models/ctrnn.safetensors` and `reports/ctrnn.json` (run chapter 01 first).
+let report, loaded = Experiments.load common Experiments.ctRnn
+let model = loaded :?> NeuroDyn.Models.CtRnn
 let clock = Diagnostics.Stopwatch.StartNew()
 /// Seconds since the last call (for the timings reported in the JSON).
 let lap () =
@@ -195,14 +199,14 @@ system, close to it when $\Delta$ is small against the network's time scales, bu
 the largest exponent *independently*, from the discrete network's own free-running output, by Rosenstein's method
 (Rosenstein et al. 1993): follow nearest neighbours on the output series and fit the growth of their log-distance.
 *)
-let data = Models.lorenzData dataPath (if quick then 20.0 else 200.0)
-let trained = Models.ctRnn outDir data (if quick then Models.CtRnnBudget.Quick else Models.CtRnnBudget.Small) seed
-let model = trained.Model
 let field = model.AsVectorField()
 let interval = model.Options.SampleInterval
 let toDataTime = interval / data.Dt
 let ctRnnLoadSeconds = lap ()
-page.Text($"The network analysed here is {trained.Source}. Its hidden space has **{field.Dimension}** dimensions; Δ/dt = {interval}/{data.Dt} = **{toDataTime:G4}**.")
+let source =
+    $"chapter 01's network, loaded from `{Experiments.modelPath common Experiments.ctRnn}` ({model.Options.Hidden} hidden units, τ = {model.Options.Tau}, "
+    + $"Δ = {interval}, solver {model.Options.Solver}, {model.Options.Readout} readout)"
+page.Text($"The network analysed here is {source}. Its hidden space has **{field.Dimension}** dimensions; Δ/dt = {interval}/{data.Dt} = **{toDataTime:G4}**.")
 
 (**
 ### Its Lyapunov spectrum
@@ -239,24 +243,28 @@ page.Text(
 (**
 ### Free-running output: Rosenstein's exponent and the geometry
 
-Now the discrete network itself, warmed up on 50 test states and then left to run on its own predictions. Its output
-series gives the largest exponent by Rosenstein's method and the correlation dimension; we do the same to a Lorenz orbit
-of the same length and sampling, so the two estimates share their biases. The state-space divergence $D_{stsp}$ and the
-power-spectrum distance $D_H$ (Hess et al. 2023) compare the free run with the test data.
+Now the discrete network itself: the free run of its report (chapter 01's, by the tutorial's protocol: warmed up on 50 test
+states, then left to run on its own predictions). Its output series gives the largest exponent by Rosenstein's method and the
+correlation dimension; we do the same to a Lorenz orbit of the same length and sampling, so the two estimates share their biases.
+The state-space divergence $D_{stsp}$ and the power-spectrum distance $D_H$ (Hess et al. 2023) compare the free run with the
+test data; they are the report's, the numbers every chapter shows for this network.
 *)
-let freeRun = Evaluate.FreeRun(model, Series.Rows(data.Test, 0, data.SeqLength), orbitSamples)
+let freeRun = report.FreeRun
+let freeRunSteps = Array2D.length1 freeRun
 let rosensteinOptions = RosensteinOptions(Dt = data.Dt)
-let ctRnnRosenstein = LargestLyapunov.Rosenstein(freeRun, rosensteinOptions)
-let lorenzRosenstein = LargestLyapunov.Rosenstein(lorenzOrbit, rosensteinOptions)
+/// Rosenstein's curve of the free run (its slope is the report's exponent), or None when the report says it could not be measured.
+let ctRnnRosenstein = if Double.IsFinite report.LargestLyapunov then Some(LargestLyapunov.Rosenstein(freeRun, rosensteinOptions)) else None
+let ctRnnLambda = report.LargestLyapunov
+let lorenzRosenstein = LargestLyapunov.Rosenstein(Series.Rows(lorenzOrbit, 0, min orbitSamples freeRunSteps), rosensteinOptions)
 /// The free run's correlation sum, or None with the reason when it has no scaling region (a network that settled on a
 /// fixed point or a small cycle has too few distinct pairs at small radii).
 let ctRnnCorrelation, ctRnnCorrelationProblem =
     try Some(Dimensions.Correlation(freeRun, correlationOptions)), None
     with :? ArgumentException as e -> None, Some e.Message
 let ctRnnDimension = ctRnnCorrelation |> Option.map (fun c -> c.Dimension) |> Option.defaultValue nan
-let dStsp, dH = Models.freeRunAgreement data.Test freeRun
+let dStsp, dH = report.DStsp, report.DH
 let freeRunSeconds = lap ()
-printfn "CT-RNN free run: Rosenstein λ_max %.3f (Lorenz orbit %.3f), D_2 %.3f, D_stsp %.3f, D_H %.3f" ctRnnRosenstein.Exponent lorenzRosenstein.Exponent ctRnnDimension dStsp dH
+printfn "CT-RNN free run: Rosenstein λ_max %.3f (Lorenz orbit %.3f), D_2 %.3f, D_stsp %.3f, D_H %.3f" ctRnnLambda lorenzRosenstein.Exponent ctRnnDimension dStsp dH
 
 /// Rosenstein's divergence curve with its fitted line over the fit range.
 let divergenceCurves (name: string) (r: RosensteinResult) =
@@ -264,15 +272,16 @@ let divergenceCurves (name: string) (r: RosensteinResult) =
       $"{name}: fit, slope {r.Exponent:F3}", r.Times.[r.FitStart .. r.FitEnd], r.Times.[r.FitStart .. r.FitEnd] |> Array.map (fun t -> r.Intercept + r.Exponent * t) ]
 page.Chart(
     Plots.lines "Rosenstein's method: mean log-distance of neighbouring states on the output series" "time (data units)" "⟨ln d⟩"
-        (divergenceCurves "CT-RNN free run" ctRnnRosenstein @ divergenceCurves "Lorenz-63 orbit" lorenzRosenstein))
+        ((ctRnnRosenstein |> Option.map (divergenceCurves "CT-RNN free run") |> Option.defaultValue []) @ divergenceCurves "Lorenz-63 orbit" lorenzRosenstein))
 page.Chart(
     Plots.logLog "Correlation sums: the CT-RNN's free run against Lorenz-63 (each in its own units)" "radius r" "C(r)"
         ((ctRnnCorrelation |> Option.map (correlationCurves "CT-RNN") |> Option.defaultValue []) @ correlationCurves "Lorenz-63" lorenzCorrelation))
 page.Text(
-    $"Rosenstein's largest exponent: **{ctRnnRosenstein.Exponent:F3}** for the CT-RNN's free run, {lorenzRosenstein.Exponent:F3} for a Lorenz orbit "
-    + $"of the same {orbitSamples} samples (the field's QR estimate: {ctRnnExponents.[0]:F3}). Correlation dimension of the free run "
+    $"Rosenstein's largest exponent: **{ctRnnLambda:F3}** for the CT-RNN's free run, {lorenzRosenstein.Exponent:F3} for a Lorenz orbit "
+    + $"of the same {min orbitSamples freeRunSteps} samples (the field's QR estimate: {ctRnnExponents.[0]:F3}). Correlation dimension of the free run "
     + $"**{ctRnnDimension:F3}** (Lorenz {lorenzCorrelation.Dimension:F3}). Against the test data: **D_stsp = {dStsp:F3}**, **D_H = {dH:F3}**."
-    + (ctRnnCorrelationProblem |> Option.map (fun m -> $" The free run's correlation dimension could not be estimated: {m}") |> Option.defaultValue ""))
+    + (ctRnnCorrelationProblem |> Option.map (fun m -> $" The free run's correlation dimension could not be estimated: {m}") |> Option.defaultValue "")
+    + String.Join("", report.Notes |> Array.map (fun n -> " " + n)))
 
 (**
 ### Its fixed points
@@ -353,7 +362,7 @@ page.Table(
       [ "λ₁ (QR, per data time unit)"; $"{lorenzSpectrum.Exponents.[0]:F3}"; ctRnnAt 0 ]
       [ "λ₂"; $"{lorenzSpectrum.Exponents.[1]:F3}"; ctRnnAt 1 ]
       [ "λ₃"; $"{lorenzSpectrum.Exponents.[2]:F3}"; ctRnnAt 2 ]
-      [ "λ_max, Rosenstein on the output series"; $"{lorenzRosenstein.Exponent:F3}"; $"{ctRnnRosenstein.Exponent:F3}" ]
+      [ "λ_max, Rosenstein on the output series"; $"{lorenzRosenstein.Exponent:F3}"; $"{ctRnnLambda:F3}" ]
       [ "Kaplan–Yorke dimension"; $"{lorenzKaplanYorke:F3}"; $"{ctRnnKaplanYorke:F3}" ]
       [ "correlation dimension"; $"{lorenzCorrelation.Dimension:F3}"; $"{ctRnnDimension:F3}" ]
       [ "fixed points (kind, unstable directions)"; kinds lorenzFixed.FixedPoints; kinds ctRnnFixed.FixedPoints ]
@@ -361,8 +370,8 @@ page.Table(
 page.Chart(
     Plots.groupedBars "Learned against true" [ "λ₁"; "λ₁ (Rosenstein)"; "λ₂"; "D_KY"; "D₂" ]
         [ "Lorenz-63", [ lorenzSpectrum.Exponents.[0]; lorenzRosenstein.Exponent; lorenzSpectrum.Exponents.[1]; lorenzKaplanYorke; lorenzCorrelation.Dimension ]
-          "CT-RNN", [ ctRnnExponents.[0]; ctRnnRosenstein.Exponent; (if exponentCount > 1 then ctRnnExponents.[1] else nan); ctRnnKaplanYorke; ctRnnDimension ] ])
-page.Chart(Plots.attractor3d "Free-running CT-RNN and the test data (z-scored)" [ ("truth (test)", data.Test); ("CT-RNN free run", Series.Rows(freeRun, 0, min 3000 orbitSamples)) ])
+          "CT-RNN", [ ctRnnExponents.[0]; ctRnnLambda; (if exponentCount > 1 then ctRnnExponents.[1] else nan); ctRnnKaplanYorke; ctRnnDimension ] ])
+page.Chart(Plots.attractor3d "Free-running CT-RNN and the test data (z-scored)" [ ("truth (test)", data.Test); ("CT-RNN free run", Series.Rows(freeRun, 0, min 3000 freeRunSteps)) ])
 
 page.Save(Path.Combine(outDir, "04_analysis.html"))
 
@@ -389,8 +398,9 @@ Output.writeJson (Path.Combine(outDir, "04_analysis.json"))
            fixed_points = [| for p in lorenzFixed.FixedPoints -> fixedPointJson 1.0 p |]
            seconds = {| lyapunov = lorenzLyapunovSeconds; dimensions = lorenzDimensionSeconds; fixed_points = lorenzFixedSeconds |} |}
        ctrnn =
-        {| source = trained.Source
-           trained_here = trained.TrainedHere
+        {| source = source
+           model_file = Experiments.modelPath common Experiments.ctRnn
+           report_file = Experiments.reportPath common Experiments.ctRnn
            hidden = field.Dimension
            sample_interval = interval
            data_dt = data.Dt
@@ -399,10 +409,10 @@ Output.writeJson (Path.Combine(outDir, "04_analysis.json"))
            lyapunov_model_time = ctRnnSpectrum.Exponents
            kaplan_yorke = ctRnnKaplanYorke
            correlation_dimension = ctRnnDimension
-           lambda_max_rosenstein = ctRnnRosenstein.Exponent
+           lambda_max_rosenstein = ctRnnLambda
            d_stsp = dStsp
            d_h = dH
-           free_run_steps = orbitSamples
+           free_run_steps = freeRunSteps
            fixed_points =
             [| for p, y in ctRnnFixedOutputs ->
                 {| fixedPointJson toDataTime p with output = y |} |]

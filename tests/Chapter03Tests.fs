@@ -7,7 +7,6 @@ open System.Text.Json
 open Expecto
 open NeuroDyn.Data
 open NeuroDyn.Evaluation
-open NeuroDyn.Training
 open NeuroDyn.Models.Reservoir
 
 /// A JSON number, or NaN/Infinity written as a string by the chapter's JSON writer.
@@ -38,29 +37,27 @@ let tests =
             Expect.isGreaterThan (number (regimes.[1].GetProperty "cv_isi")) 0.3 "AI is irregular"
 
             let reservoir = json.GetProperty "reservoir"
-            let mse = number (reservoir.GetProperty "test_mse_one_step")
-            Expect.isLessThan mse (number (reservoir.GetProperty "persistence_mse")) "the reservoir beats persistence one step ahead"
-            let vpt = reservoir.GetProperty "vpt_lyapunov_times"
-            Expect.isGreaterThanOrEqual (vpt.GetProperty("n").GetInt32()) 20 "at least 20 forecast starts"
-            Expect.isTrue (number (vpt.GetProperty "p10") <= number (vpt.GetProperty "median") && number (vpt.GetProperty "median") <= number (vpt.GetProperty "p90")) "ordered percentiles"
+            let report = ChapterTests.expectReport dir "reservoir"
+            Expect.equal report.Kind "SpikingReservoir" "kind"
+            Expect.isLessThan report.OneStepMse (number (reservoir.GetProperty "persistence_mse")) "the reservoir beats persistence one step ahead"
             Expect.isGreaterThan (number (reservoir.GetProperty "ridge")) 0.0 "ridge strength"
             Expect.equal (reservoir.GetProperty("readout_features").GetString()) "InputTracesAndSquares" "the readout reads [u, r, r²]"
             let difference = number (reservoir.GetProperty "trace_difference")
             // the normalised trace difference is 0 for identical runs and about 1 for independent ones
             Expect.isTrue (difference >= 0.0 && difference < 1.0) $"echo-state check in range (got {difference})"
-            for key in [ "d_stsp"; "d_h"; "lambda_max" ] do
-                Expect.isTrue (reservoir.TryGetProperty(key) |> fst) $"{key} reported"
-            let surrogateMse = number (json.GetProperty("surrogate").GetProperty "test_mse_one_step")
-            Expect.isTrue (Double.IsFinite surrogateMse && surrogateMse > 0.0) "surrogate one-step MSE"
+            // the quick reservoir tracks the attractor for a while: its free run stays in the test data's range (finite D_stsp)
+            Expect.isTrue (Double.IsFinite report.DStsp && Double.IsFinite report.DH) $"D_stsp {report.DStsp} and D_H {report.DH} measured"
+            let surrogate = ChapterTests.expectReport dir "surrogate_lif"
+            Expect.equal surrogate.Kind "SurrogateLifNetwork" "kind"
 
             // the saved models reproduce their reports when measured again by the reports' protocol (same data, deterministic)
             let data = LorenzData.Load(Path.Combine(dir, "lorenz_data.npz"))
-            for id in [ "reservoir"; "surrogate_lif" ] do
-                let report = ForecastReportFile.Read(Path.Combine(dir, "reports", id + ".json"))
+            for saved in [ report; surrogate ] do
+                let id = if saved.Kind = "SpikingReservoir" then "reservoir" else "surrogate_lif"
                 let model = NeuroDyn.Artifacts.ModelArtifact.Load(Path.Combine(dir, "models", id + ".safetensors"))
-                let again = Evaluate.Run(model, data, report.Protocol, ModelRun(report.Name, report.Mode, report.Seed, report.TrainingSeconds))
-                Expect.floatClose { absolute = 0.0; relative = 1e-12 } again.OneStepMse report.OneStepMse $"{id}: same one-step MSE"
-                Expect.equal again.Vpt.PerStart report.Vpt.PerStart $"{id}: same VPT at every start"
-                Expect.equal again.FreeRun report.FreeRun $"{id}: same free run"
+                let again = Evaluate.Run(model, data, saved.Protocol, ModelRun(saved.Name, saved.Mode, saved.Seed, saved.TrainingSeconds))
+                Expect.equal (BitConverter.DoubleToInt64Bits again.OneStepMse) (BitConverter.DoubleToInt64Bits saved.OneStepMse) $"{id}: same one-step MSE"
+                Expect.equal again.Vpt.PerStart saved.Vpt.PerStart $"{id}: same VPT at every start"
+                Expect.equal again.FreeRun saved.FreeRun $"{id}: same free run"
         }
     ]

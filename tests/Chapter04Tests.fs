@@ -17,8 +17,16 @@ let private expectFinite (e: JsonElement) (key: string) =
 [<Tests>]
 let tests =
     testSequenced <| testList "chapter 04" [
-        test "04 analysis: Lorenz answers, the CT-RNN measured, page and JSON" {
-            let dir, json, _ = runChapter "04_analysis" []
+        test "04 analysis: Lorenz answers, chapter 01's CT-RNN measured with its report's numbers, page and JSON" {
+            let dir = Run.tempFolder "04_analysis"
+            let limit = TimeSpan.FromMinutes 5.0
+            // without chapter 01's model file and report, chapter 04 says which chapter to run
+            let refused =
+                Run.program "dotnet" [ "fsi"; IO.Path.Combine(Run.root, "scripts", "04_analysis.fsx"); "--quick"; "--out"; dir; "--data"; IO.Path.Combine(dir, "lorenz_data.npz") ] Run.root limit
+            Expect.notEqual refused.ExitCode 0 "no CT-RNN: the chapter stops"
+            Expect.stringContains refused.Output "run chapter 01_ctrnn first: dotnet fsi scripts/01_ctrnn.fsx --quick" "and says what to run"
+            runChapterIn dir limit "01_ctrnn" [] |> ignore
+            let json, _ = runChapterIn dir limit "04_analysis" []
             expectPage dir "04_analysis" 11
 
             let lorenz = json.GetProperty "lorenz"
@@ -49,20 +57,33 @@ let tests =
                 Expect.equal ((p.GetProperty "eigenvalues").GetArrayLength()) 3 "three eigenvalues"
 
             let ctrnn = json.GetProperty "ctrnn"
-            for key in [ "lyapunov"; "lyapunov_model_time"; "kaplan_yorke"; "correlation_dimension"; "lambda_max_rosenstein"; "d_stsp"; "d_h" ] do
+            for key in [ "lyapunov"; "lyapunov_model_time"; "kaplan_yorke" ] do
                 expectFinite ctrnn key
+            // the same network has the same numbers here as in its report (chapter 01's measurement)
+            let report = NeuroDyn.Evaluation.ForecastReportFile.Read(IO.Path.Combine(dir, "reports", "ctrnn.json"))
+            let same (key: string) (value: float) =
+                let shown = ctrnn.GetProperty key
+                let number = if shown.ValueKind = JsonValueKind.String then Double.Parse(shown.GetString(), Globalization.CultureInfo.InvariantCulture) else shown.GetDouble()
+                Expect.equal (BitConverter.DoubleToInt64Bits number) (BitConverter.DoubleToInt64Bits value) $"{key} is the report's"
+            same "d_stsp" report.DStsp
+            same "d_h" report.DH
+            same "lambda_max_rosenstein" report.LargestLyapunov
+            Expect.equal (ctrnn.GetProperty("free_run_steps").GetInt32()) (Array2D.length1 report.FreeRun) "the report's free run"
+            // a free run without a scaling region (a quick network that settled) has no correlation dimension, and the page says so
+            let html = IO.File.ReadAllText(IO.Path.Combine(dir, "04_analysis.html"))
+            let dimension = ctrnn.GetProperty "correlation_dimension"
+            if dimension.ValueKind <> JsonValueKind.Number then
+                Expect.stringContains html "correlation dimension could not be estimated" "the page says why there is no correlation dimension"
             let dataTime, modelTime = numbers (ctrnn.GetProperty "lyapunov"), numbers (ctrnn.GetProperty "lyapunov_model_time")
             let factor = ctrnn.GetProperty("model_to_data_time").GetDouble()
             // Δ/dt = 0.1/0.01 for the chapter-01 network
             Expect.floatClose { absolute = 1e-12; relative = 0.0 } factor 10.0 "Δ/dt"
             for i in 0 .. dataTime.Length - 1 do
                 Expect.floatClose { absolute = 1e-12; relative = 1e-12 } dataTime.[i] (modelTime.[i] * factor) $"λ{i + 1} in data time = model time · Δ/dt"
-            Expect.isTrue (ctrnn.GetProperty("trained_here").GetBoolean()) "no saved model in a fresh folder: trained on the spot"
             for p in ctrnn.GetProperty("fixed_points").EnumerateArray() do
                 Expect.equal ((p.GetProperty "output").GetArrayLength()) 3 "fixed points are read out into Lorenz space"
                 Expect.equal ((p.GetProperty "eigenvalues").GetArrayLength()) (ctrnn.GetProperty("hidden").GetInt32()) "one eigenvalue per hidden unit"
 
-            let html = IO.File.ReadAllText(IO.Path.Combine(dir, "04_analysis.html"))
             Expect.stringContains html @"\lambda_{data} = \lambda_{model}" "the page states the time conversion"
         }
     ]

@@ -1,10 +1,13 @@
-/// Chapter 05 (synthesis) run in quick mode after chapters 00 and 01, in one folder: its table, JSON, Markdown, PNG figures and page.
+/// Chapter 05 (synthesis) in quick mode after chapters 00–03 in one folder: it measures every saved model again and reproduces
+/// each training chapter's report, draws one free run and one error curve per model, and says which chapter to run when one is missing.
 module NeuroDyn.Tests.Chapter05Tests
 
 open System
 open System.IO
+open System.Text
 open System.Text.Json
 open Expecto
+open NeuroDyn.Evaluation
 
 /// Width and height of a PNG from its IHDR chunk (big-endian, bytes 16–23), after checking the 8-byte signature.
 let private pngSize (path: string) =
@@ -14,65 +17,86 @@ let private pngSize (path: string) =
     let bigEndian i = (int bytes.[i] <<< 24) ||| (int bytes.[i + 1] <<< 16) ||| (int bytes.[i + 2] <<< 8) ||| int bytes.[i + 3]
     bigEndian 16, bigEndian 20
 
-let private number (e: JsonElement) (name: string) = e.GetProperty(name).GetDouble()
+/// The traces (name, x, y) of every chart on a page, read from the `var data = [...]` that Plotly.NET writes for each chart.
+let private charts (html: string) =
+    let bytes = Encoding.UTF8.GetBytes html
+    let marker = Encoding.UTF8.GetBytes "var data = "
+    [ let mutable at = bytes.AsSpan().IndexOf(ReadOnlySpan marker)
+      while at >= 0 do
+          let start = at + marker.Length
+          let mutable reader = Utf8JsonReader(ReadOnlySpan(bytes, start, bytes.Length - start))
+          use data = JsonDocument.ParseValue(&reader)
+          yield [ for trace in data.RootElement.EnumerateArray() ->
+                    let numbers (key: string) = [| for v in trace.GetProperty(key).EnumerateArray() -> v.GetDouble() |]
+                    trace.GetProperty("name").GetString(), numbers "x", numbers "y" ]
+          let next = bytes.AsSpan(start).IndexOf(ReadOnlySpan marker)
+          at <- if next < 0 then -1 else start + next ]
+
+/// Expects two series to agree to the 1e-12 relative error of the charts' decimal JSON.
+let private close (actual: float[]) (expected: float[]) (what: string) =
+    Expect.equal actual.Length expected.Length $"{what}: as many points"
+    for i in 0 .. expected.Length - 1 do
+        Expect.floatClose { absolute = 1e-15; relative = 1e-12 } actual.[i] expected.[i] $"{what}: point {i}"
+
+let private ids = [ "ctrnn", "CT-RNN"; "ei_rate", "E/I rate network (Dale)"; "reservoir", "Spiking reservoir"; "surrogate_lif", "Surrogate-gradient LIF network" ]
 
 [<Tests>]
 let tests =
     testSequenced <| testList "chapter 05" [
-        test "05 synthesis: CT-RNN re-evaluated from its saved weights, table, Markdown, PNG figures and page" {
+        test "05 synthesis: every model measured again reproduces its chapter's report; one free run and one error curve per model" {
             let dir = Run.tempFolder "05_synthesis"
+            let limit = TimeSpan.FromMinutes 5.0
             try
-                ChapterTests.runChapterIn dir (TimeSpan.FromMinutes 5.0) "00_lorenz" [] |> ignore
-                let ctrnn, _ = ChapterTests.runChapterIn dir (TimeSpan.FromMinutes 5.0) "01_ctrnn" []
-                // 05 runs any of chapters 02–04 whose results are missing and whose script exists: allow for all three
-                let json, run = ChapterTests.runChapterIn dir (TimeSpan.FromMinutes 15.0) "05_synthesis" []
-                let models = [ for m in json.GetProperty("models").EnumerateArray() -> m ]
-                let keys = [ "name"; "parameters"; "train_seconds"; "test_mse_one_step"; "vpt_lyapunov_times"; "d_stsp"; "d_h"; "lambda_max"; "fixed_points" ]
-                for m in models do
-                    for k in keys do Expect.isTrue (fst (m.TryGetProperty k)) $"model record has '{k}': {m}"
-                    for k in [ "median"; "p10"; "p90"; "n" ] do
-                        Expect.isTrue (fst (m.GetProperty("vpt_lyapunov_times").TryGetProperty k)) $"vpt_lyapunov_times has '{k}'"
-                let ct = models |> List.find (fun m -> m.GetProperty("name").GetString() = "CT-RNN")
-                Expect.equal (ct.GetProperty("parameters").GetInt32()) (ctrnn.GetProperty("parameters").GetInt32()) "the loaded CT-RNN has chapter 01's parameter count"
-                // Same weights, same data, same code, one thread: the re-evaluation repeats chapter 01's float64 arithmetic;
-                // 1e-9 relative allows only for summation order, far below any real difference between models.
-                for k in [ "test_mse_one_step"; "d_stsp"; "d_h" ] do
-                    Expect.floatClose { absolute = 0.0; relative = 1e-9 } (number ct k) (number ctrnn k) $"re-evaluated {k} equals chapter 01's"
-                // VPTs are whole numbers of steps (k dt λ) from the same 20 seeded starts: equal up to the last bit of the product
-                let vpt (e: JsonElement) (k: string) = e.GetProperty("vpt_lyapunov_times").GetProperty(k).GetDouble()
-                for k in [ "median"; "p10"; "p90" ] do
-                    Expect.floatClose { absolute = 1e-12; relative = 1e-12 } (vpt ct k) (vpt ctrnn k) $"re-evaluated VPT {k} equals chapter 01's"
-                Expect.equal (ct.GetProperty("vpt_lyapunov_times").GetProperty("n").GetInt32()) 20 "VPT from 20 starts"
-                Expect.isTrue (Double.IsFinite(number ct "lambda_max")) "the CT-RNN's λ_max was measured"
-                Expect.isGreaterThanOrEqual (ct.GetProperty("fixed_points").GetInt32()) 0 "fixed points counted"
-                // a chapter whose script exists was run (its row is there); one whose script is absent is reported as missing
-                let notes = [ for n in json.GetProperty("notes").EnumerateArray() -> n.GetString() ]
-                for chapter, row in [ "02_ei_rate", "E/I"; "03_spiking", "Spiking reservoir" ] do
-                    if File.Exists(Path.Combine(Run.root, "scripts", chapter + ".fsx")) then
-                        Expect.isTrue (models |> List.exists (fun m -> m.GetProperty("name").GetString().StartsWith row)) $"{chapter} was run and has a row"
-                        Expect.stringContains run.Output $"{chapter}: no results in" "the run says it trains the missing chapter"
-                    else
-                        Expect.isTrue (notes |> List.exists (fun n -> n.Contains chapter && n.Contains "not in this checkout")) $"{chapter} reported missing: {notes}"
-                        Expect.stringContains run.Output $"{chapter}: missing" "the run says so"
-                // the E/I network of chapter 02, when that chapter ran: loaded from its saved weights and measured with the CT-RNN's protocol
-                if File.Exists(Path.Combine(dir, "02_ei_rate.json")) then
-                    let saved = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "02_ei_rate.json"))).RootElement
-                    let ei = models |> List.find (fun m -> m.GetProperty("name").GetString().StartsWith "E/I")
-                    Expect.equal (ei.GetProperty("parameters").GetInt32()) (saved.GetProperty("parameters").GetInt32()) "the loaded E/I network has chapter 02's parameter count"
-                    Expect.stringStarts (ei.GetProperty("source").GetString()) "evaluated again here" "the E/I network was evaluated again"
-                    Expect.equal (ei.GetProperty("vpt_lyapunov_times").GetProperty("n").GetInt32()) 20 "from the same 20 starts as the CT-RNN"
-                // the Markdown table: header, the CT-RNN's row with its parameter count, image links to the PNGs
+                ChapterTests.runChapterIn dir limit "00_lorenz" [] |> ignore
+                ChapterTests.runChapterIn dir limit "01_ctrnn" [] |> ignore
+                // a missing report: the chapter stops and says which chapter to run
+                let refused =
+                    Run.program "dotnet" [ "fsi"; Path.Combine(Run.root, "scripts", "05_synthesis.fsx"); "--quick"; "--out"; dir; "--data"; Path.Combine(dir, "lorenz_data.npz") ] Run.root limit
+                Expect.notEqual refused.ExitCode 0 "without chapter 02's report chapter 05 stops"
+                Expect.stringContains refused.Output "run chapter 02_ei_rate first: dotnet fsi scripts/02_ei_rate.fsx --quick" "and says what to run"
+                ChapterTests.runChapterIn dir limit "02_ei_rate" [] |> ignore
+                ChapterTests.runChapterIn dir (TimeSpan.FromMinutes 10.0) "03_spiking" [] |> ignore
+                let json, _ = ChapterTests.runChapterIn dir (TimeSpan.FromMinutes 10.0) "05_synthesis" []
+
+                let bits (r: ForecastReport) = [ r.OneStepMse; r.DStsp; r.DH; r.LargestLyapunov ] |> List.map BitConverter.DoubleToInt64Bits
+                let reports =
+                    [ for id, name in ids ->
+                        let saved = ForecastReportFile.Read(Path.Combine(dir, "reports", id + ".json"))
+                        let again = ForecastReportFile.Read(Path.Combine(dir, "reports", "05_synthesis", id + ".json"))
+                        Expect.equal again.Name name $"{id}: measured again under its name"
+                        // recomputed, not copied: a measurement of its own (its own timings), with the report's results to the last bit
+                        Expect.notEqual again.Timings saved.Timings $"{id}: measured anew in chapter 05"
+                        Expect.equal (bits again) (bits saved) $"{id}: one-step MSE, D_stsp, D_H and λ_max equal the training chapter's report"
+                        Expect.equal again.Vpt.PerStart saved.Vpt.PerStart $"{id}: the VPT of every start"
+                        Expect.equal again.Vpt.ErrorMedian saved.Vpt.ErrorMedian $"{id}: the median error curve"
+                        Expect.equal again.FreeRun saved.FreeRun $"{id}: the free run"
+                        id, again ]
+                for m in json.GetProperty("models").EnumerateArray() do
+                    Expect.isTrue (m.GetProperty("same_as_report").GetBoolean()) $"""the page reports {m.GetProperty("id").GetString()} as equal to its report"""
+
+                let html = File.ReadAllText(Path.Combine(dir, "05_synthesis.html"))
+                let pageCharts = charts html
+                Expect.equal pageCharts.Length 2 "two charts: the attractor panel and the error curves"
+                let attractor, errors = pageCharts.[0], pageCharts.[1]
+                Expect.equal (attractor |> List.map (fun (n, _, _) -> n)) ("Lorenz-63 (test data)" :: List.map snd ids) "the attractor panel: the truth and one free run per model"
+                for (id, report), (_, x, y) in List.zip reports attractor.Tail do
+                    close x (NeuroDyn.Data.Series.Column(report.FreeRun, 0)) $"{id}'s panel: x of its free run"
+                    close y (NeuroDyn.Data.Series.Column(report.FreeRun, 2)) $"{id}'s panel: z of its free run"
+                Expect.equal (errors |> List.map (fun (n, _, _) -> n)) (List.map snd ids) "the error chart: one curve per model"
+                for (id, report), (_, x, y) in List.zip reports errors do
+                    close x report.Vpt.Times $"{id}'s error curve: times"
+                    close y report.Vpt.ErrorMedian $"{id}'s error curve: the median error"
+                for _, name in ids do
+                    Expect.stringContains html $"<td>{Net.WebUtility.HtmlEncode name}</td>" $"the table has a row for the {name}"
+
                 let md = File.ReadAllText(Path.Combine(dir, "05_synthesis.md"))
-                Expect.stringContains md "| model | parameters | train (s) | test MSE | VPT median |" "Markdown table header"
-                let parameters = ct.GetProperty("parameters").GetInt32()
-                Expect.stringContains md $"| CT-RNN | {parameters} |" "CT-RNN row"
-                Expect.stringContains md "![05_measures](figures/05_measures.png)" "image link to the bar chart"
+                Expect.stringContains md "| model | chapter | parameters | train (s) | test MSE |" "Markdown table header"
+                let ct = snd reports.[0]
+                Expect.stringContains md $"| CT-RNN | 01_ctrnn | {ct.ParameterCount} |" "the CT-RNN's row with its parameter count"
                 Expect.stringContains md "![05_attractors](figures/05_attractors.png)" "image link to the attractors"
-                // PNGs at the requested window size (chromium's screenshot is exactly --window-size)
-                Expect.equal (pngSize (Path.Combine(dir, "figures", "05_measures.png"))) (1500, 520) "bar chart PNG size"
-                let attractorWidth, _ = pngSize (Path.Combine(dir, "figures", "05_attractors.png"))
-                Expect.isGreaterThanOrEqual attractorWidth 800 "attractor PNG: truth beside at least the CT-RNN"
-                ChapterTests.expectPage dir "05_synthesis" 3
+                // chromium's screenshot is exactly --window-size: 320 px per panel
+                Expect.equal (pngSize (Path.Combine(dir, "figures", "05_attractors.png"))) (320 * 5, 400) "attractor PNG: the truth and four models"
+                ChapterTests.expectPage dir "05_synthesis" 2
             finally
                 try Directory.Delete(dir, true) with _ -> ()
         }

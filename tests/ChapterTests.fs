@@ -32,6 +32,26 @@ let expectPage (dir: string) (name: string) (charts: int) =
     Browser.expectRendered (Path.Combine(dir, name + ".html")) charts true
     Browser.expectRendered (Path.Combine(dir, "book", name + ".html")) charts true
 
+/// The report a quick chapter wrote for model `id` (reports/ID.json), after checking it: quick mode and protocol, ordered VPT
+/// percentiles from 20 starts, a finite one-step MSE, one free-run row per protocol step; and that the model file beside it
+/// (models/ID.safetensors) loads with the report's parameter count.
+let expectReport (dir: string) (id: string) =
+    let report = NeuroDyn.Evaluation.ForecastReportFile.Read(Path.Combine(dir, "reports", id + ".json"))
+    Expect.equal report.Mode "quick" $"{id}: a quick run"
+    Expect.equal report.Protocol NeuroDyn.Evaluation.ForecastProtocol.Quick $"{id}: measured by the quick protocol"
+    Expect.equal report.Vpt.N 20 $"{id}: VPT from 20 starts"
+    Expect.isTrue (report.Vpt.P10 <= report.Vpt.Median && report.Vpt.Median <= report.Vpt.P90) $"{id}: p10 ≤ median ≤ p90"
+    Expect.isTrue (Double.IsFinite report.OneStepMse && report.OneStepMse > 0.0) $"{id}: one-step MSE is a positive number"
+    Expect.equal (Array2D.length1 report.FreeRun) report.Protocol.FreeRunSteps $"{id}: the free run has the protocol's length"
+    let model = NeuroDyn.Artifacts.ModelArtifact.Load(Path.Combine(dir, "models", id + ".safetensors"))
+    let parameters =
+        match model with
+        | :? NeuroDyn.Models.ISequenceModel as m -> m.ParameterCount
+        | :? NeuroDyn.Models.IForecaster as f -> f.ParameterCount
+        | other -> failtestf "%s is not a model" (other.GetType().Name)
+    Expect.equal parameters report.ParameterCount $"{id}: the model file holds the reported model"
+    report
+
 [<Tests>]
 let tests =
     testSequenced <| testList "chapters" [
