@@ -12,7 +12,8 @@ predictions [batch, 3]. The model is the one NeuroDyn trains, written out in pla
 integrated with the fixed-step method of the file's metadata (euler, midpoint or rk4; steps_per_sample steps per sample).
 
 Tensor names in the file: w_rec [n, n], w_in [n, 3], b [n], w_out [3, n], b_out [3] (float64); metadata (strings, written by
-CtRnnMetadata.ToMetadata): hidden, tau, sample_interval, solver, steps_per_sample, readout, increment_scale, input_size, output_size. With the safetensors package installed,
+ModelArtifact.Save): hidden, tau, sample_interval, solver, steps_per_sample, readout, increment_scale, input_size, output_size, and
+more options, the kind, the format version and a SHA-256 that NeuroDyn verifies. With the safetensors package installed,
 safetensors.torch.load_file(path) returns the same tensors as read_safetensors below.
 """
 import json

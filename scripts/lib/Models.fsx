@@ -1,5 +1,5 @@
-/// What later chapters reuse from earlier ones: the Lorenz data set of chapter 00 and the trained CT-RNN of chapter 01,
-/// loaded from disk when present, otherwise made again (the network with a small training budget).
+/// What the chapters share: the Lorenz data set of chapter 00 (made again when missing) and the recipes that train the rate networks.
+/// Trained models pass from chapter to chapter as model files and reports (`Experiments`).
 module Models
 
 open System
@@ -129,9 +129,6 @@ type CtRnnBudget =
         { Hidden = 16; Tau = 0.1; Readout = ReadoutTarget.Increment; OneStepEpochs = 8; LearningRate = 3e-3
           RolloutEpochs = 4; RolloutSteps = 10; RolloutLearningRate = 1e-3; BatchesPerEpoch = Some 30 }
 
-    /// About a minute of CPU: a usable but not fully trained network.
-    static member Small = { CtRnnBudget.Quick with Hidden = 32; OneStepEpochs = 6; RolloutEpochs = 3; RolloutSteps = 15; BatchesPerEpoch = Some 60 }
-
     /// Chapter 01's default run (a few minutes on one thread).
     static member Default =
         { CtRnnBudget.Quick with Hidden = 64; OneStepEpochs = 25; RolloutEpochs = 15; RolloutSteps = 15; BatchesPerEpoch = Some 100 }
@@ -151,87 +148,6 @@ let rmsIncrement (series: float[,]) =
     if steps < 1 then invalidArg (nameof series) "the series needs at least two samples to have an increment"
     sqrt (Seq.average (seq { for i in 1 .. steps do for j in 0 .. dim - 1 -> (series.[i, j] - series.[i - 1, j]) ** 2.0 }))
 
-/// A free run's agreement with the true series (Hess et al. 2023): D_stsp over both whole series, and D_H, which compares spectra
-/// bin by bin, over the leading rows both have.
-let freeRunAgreement (truth: float[,]) (freeRun: float[,]) =
-    let common = min (Array2D.length1 truth) (Array2D.length1 freeRun)
-    NeuroDyn.Analysis.AttractorAgreement.StateSpaceDivergence(truth, freeRun),
-    NeuroDyn.Analysis.AttractorAgreement.PowerSpectrumDistance(Series.Rows(truth, 0, common), Series.Rows(freeRun, 0, common))
-
 /// The network of a budget for the data, with a solver: its size, τ and readout, the increment readout scaled by the training data's RMS increment.
 let ctRnnOptions (data: LorenzData) (budget: CtRnnBudget) (solver: NeuroDyn.Solvers.OdeMethod) (adjoint: bool) =
     CtRnnOptions(Hidden = budget.Hidden, Tau = budget.Tau, Readout = budget.Readout, IncrementScale = rmsIncrement data.Train, Solver = solver, Adjoint = adjoint)
-
-/// A CT-RNN and where it came from (a sentence for the page).
-type LoadedCtRnn = { Model: CtRnn; Source: string; TrainedHere: bool }
-
-/// The options chapter 01 saved with its model, read from the metadata of `<modelDir>/ctrnn.safetensors` (see `CtRnnMetadata`), if that file exists.
-let private savedCtRnnOptions (modelDir: string) =
-    let path = Path.Combine(modelDir, "ctrnn.safetensors")
-    if not (File.Exists path) then None
-    else
-        use content = SafeTensors.Read path
-        try Some(CtRnnMetadata.FromMetadata content.Metadata)
-        with :? ArgumentException as e -> failwithf "the saved CT-RNN %s cannot be rebuilt (%s); run chapter 01 again" path e.Message
-
-/// Trains a CT-RNN as chapter 01 does (one-step, then closed-loop rollouts with a curriculum), within a budget.
-let trainCtRnn (data: LorenzData) (budget: CtRnnBudget) (seed: int) =
-    let model = new CtRnn(ctRnnOptions data budget NeuroDyn.Solvers.OdeMethod.Rk4 false, int64 seed)
-    trainWithRollouts model data budget.Recipe seed (fun _ -> None) ignore |> ignore
-    model
-
-/// Chapter 01's CT-RNN from `<outDir>/models/ctrnn.dat` (or ctrnn.safetensors) with its saved options, if chapter 01 saved one.
-let tryLoadCtRnn (outDir: string) =
-    let modelDir = Path.Combine(outDir, "models")
-    let weights = [ "ctrnn.dat"; "ctrnn.safetensors" ] |> List.map (fun f -> Path.Combine(modelDir, f)) |> List.tryFind File.Exists
-    match weights, savedCtRnnOptions modelDir with
-    | Some path, Some options ->
-        let model = new CtRnn(options, 0L)
-        if path.EndsWith ".dat" then ModelFiles.LoadTorchSharp(model, path) else ModelFiles.LoadSafeTensors(model, path)
-        Some
-            { Model = model; TrainedHere = false
-              Source = $"the network of chapter 01, loaded from `{path}` ({options.Hidden} hidden units, τ = {options.Tau}, Δ = {options.SampleInterval}, solver {options.Solver}, {options.Readout} readout)" }
-    | _ -> None
-
-/// Chapter 01's CT-RNN (see `tryLoadCtRnn`); if there is none, one trained here within `budget` (not saved: chapter 01 owns that file).
-let ctRnn (outDir: string) (data: LorenzData) (budget: CtRnnBudget) (seed: int) =
-    match tryLoadCtRnn outDir with
-    | Some loaded -> loaded
-    | None ->
-        let modelDir = Path.Combine(outDir, "models")
-        printfn "no saved CT-RNN in %s; training a small one (%d hidden units). Run chapter 01 for the real one." modelDir budget.Hidden
-        let clock = Diagnostics.Stopwatch.StartNew()
-        let model = trainCtRnn data budget seed
-        let batches = budget.BatchesPerEpoch |> Option.map string |> Option.defaultValue "all"
-        { Model = model; TrainedHere = true
-          Source =
-            $"a network trained here in {clock.Elapsed.TotalSeconds:F0} s on a small budget ({budget.Hidden} hidden units, {budget.Readout} readout, {budget.OneStepEpochs} + {budget.RolloutEpochs} epochs of {batches} batches), "
-            + $"because chapter 01 has not saved one in `{modelDir}` — run `dotnet fsi scripts/01_ctrnn.fsx` for the real thing" }
-
-/// Chapter 02's E/I rate network from `<outDir>/models/02_ei_rate.pt`, rebuilt with the settings stored in its safetensors
-/// metadata (hidden, tau_e, tau_i, excitatory_fraction, activation, increment_readout — false when absent), if chapter 02 saved both files.
-let tryLoadEiRate (outDir: string) =
-    let modelBase = Path.Combine(outDir, "models", "02_ei_rate")
-    if not (File.Exists(modelBase + ".pt") && File.Exists(modelBase + ".safetensors")) then None
-    else
-        let settings =
-            use content = SafeTensors.Read(modelBase + ".safetensors")
-            match content.Metadata.TryGetValue "settings" with
-            | true, json -> Some(Text.Json.JsonDocument.Parse(json).RootElement.Clone())
-            | _ -> None
-        settings
-        |> Option.map (fun s ->
-            let activation =
-                match Enum.TryParse<RateActivation>(s.GetProperty("activation").GetString(), true) with
-                | true, a -> a
-                | _ -> failwithf "the saved E/I network in %s names the activation '%s', which is not known; run chapter 02 again" modelBase (s.GetProperty("activation").GetString())
-            let options =
-                EiRateNetworkOptions(
-                    Hidden = s.GetProperty("hidden").GetInt32(), TauE = s.GetProperty("tau_e").GetDouble(), TauI = s.GetProperty("tau_i").GetDouble(),
-                    ExcitatoryFraction = s.GetProperty("excitatory_fraction").GetDouble(), Activation = activation,
-                    Readout = (match s.TryGetProperty "increment_readout" with
-                               | true, v when v.GetBoolean() -> ReadoutTarget.Increment
-                               | _ -> ReadoutTarget.State))
-            let model = new EiRateNetwork(options, 0L)
-            ModelFiles.LoadTorchSharp(model, modelBase + ".pt")
-            model)
