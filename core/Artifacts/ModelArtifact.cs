@@ -38,16 +38,23 @@ public static class ModelArtifact
     const string FormatKey = "format", VersionKey = "format_version", KindKey = "kind";
     const string ReservoirPrefix = "reservoir.";
 
-    /// <summary>The kind of a model this format can hold; throws for any other object.</summary>
-    public static ModelKind KindOf(object model) => model switch
+    /// <summary>The kind of a model this format can hold, or null for any other object.</summary>
+    public static ModelKind? TryKindOf(object? model) => model switch
     {
         CtRnn => ModelKind.CtRnn,
         EiRateNetwork => ModelKind.EiRateNetwork,
         SurrogateLifNetwork => ModelKind.SurrogateLifNetwork,
         ReservoirForecaster => ModelKind.SpikingReservoir,
-        null => throw new ArgumentNullException(nameof(model)),
-        _ => throw new ArgumentException($"{model.GetType().Name} has no model file format; ModelArtifact saves CtRnn, EiRateNetwork, SurrogateLifNetwork and ReservoirForecaster.", nameof(model)),
+        _ => null,
     };
+
+    /// <summary>The kind of a model this format can hold; throws for any other object.</summary>
+    public static ModelKind KindOf(object model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return TryKindOf(model)
+            ?? throw new ArgumentException($"{model.GetType().Name} has no model file format; ModelArtifact saves CtRnn, EiRateNetwork, SurrogateLifNetwork and ReservoirForecaster.", nameof(model));
+    }
 
     /// <summary>Writes the model (weights, every option, kind and format) to <paramref name="path"/> atomically.</summary>
     public static void Save(object model, string path)
@@ -102,7 +109,8 @@ public static class ModelArtifact
             ModelKind.CtRnn => LoadModule(content, path, () => new CtRnn(Options<CtRnnOptions>(reader), 0, dtype: DTypeOf(content, path))),
             ModelKind.EiRateNetwork => LoadModule(content, path, () => new EiRateNetwork(Options<EiRateNetworkOptions>(reader), 0, dtype: DTypeOf(content, path))),
             ModelKind.SurrogateLifNetwork => LoadModule(content, path, () => new SurrogateLifNetwork(Options<SurrogateLifOptions>(reader), 0, dtype: DTypeOf(content, path))),
-            _ => LoadReservoir(reader, content, path),
+            ModelKind.SpikingReservoir => LoadReservoir(reader, content, path),
+            _ => throw new InvalidDataException($"'{path}': metadata key '{KindKey}' names the kind {kind}, which this version cannot load."),
         };
         reader.CheckAllRead();
         return model;

@@ -84,9 +84,6 @@ public static partial class Evaluate
         }
     }
 
-    static string KindName(object model) => model switch
-    {
-        CtRnn or EiRateNetwork or Models.Reservoir.SurrogateLifNetwork or Models.Reservoir.ReservoirForecaster => ModelArtifact.KindOf(model).ToString(),
-        _ => model.GetType().Name,
-    };
+    /// <summary>The model's kind as its file names it (<see cref="ModelKind"/>), or its type's name for a model without a file format.</summary>
+    static string KindName(object model) => ModelArtifact.TryKindOf(model)?.ToString() ?? model.GetType().Name;
 }
