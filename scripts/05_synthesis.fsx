@@ -30,7 +30,7 @@ let args = Cli.Args.FromFsi()
 let common = Output.chapterOptions args
 args.Check()
 let page = Page.Page("Chapter 05 — Synthesis", __SOURCE_DIRECTORY__ + "/05_synthesis.fsx")
-let data = Models.lorenzData common.DataPath (if common.Quick then 20.0 else 200.0)
+let data = Models.lorenzData common.DataPath common.DataDuration
 let protocol = Experiments.protocol common
 
 (**

@@ -35,15 +35,16 @@ let private tensors (path: string) (prefix: string) =
         if name.StartsWith prefix then yield name, t.to_type(torch.ScalarType.Float64).data<double>().ToArray() ]
     |> List.sortBy fst
 
-/// The figures chapter 01 reports that depend on the trained weights (not its timings).
+/// The figures chapter 01 reports that depend on the trained weights (not its timings): from its JSON and its model's report.
 let private figures (dir: string) =
     let json = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "01_ctrnn.json"))).RootElement
+    let report = NeuroDyn.Evaluation.ForecastReportFile.Read(Path.Combine(dir, "reports", "ctrnn.json"))
     let vpt (e: JsonElement) = [ for k in [ "median"; "p10"; "p90" ] -> e.GetProperty("vpt_lyapunov_times").GetProperty(k).GetDouble() ]
     [ yield json.GetProperty("epochs").GetDouble()
-      for k in [ "test_mse_one_step"; "d_stsp"; "d_h" ] -> json.GetProperty(k).GetDouble()
-      yield! vpt json
+      yield! [ report.OneStepMse; report.DStsp; report.DH; report.LargestLyapunov; report.Vpt.Median; report.Vpt.P10; report.Vpt.P90 ]
       yield json.GetProperty("one_step_only").GetProperty("test_mse_one_step").GetDouble()
       yield! vpt (json.GetProperty "one_step_only") ]
+    |> List.map BitConverter.DoubleToInt64Bits
 
 [<Tests>]
 let tests =
