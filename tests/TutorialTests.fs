@@ -49,7 +49,7 @@ let tests =
             Expect.isFalse (File.Exists(Path.Combine(root, "data", "processed", "lorenz_data.npz"))) "no default data set was made"
             Expect.isFalse (Directory.Exists(Path.Combine(root, "out", "models"))) "nothing written to the default out/"
             Expect.isFalse (run.Output.Contains "warning: the data set") "every chapter found the data set of its mode"
-            Expect.stringContains run.Output "| model | parameters |" "build.sh shows the synthesis table from where the chapters wrote"
+            Expect.stringContains run.Output "| model | chapter | parameters |" "build.sh shows the synthesis table from where the chapters wrote"
             Expect.equal after before "the repository's own out/quick and data/processed/quick are untouched"
         }
 
