@@ -3,6 +3,9 @@ module NeuroDyn.Tests.DataTests
 open System
 open System.IO
 open Expecto
+open TorchSharp
+open NeuroDyn.Torch
+open NeuroDyn.Tests.TestFixtures
 open NeuroDyn.Data
 
 let private sample () =
@@ -139,5 +142,53 @@ let tests =
             for i in 0 .. 99 do
                 for j in 0 .. 1 do
                     Expect.floatClose { absolute = 1e-12; relative = 1e-13 } back.[i, j] x.[i, j] "inverse"
+        }
+    ]
+
+[<Tests>]
+let windowBatchTests =
+    TorchRuntime.Initialize() |> ignore
+    testList "window batches" [
+        test "windows and targets are the slices of the series that follow each other" {
+            // entries 10 t + i identify time and component exactly in float64
+            let series = Array2D.init 12 3 (fun t i -> float (10 * t + i))
+            use one = WindowBatches.OneStep(series, 4)
+            Expect.equal one.Count (12 - 4 - 1 + 1) "T − L − K + 1 windows"
+            use batch = one.Batch([| 0; 7 |])
+            Expect.sequenceEqual batch.Windows.shape [| 2L; 4L; 3L |] "windows [B, L, D]"
+            Expect.sequenceEqual batch.Targets.shape [| 2L; 3L |] "one-step targets [B, D]"
+            let w = values batch.Windows
+            Expect.sequenceEqual w.[0..11] [| for t in 0 .. 3 do for i in 0 .. 2 -> float (10 * t + i) |] "window 0 = x[0..3]"
+            Expect.sequenceEqual w.[12..] [| for t in 7 .. 10 do for i in 0 .. 2 -> float (10 * t + i) |] "window 7 = x[7..10]"
+            Expect.sequenceEqual (values batch.Targets) [| 40.0; 41.0; 42.0; 110.0; 111.0; 112.0 |] "targets x[4], x[11]"
+            use multi = WindowBatches.MultiStep(series, 4, 3, torch.float32)
+            Expect.equal multi.Count (12 - 4 - 3 + 1) "T − L − K + 1 windows"
+            use mb = multi.Batch([| 5 |])
+            Expect.sequenceEqual mb.Targets.shape [| 1L; 3L; 3L |] "multi-step targets [B, K, D]"
+            Expect.equal mb.Targets.dtype torch.float32 "dtype argument honoured"
+            Expect.sequenceEqual (mb.Targets.to_type(torch.float64) |> values) [| for t in 9 .. 11 do for i in 0 .. 2 -> float (10 * t + i) |] "targets x[9..11]"
+        }
+        test "the shuffle is a permutation fixed by seed and epoch, and the batch cap holds" {
+            let series = Array2D.init 110 2 (fun t i -> float (t + i))
+            use windows = WindowBatches.OneStep(series, 10)
+            let a = windows.ShuffledBatches(16, 3, 1)
+            Expect.sequenceEqual (Array.concat a |> Array.sort) [| 0 .. 99 |] "every window exactly once"
+            Expect.equal (a |> Array.map Array.length) [| 16; 16; 16; 16; 16; 16; 4 |] "full batches and a smaller last one"
+            Expect.equal (windows.ShuffledBatches(16, 3, 1)) a "same seed and epoch, same order"
+            Expect.notEqual (windows.ShuffledBatches(16, 3, 2)) a "the next epoch is shuffled differently"
+            Expect.notEqual (windows.ShuffledBatches(16, 4, 1)) a "another seed is shuffled differently"
+            let capped = windows.ShuffledBatches(16, 3, 1, 2)
+            Expect.equal capped a.[0..1] "the cap keeps the first batches of the same order"
+        }
+        test "bad series and window lengths are rejected with a message that says what to do" {
+            let short = Array2D.zeroCreate 5 2
+            let e = Throws.capture<ArgumentException> (fun () -> WindowBatches.MultiStep(short, 4, 2) |> ignore)
+            Expect.stringContains (string e.Message) "needs at least 6" "names the length needed"
+            let withNan = Array2D.init 20 2 (fun t i -> if t = 13 && i = 1 then nan else 0.0)
+            let e = Throws.capture<ArgumentException> (fun () -> WindowBatches.OneStep(withNan, 4) |> ignore)
+            Expect.stringContains e.Message "time index 13, component 1" "names where"
+            let withInf = Array2D.init 20 2 (fun t _ -> if t = 2 then infinity else 0.0)
+            Expect.throwsT<ArgumentException> (fun () -> WindowBatches.OneStep(withInf, 4) |> ignore) "Inf"
+            Expect.throwsT<ArgumentOutOfRangeException> (fun () -> WindowBatches.OneStep(withNan, 0) |> ignore) "L < 1"
         }
     ]

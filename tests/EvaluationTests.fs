@@ -7,6 +7,9 @@ open System.IO
 open System.Globalization
 open System.Text.Json.Nodes
 open Expecto
+open TorchSharp
+open NeuroDyn.Torch
+open NeuroDyn.Tests.TestFixtures
 open NeuroDyn.Analysis
 open NeuroDyn.Data
 open NeuroDyn.Evaluation
@@ -150,5 +153,80 @@ let tests =
             Throws.withMessage<ArgumentOutOfRangeException> [ "ForecastProtocol.Starts"; "20" ] (fun () -> ForecastProtocol(Starts = 5).Validate() |> ignore)
             Throws.withMessage<ArgumentOutOfRangeException> [ "ForecastProtocol.Threshold" ] (fun () -> ForecastProtocol(Threshold = 0.0).Validate() |> ignore)
             Expect.equal (ForecastProtocol.Default.Starts, ForecastProtocol.Default.Horizon, ForecastProtocol.Default.WarmUp, ForecastProtocol.Default.FreeRunSteps) (100, 1000, 50, 5000) "chapter 01's protocol"
+        }
+    ]
+
+[<Tests>]
+let forecastMeasureTests =
+    TorchRuntime.Initialize() |> ignore
+    testList "evaluation" [
+        test "one-step MSE of the identity map on the rotation is 2(1 − cos ω dt) per state, i.e. (1 − cos ω dt) per component" {
+            let model = LinearAR(2, 0)
+            setWeight model (torch.eye(2L, dtype = torch.float64))
+            // |R x − x|² = |x|² · 2(1 − cos a) with |x|² = 2 exactly, averaged over 2 components; rounding only (1e-12)
+            Expect.floatClose { absolute = 1e-12; relative = 1e-12 } (Evaluate.OneStepMse(model, validation, 5, 64)) (2.0 * (1.0 - cos omegaDt)) "analytic MSE"
+        }
+        test "VPT of a forecast whose error grows as e0 exp(λt) is the analytic crossing time" {
+            let lambda, dt, e0, threshold = 0.9056, 0.01, 2e-4, 0.4
+            let series = rotationSeries (omegaDt * dt / 0.1) 4000 0 // ω = 1, dt = 0.01: about 6 periods
+            let sigma =
+                [| for i in 0 .. 1 ->
+                    let column = Array.init 4000 (fun t -> series.[t, i])
+                    let mean = Array.average column
+                    sqrt (column |> Array.averageBy (fun x -> (x - mean) ** 2.0)) |]
+            let scale = sqrt (Array.sumBy (fun s -> s * s) sigma)
+            // e0 exp(λ t) / scale = threshold at t* = ln(threshold · scale / e0) / λ; the first grid time past it is (⌊t*/dt⌋ + 1) dt
+            let tStar = log (threshold * scale / e0) / lambda
+            let fraction = tStar / dt - floor (tStar / dt)
+            Expect.isTrue (fraction > 0.05 && fraction < 0.95) "t* is not near a grid point, so rounding cannot move the crossing"
+            let expected = (floor (tStar / dt) + 1.0) * dt * lambda
+            let model = GrowingErrorOracle(0.01, e0, lambda, dt)
+            let result = Evaluate.ValidPredictionTime(model, series, 10, 25, 1500, dt, lambda, threshold, 3)
+            Expect.equal result.N 25 "25 starts"
+            Expect.equal result.Censored 0 "all cross within 15 time units"
+            // the same crossing step for every start; the VPT is that step times dt λ, exact up to one rounding
+            for v in [ result.Median; result.P10; result.P90 ] do
+                Expect.floatClose { absolute = 1e-12; relative = 1e-12 } v expected "VPT = (⌊t*/dt⌋ + 1) dt λ"
+            Expect.equal result.ErrorCurves.[0].Length 1500 "one error per step"
+            // the error curve itself is e0 exp(λt)/scale up to rounding of the repeated rotation (1e-9 relative)
+            Expect.floatClose { absolute = 0.0; relative = 1e-9 } result.ErrorCurves.[4].[99] (e0 * exp (lambda * 100.0 * dt) / scale) "error at step 100"
+        }
+        test "VPT percentiles over starts with known crossing times, censoring included (array overload)" {
+            let lambda, dt, threshold, horizon = 0.9056, 0.02, 0.4, 400
+            let series = rotationSeries (dt) 3000 0
+            let sigma = Evaluate.ComponentStd series
+            let scale = sqrt (Array.sumBy (fun s -> s * s) sigma)
+            let starts = [| for j in 0 .. 20 -> 100 * j + 7 |]
+            let e0 j = 0.3 * exp (-0.9 * float j)
+            let predicted =
+                [| for j in 0 .. 20 ->
+                    Array2D.init horizon 2 (fun k i -> series.[starts.[j] + 10 + k, i] + (if i = 0 then e0 j * exp (lambda * float (k + 1) * dt) else 0.0)) |]
+            let result = Evaluate.ValidPredictionTime(series, 10, starts, predicted, dt, lambda, threshold)
+            let horizonTime = float horizon * dt
+            let analytic j =
+                let t = log (threshold * scale / e0 j) / lambda
+                if t >= horizonTime then horizonTime * lambda else (floor (t / dt) + 1.0) * dt * lambda
+            let expected = Array.init 21 analytic
+            // each is a whole number of steps times dt λ: exact up to rounding
+            for j in 0 .. 20 do Expect.floatClose { absolute = 1e-12; relative = 1e-12 } result.PerStart.[j] expected.[j] $"start {j}"
+            let sorted = Array.sort expected
+            // with 21 values the 10th, 50th and 90th percentiles fall exactly on order statistics 2, 10 and 18
+            Expect.floatClose { absolute = 1e-12; relative = 1e-12 } result.Median sorted.[10] "median"
+            Expect.floatClose { absolute = 1e-12; relative = 1e-12 } result.P10 sorted.[2] "p10"
+            Expect.floatClose { absolute = 1e-12; relative = 1e-12 } result.P90 sorted.[18] "p90"
+            Expect.equal result.Censored (expected |> Array.filter (fun v -> v = horizonTime * lambda) |> Array.length) "censored count"
+            Expect.isGreaterThan result.Censored 0 "the test covers censoring"
+            Expect.throwsT<ArgumentException> (fun () -> Evaluate.ValidPredictionTime(series, 10, starts.[..9], predicted.[..9], dt) |> ignore) "fewer than 20 starts refused"
+        }
+        test "a free run of the exact linear map continues the rotation" {
+            let model = LinearAR(2, 0)
+            setWeight model (torch.tensor(rotation omegaDt, dtype = torch.float64))
+            let warmup = Array2D.init 5 2 (fun t i -> validation.[t, i])
+            let run = Evaluate.FreeRun(model, warmup, 300)
+            let truth = rotationSeries omegaDt 305 630
+            // 300 products with an orthogonal matrix: rounding grows about linearly, 1e-12 is ample
+            for k in [ 0; 150; 299 ] do
+                for i in 0 .. 1 do
+                    Expect.floatClose { absolute = 1e-12; relative = 0.0 } run.[k, i] truth.[5 + k, i] $"step {k}, component {i}"
         }
     ]
