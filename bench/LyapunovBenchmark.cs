@@ -33,7 +33,7 @@ public sealed class LyapunovBenchmark : IBenchmark
         var warmUp = System.Diagnostics.Stopwatch.StartNew();
         while (warmUp.Elapsed.TotalSeconds < 1.0) LyapunovSpectrum.Compute(lorenz, x0, options);
         LyapunovSpectrumResult? result = null;
-        var (seconds, cpuSeconds, fastestSeconds) = Measure(repeats, () => result = LyapunovSpectrum.Compute(lorenz, x0, options));
+        var (seconds, cpuSeconds, fastestSeconds) = Timing.Measure(repeats, () => result = LyapunovSpectrum.Compute(lorenz, x0, options));
         Console.WriteLine($"Lyapunov spectrum: {string.Join(", ", result!.Exponents.Select(v => v.ToString("F4")))} in {seconds * 1e3:F2} ms wall, {cpuSeconds * 1e3:F2} ms CPU (medians of {repeats}), fastest {fastestSeconds * 1e3:F2} ms");
 
         var (network, h0) = RandomNetwork(units: 64, gain: 1.8, seed: 1);
@@ -41,14 +41,14 @@ public sealed class LyapunovBenchmark : IBenchmark
         const int networkRepeats = 5;
         LyapunovSpectrum.Compute(network, h0, networkOptions);   // warm-up
         LyapunovSpectrumResult? networkResult = null;
-        var (netSeconds, netCpuSeconds, netFastest) = Measure(networkRepeats, () => networkResult = LyapunovSpectrum.Compute(network, h0, networkOptions));
+        var (netSeconds, netCpuSeconds, netFastest) = Timing.Measure(networkRepeats, () => networkResult = LyapunovSpectrum.Compute(network, h0, networkOptions));
         Console.WriteLine($"64-unit CT-RNN, all 64 exponents over {networkOptions.Steps} steps (λ1 = {networkResult!.Exponents[0]:F4}): {netSeconds * 1e3:F1} ms wall, {netCpuSeconds * 1e3:F1} ms CPU (medians of {networkRepeats}), fastest {netFastest * 1e3:F1} ms");
 
         var starts = Trajectories.SampleRk4(lorenz, x0, 0.01, 5000, transientSteps: 1000);   // 50 time units: both wings and near the origin
         var search = new FixedPointOptions { StartCount = 256 };
         FixedPoints.Find(lorenz, starts, search);   // warm-up
         FixedPointResult? found = null;
-        var (fpSeconds, fpCpuSeconds, _) = Measure(repeats, () => found = FixedPoints.Find(lorenz, starts, search));
+        var (fpSeconds, fpCpuSeconds, _) = Timing.Measure(repeats, () => found = FixedPoints.Find(lorenz, starts, search));
         Console.WriteLine($"Fixed points from {search.StartCount} starts: {found!.FixedPoints.Count} found in {fpSeconds * 1e3:F2} ms wall, {fpCpuSeconds * 1e3:F2} ms CPU (medians of {repeats})");
 
         const double numpySeconds = 0.73;   // the same computation in numpy on this machine
@@ -69,26 +69,5 @@ public sealed class LyapunovBenchmark : IBenchmark
         var bias = Enumerable.Range(0, units).Select(_ => 0.1 * Normal()).ToArray();
         var field = new CtRnnVectorField(weights, inputWeight: new double[units], bias, outputWeight: new double[units], outputBias: [0.0], tau: 1.0);
         return (field, Enumerable.Range(0, units).Select(_ => 0.5 * Normal()).ToArray());
-    }
-
-    /// <summary>Median wall time, median process CPU time (less disturbed by other processes on a shared machine) and fastest wall time of repeated runs.</summary>
-    private static (double Wall, double Cpu, double Fastest) Measure(int repeats, Action run)
-    {
-        var wall = new double[repeats];
-        var cpu = new double[repeats];
-        var process = Process.GetCurrentProcess();
-        for (int r = 0; r < repeats; r++)
-        {
-            process.Refresh();
-            var cpuBefore = process.TotalProcessorTime;
-            var clock = Stopwatch.StartNew();
-            run();
-            wall[r] = clock.Elapsed.TotalSeconds;
-            process.Refresh();
-            cpu[r] = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
-        }
-        Array.Sort(wall);
-        Array.Sort(cpu);
-        return (wall[repeats / 2], cpu[repeats / 2], wall[0]);
     }
 }
