@@ -91,6 +91,13 @@ let private expectExactJacobian (model: RateNetwork<'O>) (seed: int) =
     // central differences with h = 1e-6: truncation h²·G''' ~ 1e-12, rounding ~1e-16/h = 1e-10
     Expect.isLessThan (maxAbsDiff je (finiteDifferences exact.Map s 1e-6)) 1e-8 "exact Jacobian = central differences"
 
+/// A one-dimensional map from its formula and derivative.
+let private map1 (g: float -> float) (dg: float -> float) =
+    { new IMap with
+        member _.Dimension = 1
+        member _.Apply(s, next) = next[0] <- g s[0]
+        member _.Jacobian(s, j) = j[0] <- dg s[0] }
+
 [<Tests>]
 let tests =
     testList "Maps" [
@@ -203,5 +210,59 @@ let tests =
             Expect.isLessThan errors[2] 0.015 $"max |λ_map − λ_field| at Δ = 0.025: {errors}"
             for e, half in List.pairwise errors do
                 Expect.isTrue (half / e > 0.35 && half / e < 0.65) $"first order in Δ: halving Δ halves the difference ({errors})"
+        }
+
+        test "the Hénon map's period-2 orbit and its multipliers, found from near-returns, are the analytic ones" {
+            // x₀ + x₁ = (1 − b)/a, x₀x₁ = ((1 − b)s − 2 + a s²)/2a, y = b·(the other x); ∂G²/∂h has trace 4a²x₀x₁ + 2b and determinant b²
+            let a, b = 1.4, 0.3
+            let sum = (1.0 - b) / a
+            let product = ((1.0 - b) * sum - 2.0 + a * sum * sum) / (2.0 * a)
+            let x0, x1 = (sum + sqrt (sum * sum - 4.0 * product)) / 2.0, (sum - sqrt (sum * sum - 4.0 * product)) / 2.0
+            let trace = 4.0 * a * a * product + 2.0 * b
+            let mu = [ (trace + sqrt (trace * trace - 4.0 * b * b)) / 2.0; (trace - sqrt (trace * trace - 4.0 * b * b)) / 2.0 ]
+            let search = PeriodicPoints.Find(HenonMap(a, b), [| 0.1; 0.1 |], MapNearReturnOptions(MaxPeriod = 4))
+            let periods = search.Orbits |> Seq.map (fun o -> o.Period) |> List.ofSeq
+            Expect.contains periods 1 $"the fixed point on the attractor (periods found: {periods})"
+            let orbit = search.Orbits |> Seq.find (fun o -> o.Period = 2)
+            Expect.equal (periods |> List.filter ((=) 2)).Length 1 "one period-2 orbit, found once whichever of its points the seeds were near"
+            let points = [ for i in 0 .. 1 -> [| orbit.Orbit[i, 0]; orbit.Orbit[i, 1] |] ]
+            for x, y in [ x0, b * x1; x1, b * x0 ] do
+                // Newton converged to 1e-10 on a well-conditioned 2×2 system: the point to ~1e-10
+                let nearest = points |> List.minBy (fun p -> abs (p[0] - x))
+                Expect.isLessThan (maxAbsDiff nearest [| x; y |]) 1e-9 $"point ({x}, {y})"
+            let found = orbit.Multipliers |> Array.map (fun m -> m.Real) |> Array.sortDescending
+            Expect.isLessThan (maxAbsDiff found (List.toArray mu |> Array.sortDescending)) 1e-8 $"multipliers {found} against {mu}"
+            Expect.equal orbit.Stability MapStability.Saddle "a saddle orbit"
+        }
+
+        test "the logistic map's period-2 points x± = (r + 1 ± √((r − 3)(r + 1)))/2r and multiplier −r² + 2r + 4, stable at r = 3.2, unstable at 3.5" {
+            for r, stability in [ 3.2, MapStability.Stable; 3.5, MapStability.Unstable ] do
+                let logistic = LogisticMap(r)
+                let root = sqrt ((r - 3.0) * (r + 1.0))
+                let expected = [ (r + 1.0 + root) / (2.0 * r); (r + 1.0 - root) / (2.0 * r) ]
+                for seed in [ 0.45; 0.85 ] do
+                    let p = PeriodicPoints.Newton(logistic, [| seed |], 2)
+                    Expect.isTrue p.Converged p.Message
+                    let x = p.State[0]
+                    // quadratic convergence to 1e-10 closing error on a residual of slope |μ − 1| ≥ 0.25: the point to 1e-10/0.25
+                    Expect.isLessThan (expected |> List.map (fun e -> abs (x - e)) |> List.min) 1e-9 $"x = {x} is one of {expected}"
+                    Expect.floatClose { absolute = 1e-8; relative = 0.0 } p.Multipliers[0].Real (-r * r + 2.0 * r + 4.0) "μ = r²(1 − 2x₊)(1 − 2x₋)"
+                    Expect.equal p.Stability stability $"r = {r}"
+        }
+
+        test "Newton for periodic points says why it failed: NaN from the map, divergence, a singular Newton matrix" {
+            let nan = PeriodicPoints.Newton(map1 log (fun x -> 1.0 / x), [| -1.0 |], 1)
+            Expect.isFalse nan.Converged "log of a negative number"
+            Expect.stringContains nan.Message "NaN" nan.Message
+            // G(h) = h + ∛h: Newton on ∛h maps h to −2h, so the closing error grows by 2^(1/3) a step, past 100× in 20 steps
+            let diverging = PeriodicPoints.Newton(map1 (fun x -> x + Math.Cbrt x) (fun x -> 1.0 + 1.0 / (3.0 * Math.Cbrt(x * x))), [| 1.0 |], 1, PeriodicPointOptions(DivergenceFactor = 100.0))
+            Expect.isFalse diverging.Converged "Newton on the cube root"
+            Expect.stringContains diverging.Message "diverged" diverging.Message
+            let shift = PeriodicPoints.Newton(map1 (fun x -> x + 1.0) (fun _ -> 1.0), [| 0.0 |], 3)
+            Expect.isFalse shift.Converged "a shift has no periodic points"
+            Expect.stringContains shift.Message "singular" shift.Message
+            Expect.isEmpty shift.Multipliers "no multipliers without an orbit"
+            Throws.withMessage<ArgumentOutOfRangeException> [ "period" ] (fun () -> PeriodicPoints.Newton(LogisticMap(), [| 0.5 |], 0) |> ignore)
+            Throws.withMessage<ArgumentException> [ "seedState"; "dimension 2" ] (fun () -> PeriodicPoints.Newton(HenonMap(), [| 0.5 |], 2) |> ignore)
         }
     ]
