@@ -98,6 +98,16 @@ let private map1 (g: float -> float) (dg: float -> float) =
         member _.Apply(s, next) = next[0] <- g s[0]
         member _.Jacobian(s, j) = j[0] <- dg s[0] }
 
+/// A one-unit rate network with no input coupling: dh/dt = −h + tanh(g h), its map by RK4 over Δ = 0.1 (state readout, D = 1, nothing fed back).
+let private oneUnit () =
+    RateNetworkDynamics([| 1.0 |], [| 0.0 |], [| 0.0 |], [| 0.0 |], [| 0.0 |], [| 1.0 |], RateActivation.Tanh, Nullable(), 0.1, OdeMethod.Rk4, 1)
+
+/// The root h* > 0 of h = tanh(g h) (g > 1) by Newton's method from 1.
+let private tanhRoot (g: float) =
+    let mutable h = 1.0
+    for _ in 1 .. 60 do h <- h - (h - tanh (g * h)) / (1.0 - g * (1.0 - tanh (g * h) ** 2.0))
+    h
+
 [<Tests>]
 let tests =
     testList "Maps" [
@@ -264,5 +274,109 @@ let tests =
             Expect.isEmpty shift.Multipliers "no multipliers without an orbit"
             Throws.withMessage<ArgumentOutOfRangeException> [ "period" ] (fun () -> PeriodicPoints.Newton(LogisticMap(), [| 0.5 |], 0) |> ignore)
             Throws.withMessage<ArgumentException> [ "seedState"; "dimension 2" ] (fun () -> PeriodicPoints.Newton(HenonMap(), [| 0.5 |], 2) |> ignore)
+        }
+
+        test "held input, W_rec = 0: fixed points h* = tanh(W_in u* + b) of field and map along a sweep of u*, map multipliers the RK4 polynomial" {
+            TorchRuntime.Initialize() |> ignore
+            let dynamics = (new CtRnn(CtRnnOptions(Hidden = 5, Tau = 0.8, SampleInterval = 0.1, StepsPerSample = 2), 13L)).Dynamics().WithGain(0.0)
+            let inputs = [ for v in [ -1.0; 0.0; 1.0 ] -> [| v; 0.5 * v; -v |] ]
+            let rng = Random(3)
+            let starts = Array2D.init 12 5 (fun _ _ -> 2.0 * rng.NextDouble() - 1.0)
+            let expected (u: double[]) = Array.init 5 (fun i -> tanh (dynamics.Bias[i] + Array.sum (Array.init 3 (fun k -> dynamics.InputWeight[i * 3 + k] * u[k]))))
+            let options = FixedPointOptions(StartCount = 16)
+            for step in HeldInputSweep.FieldFixedPoints(Func<_, _>(fun u -> dynamics.HeldInputField(u) :> IVectorField), inputs, starts, options) do
+                Expect.equal step.Result.FixedPoints.Count 1 "one fixed point of the field"
+                Expect.isLessThan (maxAbsDiff step.Result.FixedPoints[0].Location (expected step.Input)) 1e-10 $"field, u* = {step.Input}"
+            // an RK step keeps every equilibrium of the field, so the map's fixed point is the same; each unit decays linearly,
+            // so every multiplier is the RK4 stability polynomial R(z) = 1 + z + z²/2 + z³/6 + z⁴/24 at z = −(Δ/2)/τ, squared (two steps)
+            let z = -0.05 / 0.8
+            let multiplier = (1.0 + z + z * z / 2.0 + z ** 3.0 / 6.0 + z ** 4.0 / 24.0) ** 2.0
+            for step in HeldInputSweep.MapFixedPoints(Func<_, _>(fun u -> dynamics.HeldInputMap(u) :> IMap), inputs, starts, options) do
+                Expect.equal step.Result.FixedPoints.Count 1 "one fixed point of the map"
+                let p = step.Result.FixedPoints[0]
+                Expect.isLessThan (maxAbsDiff p.Location (expected step.Input)) 1e-10 $"map, u* = {step.Input}"
+                for m in p.Multipliers do Expect.floatClose { absolute = 1e-12; relative = 0.0 } m.Real multiplier "μ = R(z)²"
+                Expect.equal p.Stability MapStability.Stable "stable"
+        }
+
+        test "input Jacobians ∂F/∂u of the held-input field and ∂G/∂u of its map equal central differences" {
+            TorchRuntime.Initialize() |> ignore
+            for dynamics in [ (new CtRnn(CtRnnOptions(Hidden = 6, StepsPerSample = 2), 17L)).Dynamics()
+                              (new EiRateNetwork(EiRateNetworkOptions(Hidden = 8, Activation = RateActivation.Softplus), 18L)).Dynamics() ] do
+                let n = dynamics.Hidden
+                let rng = Random(4)
+                let h = Array.init n (fun _ -> rng.NextDouble() - 0.5)
+                let u = [| 0.3; -0.7; 1.1 |]
+                let fieldJ = dynamics.FieldInputJacobian(h, u)
+                let mapJ = dynamics.HeldInputMap(u).InputJacobian(h)
+                // central differences with δ = 1e-6: truncation ~δ² ≈ 1e-12, rounding ~1e-16/δ = 1e-10
+                let delta = 1e-6
+                for k in 0 .. 2 do
+                    let shifted (sign: float) = Array.mapi (fun i v -> if i = k then v + sign * delta else v) u
+                    let field sign = dynamics.HeldInputField(shifted sign).Evaluate(h)
+                    let map sign = apply (dynamics.HeldInputMap(shifted sign)) h
+                    for i in 0 .. n - 1 do
+                        Expect.floatClose { absolute = 1e-8; relative = 0.0 } fieldJ[i, k] (((field 1.0)[i] - (field (-1.0))[i]) / (2.0 * delta)) $"∂F_{i}/∂u_{k}"
+                        Expect.floatClose { absolute = 1e-8; relative = 0.0 } mapJ[i, k] (((map 1.0)[i] - (map (-1.0))[i]) / (2.0 * delta)) $"∂G_{i}/∂u_{k}"
+        }
+
+        test "the recurrent gain as a parameter: continuation finds the pitchfork of −h + tanh(g h) at g = 1, the map's orbit diagram its branch tanh(g h*) = h*" {
+            let field = RateNetworkGainField(oneUnit().WithGain(0.5))
+            let branch = Continuation.Equilibria(field, "gain", [| 0.0 |], ContinuationOptions(ParameterMax = 2.0))
+            let pitchfork = branch.Bifurcations |> Seq.find (fun b -> b.Kind = BifurcationKind.BranchPoint)
+            Expect.floatClose { absolute = 1e-6; relative = 0.0 } pitchfork.Parameter 1.0 $"the pitchfork at g = {pitchfork.Parameter}"
+            let map = oneUnit().ClosedLoopMap()
+            let diagram = MapOrbitDiagram.Of(map, "gain", [| 0.5; 2.0; 3.0 |], [| 0.5 |], 0, MapOrbitDiagramOptions(Transient = 3000, Points = 5))
+            Expect.isTrue (diagram.Columns |> Seq.forall (fun c -> c.Complete)) "every column complete"
+            // below the pitchfork the origin attracts (multiplier ≈ e^{−0.05} per step); above it the RK map keeps the field's equilibria, h* = tanh(g h*)
+            Expect.isLessThan (diagram.Columns[0].Values |> Array.map abs |> Array.max) 1e-12 "g = 0.5: the origin"
+            for c in diagram.Columns |> Seq.skip 1 do
+                for v in c.Values do Expect.floatClose { absolute = 1e-10; relative = 0.0 } v (tanhRoot c.Parameter) $"g = {c.Parameter}"
+            Expect.floatClose { absolute = 0.0; relative = 0.0 } (map.WithParameter("gain", 2.0).GetParameter "gain") 2.0 "the map's gain"
+        }
+
+        test "the logistic map's orbit diagram: 1 − 1/r before the period doubling at r = 3, the two period-2 points after" {
+            let diagram = MapOrbitDiagram.Of(LogisticMap(), "r", [| 2.8; 3.2 |], [| 0.3 |], 0, MapOrbitDiagramOptions(Transient = 2000, Points = 4, Threads = 2))
+            for v in diagram.Columns[0].Values do Expect.floatClose { absolute = 1e-10; relative = 0.0 } v (1.0 - 1.0 / 2.8) "fixed point"
+            let r = 3.2
+            let root = sqrt ((r - 3.0) * (r + 1.0))
+            let points = diagram.Columns[1].Values |> Array.map (fun v -> round (v * 1e8) / 1e8) |> Array.distinct |> Array.sort
+            Expect.equal points.Length 2 "two points alternate"
+            Expect.floatClose { absolute = 1e-8; relative = 0.0 } points[0] ((r + 1.0 - root) / (2.0 * r)) "x₋"
+            Expect.floatClose { absolute = 1e-8; relative = 0.0 } points[1] ((r + 1.0 + root) / (2.0 * r)) "x₊"
+        }
+
+        test "bad input to maps and their analyses: a result with the reason, or an error naming the argument" {
+            TorchRuntime.Initialize() |> ignore
+            let nanMap = map1 (fun _ -> nan) (fun _ -> nan)
+            let found = MapFixedPoints.Find(nanMap, array2D [ [ 0.1 ]; [ 0.2 ] ], FixedPointOptions(StartCount = 4))
+            Expect.isEmpty found.FixedPoints "no fixed point of a map that returns NaN"
+            Expect.equal found.Discarded 4 "every start discarded"
+            Throws.withMessage<InvalidOperationException> [ "NaN"; "iteration 1" ] (fun () -> MapLyapunovSpectrum.Compute(nanMap, [| 0.1 |], MapLyapunovOptions(TransientIterations = 0)) |> ignore)
+            let column = (MapOrbitDiagram.Of(LogisticMap(), "r", [| 3.5 |], [| 0.3 |], 0)).Columns[0]
+            Expect.isTrue column.Complete column.Message
+            let diverging = { new IParameterizedMap with
+                                member _.Dimension = 1
+                                member _.Apply(s, next) = next[0] <- 10.0 * s[0] * s[0] + 1.0
+                                member _.Jacobian(s, j) = j[0] <- 20.0 * s[0]
+                                member _.ParameterNames = [| "c" |]
+                                member _.GetParameter _ = 0.0
+                                member this.WithParameter(_, _) = this }
+            let blown = (MapOrbitDiagram.Of(diverging, "c", [| 0.0 |], [| 0.3 |], 0)).Columns[0]
+            Expect.isFalse blown.Complete "an orbit that overflows"
+            Expect.stringContains blown.Message "NaN or infinity" blown.Message
+            let dynamics = (new CtRnn(CtRnnOptions(Hidden = 4), 1L)).Dynamics()
+            Throws.withMessage<ArgumentOutOfRangeException> [ "gain"; ">= 0" ] (fun () -> dynamics.ClosedLoopMap().WithParameter("gain", -1.0) |> ignore)
+            Throws.withMessage<ArgumentOutOfRangeException> [ "gain" ] (fun () -> RateNetworkGainField(dynamics).WithParameter("gain", nan) |> ignore)
+            Throws.withMessage<ArgumentException> [ "tau"; "gain" ] (fun () -> dynamics.ClosedLoopMap().GetParameter "tau" |> ignore)
+            Throws.withMessage<ArgumentOutOfRangeException> [ "r"; "[0, 4]" ] (fun () -> LogisticMap().WithParameter("r", 5.0) |> ignore)
+            Throws.withMessage<ArgumentException> [ "input"; "3 inputs" ] (fun () -> dynamics.HeldInputMap([| 1.0 |]) |> ignore)
+            Throws.withMessage<ArgumentException> [ "startStates"; "columns" ] (fun () -> MapFixedPoints.Find(HenonMap(), array2D [ [ 0.1; 0.2; 0.3 ] ]) |> ignore)
+            Throws.withMessage<ArgumentException> [ "jacobian"; "square" ] (fun () -> MapFixedPoints.Multipliers(Array2D.zeroCreate 2 3) |> ignore)
+            Throws.withMessage<ArgumentException> [ "initialState"; "dimension 2" ] (fun () -> MapLyapunovSpectrum.Compute(HenonMap(), [| 0.1 |]) |> ignore)
+            Throws.withMessage<NotSupportedException> [ "adaptive" ] (fun () ->
+                let d = dynamics
+                RateNetworkDynamics(d.RecurrentWeight, d.InputWeight, d.Bias, d.OutputWeight, d.OutputBias, d.TimeConstants, d.Activation, d.IncrementScale,
+                                    d.SampleInterval, OdeMethod.Dopri5, 1).ClosedLoopMap() |> ignore)
         }
     ]

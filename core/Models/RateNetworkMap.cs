@@ -104,6 +104,17 @@ public sealed class RateNetworkMap : IParameterizedMap, IClosedLoopMap
         for (int i = 0; i < n; i++) tangent.AsSpan(i * columns + Dimension, inputs).CopyTo(jacobian.Slice(i * inputs, inputs));
     }
 
+    /// <summary>The input Jacobian ∂h_{k+1}/∂x̂ as an n×D array (see <see cref="InputJacobian(ReadOnlySpan{double}, Span{double})"/>).</summary>
+    public double[,] InputJacobian(double[] state)
+    {
+        Guard.Dimension(this, state, nameof(state));
+        var flat = new double[n * inputs];
+        InputJacobian(state, flat);
+        var jacobian = new double[n, inputs];
+        Buffer.BlockCopy(flat, 0, jacobian, 0, flat.Length * sizeof(double));
+        return jacobian;
+    }
+
     /// <summary>Runs the map with tangents: ∂h/∂(state, x̂) into <see cref="tangent"/>, ∂x̂/∂(state, x̂) into <see cref="inputTangent"/>.</summary>
     void Differentiate(ReadOnlySpan<double> state)
     {
