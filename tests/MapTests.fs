@@ -73,6 +73,8 @@ let private expectMapIsRollout (model: ISequenceModel) (w: double[,]) (steps: in
         for i in 0 .. d - 1 do
             Expect.floatClose { absolute = tolerance; relative = 0.0 } prediction[i] rollout[k * d + i] $"prediction {k}, coordinate {i}"
         state <- apply mm.Map state
+    let run = mm.Map.FreeRun(mm.InitialState, steps)
+    Expect.isLessThan (maxAbsDiff (Seq.cast<float> run |> Array.ofSeq) rollout) tolerance "FreeRun is the rollout"
 
 /// Checks a rate network's exact map Jacobian against central differences and against the autograd Jacobian of the generic map.
 let private expectExactJacobian (model: RateNetwork<'O>) (seed: int) =
@@ -378,5 +380,18 @@ let tests =
                 let d = dynamics
                 RateNetworkDynamics(d.RecurrentWeight, d.InputWeight, d.Bias, d.OutputWeight, d.OutputBias, d.TimeConstants, d.Activation, d.IncrementScale,
                                     d.SampleInterval, OdeMethod.Dopri5, 1).ClosedLoopMap() |> ignore)
+        }
+
+        test "a trained network's diagram against its gain records its predictions: the free run of the map at each gain" {
+            TorchRuntime.Initialize() |> ignore
+            let model = ctRnn OdeMethod.Rk4 1 true
+            let mm = SequenceModelMaps.ClosedLoop(model, window 2 5)
+            let map = mm.Map :?> RateNetworkMap
+            let diagram = MapOrbitDiagram.OfPrediction(map, "gain", [| 1.0; 1.5 |], mm.InitialState, 2, MapOrbitDiagramOptions(Transient = 50, Points = 20))
+            for c in diagram.Columns do
+                let run = (map.WithParameter("gain", c.Parameter) :?> IClosedLoopMap).FreeRun(mm.InitialState, 71)
+                // the same arithmetic in the same order: identical numbers
+                Expect.sequenceEqual c.Values (Array.init 20 (fun i -> run[51 + i, 2])) $"gain {c.Parameter}: z of the predictions after the transient"
+            Throws.withMessage<ArgumentException> [ "IClosedLoopMap" ] (fun () -> MapOrbitDiagram.OfPrediction(LogisticMap(), "r", [| 3.0 |], [| 0.5 |], 0) |> ignore)
         }
     ]

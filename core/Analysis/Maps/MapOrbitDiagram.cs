@@ -1,3 +1,4 @@
+using NeuroDyn.Models;
 using NeuroDyn.Systems;
 
 namespace NeuroDyn.Analysis.Maps;
@@ -23,12 +24,36 @@ public static class MapOrbitDiagram
     public static OrbitDiagramResult Of(IParameterizedMap system, string parameter, double[] values, double[] initialState, int coordinate, MapOrbitDiagramOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(system);
+        if (coordinate < 0 || coordinate >= system.Dimension)
+            throw new ArgumentOutOfRangeException(nameof(coordinate), coordinate, $"coordinate must lie in 0 .. {system.Dimension - 1}.");
+        return Sweep(system, parameter, values, initialState, options, (_, h) => h[coordinate]);
+    }
+
+    /// <summary>The model's prediction, coordinate <paramref name="predictionCoordinate"/> (e.g. 2 for Lorenz z), at the iterates of a closed-loop map against its
+    /// parameter (e.g. a network's "gain"): how the free-run attractor of the trained network changes with it.</summary>
+    public static OrbitDiagramResult OfPrediction(IParameterizedMap system, string parameter, double[] values, double[] initialState, int predictionCoordinate,
+        MapOrbitDiagramOptions? options = null)
+    {
+        if (system is not IClosedLoopMap closedLoop)
+            throw new ArgumentException($"{system?.GetType().Name ?? "null"} is not a closed-loop map of a model (IClosedLoopMap), so it has no prediction; use Of with a state coordinate.", nameof(system));
+        if (predictionCoordinate < 0 || predictionCoordinate >= closedLoop.OutputSize)
+            throw new ArgumentOutOfRangeException(nameof(predictionCoordinate), predictionCoordinate, $"predictionCoordinate must lie in 0 .. {closedLoop.OutputSize - 1}.");
+        return Sweep(system, parameter, values, initialState, options, (map, h) =>
+        {
+            var prediction = new double[closedLoop.OutputSize];
+            ((IClosedLoopMap)map).Prediction(h, prediction);
+            return prediction[predictionCoordinate];
+        });
+    }
+
+    /// <summary>The diagram of <paramref name="record"/>(the map at the value, an iterate) after the transient, one column per parameter value, in parallel.</summary>
+    static OrbitDiagramResult Sweep(IParameterizedMap system, string parameter, double[] values, double[] initialState, MapOrbitDiagramOptions? options,
+        Func<IMap, double[], double> record)
+    {
         ArgumentNullException.ThrowIfNull(values);
         if (values.Length == 0) throw new ArgumentException("values is empty: give at least one parameter value.", nameof(values));
         Guard.Finite(values, nameof(values));
         Guard.Dimension(system, initialState, nameof(initialState));
-        if (coordinate < 0 || coordinate >= system.Dimension)
-            throw new ArgumentOutOfRangeException(nameof(coordinate), coordinate, $"coordinate must lie in 0 .. {system.Dimension - 1}.");
         var o = options ?? new MapOrbitDiagramOptions();
         if (o.Transient < 0) throw new ArgumentOutOfRangeException(nameof(options), o.Transient, "MapOrbitDiagramOptions.Transient must be 0 or more.");
         if (o.Points < 1) throw new ArgumentOutOfRangeException(nameof(options), o.Points, "MapOrbitDiagramOptions.Points must be at least 1.");
@@ -37,11 +62,11 @@ public static class MapOrbitDiagram
         system.GetParameter(parameter);   // an unknown name throws here, listing the known ones
         var maps = values.Select(v => system.WithParameter(parameter, v)).ToArray();   // a value out of range throws here, naming the parameter
         var columns = new OrbitDiagramColumn[values.Length];
-        Parallel.For(0, values.Length, new ParallelOptions { MaxDegreeOfParallelism = threads }, k => columns[k] = Column(maps[k], values[k], initialState, coordinate, o));
+        Parallel.For(0, values.Length, new ParallelOptions { MaxDegreeOfParallelism = threads }, k => columns[k] = Column(maps[k], values[k], initialState, record, o));
         return new OrbitDiagramResult(parameter, columns, threads);
     }
 
-    static OrbitDiagramColumn Column(IMap map, double value, double[] initialState, int coordinate, MapOrbitDiagramOptions o)
+    static OrbitDiagramColumn Column(IMap map, double value, double[] initialState, Func<IMap, double[], double> record, MapOrbitDiagramOptions o)
     {
         var h = (double[])initialState.Clone();
         var next = new double[h.Length];
@@ -52,7 +77,7 @@ public static class MapOrbitDiagram
             if (!next.All(double.IsFinite))
                 return new OrbitDiagramColumn(value, [.. recorded], false, $"The map returned NaN or infinity at iteration {k}: the orbit diverged at this parameter value.");
             (h, next) = (next, h);
-            if (k > o.Transient) recorded.Add(h[coordinate]);
+            if (k > o.Transient) recorded.Add(record(map, h));
         }
         return new OrbitDiagramColumn(value, [.. recorded], true, $"{o.Points} iterates after {o.Transient} transient iterations.");
     }
