@@ -376,6 +376,10 @@ let tests =
             Throws.withMessage<ArgumentException> [ "startStates"; "columns" ] (fun () -> MapFixedPoints.Find(HenonMap(), array2D [ [ 0.1; 0.2; 0.3 ] ]) |> ignore)
             Throws.withMessage<ArgumentException> [ "jacobian"; "square" ] (fun () -> MapFixedPoints.Multipliers(Array2D.zeroCreate 2 3) |> ignore)
             Throws.withMessage<ArgumentException> [ "initialState"; "dimension 2" ] (fun () -> MapLyapunovSpectrum.Compute(HenonMap(), [| 0.1 |]) |> ignore)
+            Throws.withMessage<ArgumentException> [ "inconsistent"; "TimeConstants 1" ] (fun () ->
+                let d = dynamics
+                RateNetworkDynamics(d.RecurrentWeight, d.InputWeight, d.Bias, d.OutputWeight, d.OutputBias, [| 1.0 |], d.Activation, d.IncrementScale,
+                                    d.SampleInterval, d.Solver, 1).ClosedLoopMap() |> ignore)
             Throws.withMessage<NotSupportedException> [ "adaptive" ] (fun () ->
                 let d = dynamics
                 RateNetworkDynamics(d.RecurrentWeight, d.InputWeight, d.Bias, d.OutputWeight, d.OutputBias, d.TimeConstants, d.Activation, d.IncrementScale,

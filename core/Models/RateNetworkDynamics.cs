@@ -74,6 +74,25 @@ public sealed record RateNetworkDynamics(double[] RecurrentWeight, double[] Inpu
         return jacobian;
     }
 
+    /// <summary>Throws unless the arrays fit one network of n units and D inputs, every number is finite, τ, s and Δ are positive and the solver steps at least once; the message names the member.</summary>
+    internal void Validate()
+    {
+        foreach (var (values, name) in new[] { (RecurrentWeight, nameof(RecurrentWeight)), (InputWeight, nameof(InputWeight)), (Bias, nameof(Bias)),
+                     (OutputWeight, nameof(OutputWeight)), (OutputBias, nameof(OutputBias)), (TimeConstants, nameof(TimeConstants)) })
+        {
+            ArgumentNullException.ThrowIfNull(values, name);
+            Guard.Finite(values, name);
+        }
+        int n = Hidden, d = InputSize;
+        if (n == 0 || d == 0 || RecurrentWeight.Length != n * n || InputWeight.Length != n * d || OutputWeight.Length != d * n || TimeConstants.Length != n)
+            throw new ArgumentException($"inconsistent rate-network dynamics: RecurrentWeight {RecurrentWeight.Length}, InputWeight {InputWeight.Length}, Bias {n}, OutputWeight {OutputWeight.Length}, OutputBias {d}, TimeConstants {TimeConstants.Length} entries; give W [n·n], W_in [n·D], b [n], W_out [D·n], b_out [D], τ [n].", nameof(RecurrentWeight));
+        foreach (double tau in TimeConstants) Guard.Positive(tau, nameof(TimeConstants));
+        if (IncrementScale is double scale) Guard.Positive(scale, nameof(IncrementScale));
+        Guard.Positive(SampleInterval, nameof(SampleInterval));
+        if (StepsPerSample < 1) throw new ArgumentOutOfRangeException(nameof(StepsPerSample), StepsPerSample, "StepsPerSample must be >= 1.");
+        if (!Enum.IsDefined(Activation)) throw new ArgumentOutOfRangeException(nameof(Activation), Activation, "unknown rate function.");
+    }
+
     /// <summary>g W as a new row-major array.</summary>
     internal double[] ScaledRecurrentWeight() => RecurrentWeight.Select(w => Gain * w).ToArray();
 

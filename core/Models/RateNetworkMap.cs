@@ -25,6 +25,7 @@ public sealed class RateNetworkMap : IParameterizedMap, IClosedLoopMap
 
     internal RateNetworkMap(RateNetworkDynamics dynamics, double[]? heldInput)
     {
+        dynamics.Validate();
         tableau = ButcherTableau.For(dynamics.Solver);
         if (tableau.BError is not null)
             throw new NotSupportedException($"the {tableau.Name} solver is adaptive, so its map has no fixed stage structure: use SequenceModelMaps.ClosedLoop(network, window), which differentiates the accepted step sequence by autograd.");
