@@ -110,6 +110,31 @@ let private tanhRoot (g: float) =
     for _ in 1 .. 60 do h <- h - (h - tanh (g * h)) / (1.0 - g * (1.0 - tanh (g * h) ** 2.0))
     h
 
+/// A discrete tanh RNN whose state is a plain tensor, h' = tanh(W h + W_in x + b), x̂ = W_out h + b_out: a model the core has no map code for.
+type private TinyRnn(seed: int64) =
+    let f64 = torch.ScalarType.Float64
+    let input = torch.nn.Linear(3L, 8L, dtype = f64)
+    let recurrent = torch.nn.Linear(8L, 8L, hasBias = false, dtype = f64)
+    let output = torch.nn.Linear(8L, 3L, dtype = f64)
+    do
+        use _ = torch.no_grad()
+        let generator = new torch.Generator(uint64 seed)
+        for p in [ input.weight; input.bias; recurrent.weight; output.weight; output.bias ] do
+            p.copy_((torch.rand(p.shape, dtype = f64, generator = generator) * 2.0 - 1.0) * 0.6) |> ignore
+    let step (h: Tensor) (x: Tensor) = torch.tanh(recurrent.forward(h) + input.forward(x))
+    interface ISequenceModel with
+        member _.Module = input :> torch.nn.Module
+        member this.PredictNext(windows) = SequenceModels.PredictNext(this :> IRecurrentSequenceModel<Tensor>, windows)
+        member this.Rollout(windows, steps) = SequenceModels.Rollout(this :> IRecurrentSequenceModel<Tensor>, windows, steps)
+        member _.ParameterCount = 8 * 3 + 8 + 64 + 3 * 8 + 3
+    interface IRecurrentSequenceModel<Tensor> with
+        member _.WarmUp(windows) =
+            let mutable h = torch.zeros([| windows.shape[0]; 8L |], dtype = f64)
+            for k in 0L .. windows.shape[1] - 1L do h <- step h (windows.select(1, k))
+            h
+        member _.Step(h, x) = step h x
+        member _.Predict(h, _) = output.forward(h)
+
 [<Tests>]
 let tests =
     testList "Maps" [
@@ -397,5 +422,17 @@ let tests =
                 // the same arithmetic in the same order: identical numbers
                 Expect.sequenceEqual c.Values (Array.init 20 (fun i -> run[51 + i, 2])) $"gain {c.Parameter}: z of the predictions after the transient"
             Throws.withMessage<ArgumentException> [ "IClosedLoopMap" ] (fun () -> MapOrbitDiagram.OfPrediction(LogisticMap(), "r", [| 3.0 |], [| 0.5 |], 0) |> ignore)
+        }
+
+        test "a recurrent model with a tensor state and no map code of its own gets its map by autograd: the rollout, and a Jacobian equal to central differences" {
+            TorchRuntime.Initialize() |> ignore
+            let model = TinyRnn(3L)
+            let w = window 6 5
+            let mm = SequenceModelMaps.ClosedLoop(model, w)
+            Expect.equal mm.Map.Dimension 8 "the state readout ignores the latest input, so the map acts on h alone"
+            expectMapIsRollout model w 20 1e-13
+            // central differences, h = 1e-6, entries O(1): ~1e-10
+            let s = mm.InitialState
+            Expect.isLessThan (maxAbsDiff (jacobian mm.Map s) (finiteDifferences mm.Map s 1e-6)) 1e-8 "autograd Jacobian = central differences"
         }
     ]
