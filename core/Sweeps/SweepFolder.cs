@@ -114,6 +114,7 @@ public static class SweepFolder
             try
             {
                 var read = Evaluation.ForecastReportFile.Read(report);
+                Torch.TorchRuntime.Initialize();
                 using (SafeTensors.Read(Path.Combine(runFolder, ModelFile))) { }
                 if (read.Name == settings.Id && read.Seed == settings.Seed) return new SweepRunState(SweepRunStatus.Finished, "", read);
             }
