@@ -32,7 +32,8 @@ let private tiny (data: string) = sweepOf data [ SweepAxis("hidden", [ "4"; "6" 
 
 let private program = lazy (SweepProgram.Locate())
 
-/// Runs the sweep program's local runner on the folder with 2 workers and kills it (with its workers) as soon as one run has finished.
+/// Runs the sweep program's local runner on the folder with 2 workers and kills it (with its workers) as soon as one run has finished and
+/// an unfinished one has a checkpoint; returns the finished runs' folders and the checkpointed unfinished ones'.
 let private startAndKill (folder: string) =
     let info = ProcessStartInfo("dotnet", [ program.Force(); "local"; folder; "--workers"; "2" ], RedirectStandardOutput = true, RedirectStandardError = true)
     use p = Process.Start info
@@ -41,13 +42,21 @@ let private startAndKill (folder: string) =
     p.BeginOutputReadLine()
     p.BeginErrorReadLine()
     let runs = Path.Combine(folder, SweepFolder.RunsFolder)
-    let reports () = Directory.GetFiles(runs, SweepFolder.ReportFile, SearchOption.AllDirectories)
+    let folders name = Directory.GetFiles(runs, name, SearchOption.AllDirectories) |> Array.map Path.GetDirectoryName
+    let state () =
+        let finished = folders SweepFolder.ReportFile
+        finished, folders SweepFolder.CheckpointFile |> Array.filter (fun f -> not (Array.contains f finished))
     let clock = Stopwatch.StartNew()
-    while reports().Length = 0 && not p.HasExited && clock.Elapsed < TimeSpan.FromMinutes 5.0 do Thread.Sleep 20
-    if not p.HasExited then p.Kill true
+    let mutable current = state ()
+    while (Array.isEmpty (fst current) || Array.isEmpty (snd current)) && not p.HasExited && clock.Elapsed < TimeSpan.FromMinutes 5.0 do
+        Thread.Sleep 20
+        current <- state ()
+    let exited = p.HasExited
+    if not exited then p.Kill true
     p.WaitForExit()
-    let checkpoints = Directory.GetFiles(runs, SweepFolder.CheckpointFile, SearchOption.AllDirectories) |> Array.map Path.GetDirectoryName
-    reports () |> Array.map Path.GetDirectoryName, checkpoints
+    let finished, checkpointed = state ()
+    let ending = if exited then sprintf "exited by itself (code %d)" p.ExitCode else "was killed"
+    finished, checkpointed, $"the runner {ending} after {clock.Elapsed.TotalSeconds:F1} s with {finished.Length} run(s) finished"
 
 /// A table's rows with every number but the timings, as bits.
 let private withoutTimings (table: SweepTable) =
@@ -70,17 +79,23 @@ let tests =
             let data = quickData temp.Path
             let local, exported = Path.Combine(temp.Path, "local"), Path.Combine(temp.Path, "parallel")
             let plan = Sweep.Prepare(tiny data, local)
-            let finished, checkpointed = startAndKill local
+            // a run may finish between the check and the kill; then the runner is started and killed again, until one dies while training
+            let rec killWhileTraining attempt =
+                let finished, checkpointed, how = startAndKill local
+                if Array.isEmpty checkpointed && finished.Length < plan.Runs.Count && attempt < 3 then killWhileTraining (attempt + 1)
+                else finished, checkpointed, how
+            let finished, checkpointed, how = killWhileTraining 1
             let unfinished = plan.Runs |> Seq.map (fun r -> SweepFolder.RunFolder(local, r.Id)) |> Seq.filter (fun f -> not (Array.contains f finished)) |> Array.ofSeq
-            Expect.isNonEmpty finished "a run finished before the kill"
-            Expect.isNonEmpty unfinished "the kill came while runs were unfinished"
+            Expect.isNonEmpty finished $"a run finished before the kill ({how})"
+            Expect.isNonEmpty unfinished $"the kill came while runs were unfinished ({how})"
+            Expect.isNonEmpty checkpointed $"an unfinished run had written a checkpoint ({how})"
             let before = finished |> Array.map (fun f -> f, File.ReadAllBytes(Path.Combine(f, SweepFolder.ReportFile)))
             let resumed = Run.program "dotnet" [ program.Force(); "local"; local; "--workers"; "2" ] temp.Path (TimeSpan.FromMinutes 5.0)
             Expect.equal resumed.ExitCode 0 $"the restarted sweep finishes:\n{resumed.Output}"
             Expect.stringContains resumed.Output $"{finished.Length} finished before, {unfinished.Length} to run" "the restart runs only the missing runs"
             for folder, bytes in before do
                 Expect.sequenceEqual (File.ReadAllBytes(Path.Combine(folder, SweepFolder.ReportFile))) bytes $"{folder}: a finished run is not run again"
-            for folder in checkpointed |> Array.filter (fun f -> Array.contains f unfinished) do
+            for folder in checkpointed do
                 Expect.stringContains (File.ReadAllText(Path.Combine(folder, "log.txt"))) "resuming from" $"{folder} resumed from its checkpoint"
 
             Sweep.Prepare(tiny data, exported) |> ignore
@@ -103,6 +118,9 @@ let tests =
             Expect.equal csv.Length 5 "results.csv: a header and a row per run"
             Expect.stringStarts csv[0] "id,status,hidden,seed,parameters,one_step_mse,vpt_median" "results.csv's columns: the run, its settings, then the numbers"
             Expect.equal (File.ReadAllLines(Path.Combine(local, SweepTable.MarkdownFile)).Length) 6 "results.md: header, rule and a row per run"
+            let freeRun = Path.Combine(SweepFolder.RunFolder(local, "hidden=6,seed=1"), ForecastReportFile.FreeRunFileName SweepFolder.ReportFile)
+            File.AppendAllText(freeRun, " ")
+            Expect.equal (Sweep.Collect local).Rows[3].Status SweepRunStatus.Pending "a run whose free run no longer matches its checksum is not finished"
 
             let syntax = Run.program "bash" [ "-n"; files.Slurm ] temp.Path (TimeSpan.FromMinutes 1.0)
             Expect.equal syntax.ExitCode 0 $"bash -n accepts the Slurm script:\n{syntax.Output}"

@@ -118,7 +118,10 @@ public static class SweepFolder
                 using (SafeTensors.Read(Path.Combine(runFolder, ModelFile))) { }
                 if (read.Name == settings.Id && read.Seed == settings.Seed) return new SweepRunState(SweepRunStatus.Finished, "", read);
             }
-            catch (Exception e) when (e is InvalidDataException or IOException or CheckpointException) { }
+            catch (Exception e) when (e is InvalidDataException or IOException or CheckpointException)
+            {
+                // an incomplete or corrupt report or model file: the run is not finished, and runs again
+            }
         }
         var error = Path.Combine(runFolder, ErrorFile);
         if (File.Exists(error)) return new SweepRunState(SweepRunStatus.Failed, File.ReadAllText(error).Trim(), null);

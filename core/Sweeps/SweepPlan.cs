@@ -37,7 +37,8 @@ public sealed record SweepPlan(SweepDefinition Definition, SweepModelKind Kind, 
             Distinct(axis.Values, $"The grid's option '{axis.Option}'");
         }
         Distinct(definition.Grid.Select(a => a.Option), "The grid");
-        foreach (var (key, value) in definition.Fixed ?? new Dictionary<string, string>())
+        var fixedOptions = new SortedDictionary<string, string>((definition.Fixed ?? new Dictionary<string, string>()).ToDictionary(), StringComparer.Ordinal);
+        foreach (var (key, value) in fixedOptions)
         {
             CheckKey(kind, defaults, key, "fixed options");
             CheckValue(kind, key, value, "fixed options");
@@ -59,7 +60,7 @@ public sealed record SweepPlan(SweepDefinition Definition, SweepModelKind Kind, 
         foreach (var point in Points(definition.Grid))
         {
             var options = new Dictionary<string, string>(defaults);
-            foreach (var (key, value) in definition.Fixed ?? new Dictionary<string, string>()) options[key] = value;
+            foreach (var (key, value) in fixedOptions) options[key] = value;
             foreach (var (key, value) in point) options[key] = value;
             CheckBuilds(kind, options, point);
             foreach (int seed in definition.Seeds)
@@ -72,7 +73,7 @@ public sealed record SweepPlan(SweepDefinition Definition, SweepModelKind Kind, 
         var absolute = definition with
         {
             DataPath = dataPath,
-            Fixed = new SortedDictionary<string, string>((definition.Fixed ?? new Dictionary<string, string>()).ToDictionary(), StringComparer.Ordinal),
+            Fixed = fixedOptions,
             Grid = definition.Grid.Select(a => new SweepAxis(a.Option, a.Values.ToArray())).ToArray(),
             Seeds = definition.Seeds.ToArray(),
         };
