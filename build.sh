@@ -14,9 +14,10 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 log() { printf '\033[1m[neurodyn]\033[0m %s\n' "$*" >&2; }
 
 # Debian packages the tutorial and the tests need: numpy (.npy/.npz interoperability), chromium (static figures, page checks),
-# KaTeX (maths in the pages); the tests also load a saved network in PyTorch (python3-torch).
+# KaTeX (maths in the pages); the tests also load a saved network in PyTorch (python3-torch) and run a sweep's exported command
+# lines with GNU parallel (parallel).
 APT_PACKAGES=(python3-numpy chromium libjs-katex)
-TEST_APT_PACKAGES=(python3-torch)
+TEST_APT_PACKAGES=(python3-torch parallel)
 
 apt_setup() {
     local missing=()

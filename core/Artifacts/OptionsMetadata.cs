@@ -34,7 +34,8 @@ public static class OptionsMetadata
     /// <summary>Options of type <typeparamref name="T"/> from the reader's entries under <paramref name="prefix"/>; every option must be present and readable.</summary>
     public static T Read<T>(MetadataReader reader, string prefix = "") where T : class => (T)Read(typeof(T), reader, prefix);
 
-    static object Read(Type type, MetadataReader reader, string prefix)
+    /// <summary>Options of type <paramref name="type"/> (named at run time) from the reader's entries under <paramref name="prefix"/>.</summary>
+    internal static object Read(Type type, MetadataReader reader, string prefix = "")
     {
         var options = Activator.CreateInstance(type) ?? throw new InvalidOperationException($"{type.Name} has no parameterless constructor.");
         foreach (var property in Settable(type))
@@ -44,6 +45,18 @@ public static class OptionsMetadata
             property.SetValue(options, value);
         }
         return options;
+    }
+
+    /// <summary>The type of the option stored under <paramref name="key"/> in options of type <paramref name="type"/>, or null if there is no such key.</summary>
+    internal static Type? TypeOf(Type type, string key, string prefix = "")
+    {
+        foreach (var property in Settable(type))
+        {
+            var name = prefix + SnakeCase(property.Name);
+            if (IsNested(property.PropertyType)) { if (TypeOf(property.PropertyType, key, name + ".") is Type nested) return nested; }
+            else if (name == key) return property.PropertyType;
+        }
+        return null;
     }
 
     /// <summary>Public properties with a public setter (init or set), in declaration order, base record's last.</summary>
@@ -63,7 +76,7 @@ public static class OptionsMetadata
     };
 
     /// <summary>The value of a property of type <paramref name="type"/> from its text, or null if it cannot be read.</summary>
-    static object? Parse(Type type, string text)
+    internal static object? Parse(Type type, string text)
     {
         var underlying = Nullable.GetUnderlyingType(type);
         if (underlying is not null) return text == "null" ? null : Parse(underlying, text) ?? throw new FormatException();

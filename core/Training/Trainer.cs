@@ -58,7 +58,7 @@ public static class Trainer
             ? WindowBatches.MultiStep(series, options.SeqLength, r.Steps, dtype, device)
             : WindowBatches.OneStep(series, options.SeqLength, dtype, device);
 
-    static void Validate(TrainingOptions o)
+    internal static void Validate(TrainingOptions o)
     {
         static void AtLeast(int value, int minimum, string name)
         {
