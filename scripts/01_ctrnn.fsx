@@ -81,9 +81,10 @@ let budget =
         RolloutSteps = args.Int("rollout-steps", recipe.RolloutSteps, "rollout length K reached by the curriculum")
         LearningRate = args.Float("lr", recipe.LearningRate, "Adam's learning rate in one-step training")
         RolloutLearningRate = args.Float("rollout-lr", recipe.RolloutLearningRate, "Adam's learning rate in rollout training") }
-/// The GRU baseline's recipe: the CT-RNN's, with fewer epochs in the default run (the chapter's time budget); the quick and full runs train both alike.
+/// The GRU baseline's recipe: the mode's CT-RNN recipe (not the CT-RNN's overrides above), with fewer epochs in the default run (the
+/// chapter's time budget); the quick and full runs train both alike.
 let gruRecipe =
-    let fewer = if quick || full then budget.Recipe else { budget.Recipe with OneStepEpochs = 8; RolloutEpochs = 4; CurriculumEpochs = 2 }
+    let fewer = if quick || full then recipe.Recipe else { recipe.Recipe with OneStepEpochs = 8; RolloutEpochs = 4; CurriculumEpochs = 2 }
     { fewer with
         OneStepEpochs = args.Int("gru-epochs", fewer.OneStepEpochs, "epochs of one-step training of the GRU baseline")
         RolloutEpochs = args.Int("gru-rollout-epochs", fewer.RolloutEpochs, "epochs of rollout training of the GRU baseline") }
@@ -268,7 +269,8 @@ read out like the CT-RNN (by default $\hat x_{k+1} = x_k + s\,(W_{out} h_{k+1} +
 same trainer on the same windows with the same objectives, and measured by the same protocol. With $n$ units its gates cost
 $3n(D + n) + 6n$ parameters where the CT-RNN's dynamics cost $n^2 + nD + n$, so it gets the hidden size whose parameter count
 (readout included) is closest to the CT-RNN's. In the default run it trains for fewer epochs than the CT-RNN (below) to keep the chapter within its time
-budget; `--quick` and `--full` train both alike, and `--gru-epochs`, `--gru-rollout-epochs` change it.
+budget; `--quick` and `--full` train both by the same recipe. The CT-RNN's overrides (`--epochs`, `--lr`, …) leave the GRU's
+recipe alone; `--gru-epochs` and `--gru-rollout-epochs` set its epochs.
 *)
 let gruHidden =
     let countOf n = GruOptions(Hidden = n).ParameterCount
