@@ -268,8 +268,8 @@ $$
 read out like the CT-RNN (by default $\hat x_{k+1} = x_k + s\,(W_{out} h_{k+1} + b_{out})$ with the same $s$), trained by the
 same trainer on the same windows with the same objectives, and measured by the same protocol. With $n$ units its gates cost
 $3n(D + n) + 6n$ parameters where the CT-RNN's dynamics cost $n^2 + nD + n$, so it gets the hidden size whose parameter count
-(readout included) is closest to the CT-RNN's. In the default run it trains for fewer epochs than the CT-RNN (below) to keep the chapter within its time
-budget; `--quick` and `--full` train both by the same recipe. The CT-RNN's overrides (`--epochs`, `--lr`, …) leave the GRU's
+(readout included) is closest to the CT-RNN's. In the default run it trains for fewer epochs than the CT-RNN (the table
+below counts them) to keep the chapter within its time budget; `--quick` and `--full` train both by the same recipe. The CT-RNN's overrides (`--epochs`, `--lr`, …) leave the GRU's
 recipe alone; `--gru-epochs` and `--gru-rollout-epochs` set its epochs.
 *)
 let gruHidden =
