@@ -81,6 +81,13 @@ let budget =
         RolloutSteps = args.Int("rollout-steps", recipe.RolloutSteps, "rollout length K reached by the curriculum")
         LearningRate = args.Float("lr", recipe.LearningRate, "Adam's learning rate in one-step training")
         RolloutLearningRate = args.Float("rollout-lr", recipe.RolloutLearningRate, "Adam's learning rate in rollout training") }
+/// The GRU baseline's recipe: the mode's CT-RNN recipe (not the CT-RNN's overrides above), with fewer epochs in the default run (the
+/// chapter's time budget); the quick and full runs train both alike.
+let gruRecipe =
+    let fewer = if quick || full then recipe.Recipe else { recipe.Recipe with OneStepEpochs = 8; RolloutEpochs = 4; CurriculumEpochs = 2 }
+    { fewer with
+        OneStepEpochs = args.Int("gru-epochs", fewer.OneStepEpochs, "epochs of one-step training of the GRU baseline")
+        RolloutEpochs = args.Int("gru-rollout-epochs", fewer.RolloutEpochs, "epochs of rollout training of the GRU baseline") }
 args.Check()
 let hidden = budget.Hidden
 
@@ -245,12 +252,80 @@ page.Text(
     + $"free run D_stsp = {dStsp:F3}, D_H = {dH:F3}.")
 
 (**
+## A discrete-time baseline: the GRU
+
+The CT-RNN is a continuous-time system sampled every $\Delta$. The recurrent network most readers know is discrete from the
+start, $h_{k+1} = f(h_k, x_k; \theta)$: one update per sample and no time between samples. The gated recurrent unit (GRU,
+Cho et al. 2014) is its standard form,
+
+$$
+\begin{aligned}
+r &= \sigma(W_{ir} x_k + b_{ir} + W_{hr} h_k + b_{hr}), \qquad z = \sigma(W_{iz} x_k + b_{iz} + W_{hz} h_k + b_{hz}), \\
+\tilde h &= \tanh\left(W_{in} x_k + b_{in} + r \odot (W_{hn} h_k + b_{hn})\right), \qquad h_{k+1} = (1 - z) \odot \tilde h + z \odot h_k,
+\end{aligned}
+$$
+
+read out like the CT-RNN (by default $\hat x_{k+1} = x_k + s\,(W_{out} h_{k+1} + b_{out})$ with the same $s$), trained by the
+same trainer on the same windows with the same objectives, and measured by the same protocol. With $n$ units its gates cost
+$3n(D + n) + 6n$ parameters where the CT-RNN's dynamics cost $n^2 + nD + n$, so it gets the hidden size whose parameter count
+(readout included) is closest to the CT-RNN's. In the default run it trains for fewer epochs than the CT-RNN (the table
+below counts them) to keep the chapter within its time budget; `--quick` and `--full` train both by the same recipe. The CT-RNN's overrides (`--epochs`, `--lr`, …) leave the GRU's
+recipe alone; `--gru-epochs` and `--gru-rollout-epochs` set its epochs.
+*)
+let gruHidden =
+    let countOf n = GruOptions(Hidden = n).ParameterCount
+    [ 1 .. 4 * hidden ] |> List.minBy (fun n -> abs (countOf n - int64 model.ParameterCount))
+let gru = new GruNetwork(GruOptions(Hidden = gruHidden, Readout = options.Readout, IncrementScale = options.IncrementScale), int64 seed)
+printfn "parameter budget: CT-RNN %d parameters (%d units), GRU %d parameters (%d units)" model.ParameterCount hidden gru.ParameterCount gruHidden
+let gruCheckpoints = Models.PhaseCheckpoints(modelDir, "gru", [ "onestep"; "rollout" ], common.Resume)
+let gruTraining = Models.trainWithRollouts gru data gruRecipe seed (fun phase -> Some(gruCheckpoints.For phase)) ignore
+let gruSeconds = gruTraining.OneStepSeconds + gruTraining.RolloutSeconds
+/// The GRU measured by the protocol and saved (`models/gru.safetensors`, `reports/gru.json`).
+let gruReport = Experiments.evaluateAndSave common data Experiments.gru gru gruSeconds
+let epochsOf (t: Models.RolloutTraining) = t.OneStep.History.Count + t.Rollout.History.Count
+let ctEpochs, gruEpochs = oneStep.History.Count + rollout.History.Count, epochsOf gruTraining
+page.Table(
+    [ "model"; "hidden units"; "parameters"; "epochs (one-step + rollout)"; "train (s)"; "test MSE (one step)"; "VPT median (p10–p90)"; "D_stsp"; "D_H" ]
+    :: [ for name, units, (r: ForecastReport), (first, second), seconds in
+          [ "CT-RNN", hidden, report, (oneStep.History.Count, rollout.History.Count), trainSeconds
+            "GRU", gruHidden, gruReport, (gruTraining.OneStep.History.Count, gruTraining.Rollout.History.Count), gruSeconds ] ->
+          [ name; string units; string r.ParameterCount; $"{first} + {second}"; $"{seconds:F0}"; $"{r.OneStepMse:E2}"
+            $"{r.Vpt.Median:F2} ({r.Vpt.P10:F2}–{r.Vpt.P90:F2})"; $"{r.DStsp:F3}"; $"{r.DH:F3}" ] ])
+page.Chart(
+    Plots.attractor3d "Free runs of the CT-RNN and the GRU over the true attractor (z-scored)"
+        [ ("truth (test)", data.Test); ("CT-RNN free run", freeRun); ("GRU free run", gruReport.FreeRun) ])
+/// "k times <better>" or "k times <worse>" by the ratio of two figures, or "level with" when they differ by less than 5 % or look alike as shown.
+let compared (shown: float -> string) (better: string) (worse: string) (mine: float) (other: float) =
+    if not (Double.IsFinite mine && Double.IsFinite other) || other = 0.0 || mine = 0.0 then "not comparable with"
+    elif abs (mine / other - 1.0) < 0.05 || shown mine = shown other then "level with"
+    elif mine > other then $"{mine / other:F1} times {better}"
+    else $"{other / mine:F1} times {worse}"
+let attractorText =
+    if Double.IsFinite gruReport.DStsp && Double.IsFinite dStsp then
+        let how = if gruReport.DStsp < dStsp then "better" else "less well"
+        $"its free run fills the true attractor {how} (D_stsp {gruReport.DStsp:F3} against {dStsp:F3})"
+    else
+        let which = if Double.IsFinite dStsp then "the GRU's free run" else "the CT-RNN's free run"
+        $"D_stsp could not be measured for {which} (its report's notes say why)"
+let gruVpt = compared (fun v -> v.ToString "F2") "longer than" "shorter than" gruReport.Vpt.Median vpt.Median
+let gruMse = compared (fun v -> v.ToString "E2") "higher than" "lower than" gruReport.OneStepMse testMse
+let gruSentence =
+    $"With **{gru.ParameterCount}** parameters against the CT-RNN's **{model.ParameterCount}**, the GRU's median VPT of **{gruReport.Vpt.Median:F2}** Lyapunov times is "
+    + $"{gruVpt} the CT-RNN's {vpt.Median:F2}; its one-step test MSE of {gruReport.OneStepMse:E2} is "
+    + $"{gruMse} the CT-RNN's {testMse:E2}; {attractorText}; it trained in {gruSeconds:F0} s "
+    + $"({gruEpochs} epochs) against {trainSeconds:F0} s ({ctEpochs} epochs)"
+    + (if gruEpochs < ctEpochs then ", so its figures are those of a shorter training, not the GRU's best." else ".")
+printfn "%s" gruSentence
+page.Text gruSentence
+
+(**
 ## The saved network and its report
 
 The trained network is saved as one file, `models/ctrnn.safetensors`: its weights, every option it was built with and one
 SHA-256 over both (`ModelArtifact`; PyTorch reads it too, see `interop/ctrnn_pytorch.py`). The measurements above are its report,
 `reports/ctrnn.json` with the free run beside it (`ForecastReport`, by the tutorial's `ForecastProtocol`). Chapters 04 and 05
-load both, so the CT-RNN has the same numbers on every page.
+load both, so the CT-RNN has the same numbers on every page. The GRU is saved the same way (`models/gru.safetensors`,
+`reports/gru.json`) and has its row in chapter 05's table.
 *)
 page.Save(Path.Combine(outDir, "01_ctrnn.html"))
 Output.writeJson (Path.Combine(outDir, "01_ctrnn.json"))
@@ -267,4 +342,13 @@ Output.writeJson (Path.Combine(outDir, "01_ctrnn.json"))
        increment_scale = options.IncrementScale
        sample_interval = options.SampleInterval
        model_file = Experiments.modelPath common Experiments.ctRnn
-       report_file = Experiments.reportPath common Experiments.ctRnn |}
+       report_file = Experiments.reportPath common Experiments.ctRnn
+       gru =
+        {| hidden = gruHidden
+           parameters = gru.ParameterCount
+           epochs = gruEpochs
+           train_seconds = gruSeconds
+           test_mse_one_step = gruReport.OneStepMse
+           vpt_lyapunov_times = {| median = gruReport.Vpt.Median; p10 = gruReport.Vpt.P10; p90 = gruReport.Vpt.P90; n = gruReport.Vpt.N |}
+           model_file = Experiments.modelPath common Experiments.gru
+           report_file = Experiments.reportPath common Experiments.gru |} |}

@@ -1,9 +1,10 @@
 (**
-# Chapter 05 — Synthesis: four networks, one attractor
+# Chapter 05 — Synthesis: five networks, one attractor
 
 Chapters 01 to 03 trained four very different recurrent networks on the same Lorenz-63 data: a continuous-time RNN (01), a
 balanced excitatory–inhibitory rate network that obeys Dale's law (02), a network of spiking neurons used as a reservoir and a
-small spiking network trained with surrogate gradients (03). Each chapter saved its network as a model file
+small spiking network trained with surrogate gradients (03); chapter 01 also trained a discrete-time GRU with the CT-RNN's
+parameter budget as a baseline. Each chapter saved its network as a model file
 (`models/*.safetensors`: weights, every option, one checksum) and measured it by the tutorial's one protocol
 (`ForecastProtocol`) into a report (`reports/*.json`, the free run beside it). This chapter loads every model file and measures
 it again, here, by the same protocol, so the numbers below are measured, not copied — and checks that they equal the reports:
@@ -84,7 +85,7 @@ let sharedRange j =
     let values = Plots.column data.Test j
     let pad = 0.25 * (Array.max values - Array.min values)
     Array.min values - pad, Array.max values + pad
-let palette = [| "#1f77b4"; "#d62728"; "#2ca02c"; "#9467bd"; "#ff7f0e" |]
+let palette = [| "#1f77b4"; "#d62728"; "#8c564b"; "#2ca02c"; "#9467bd"; "#ff7f0e" |]
 let attractorChart =
     panels
     |> List.mapi (fun i (name, states) ->

@@ -36,7 +36,8 @@ let private models () : (string * obj) list =
     [ "CT-RNN", box (new CtRnn(CtRnnOptions(Hidden = 12, Tau = 0.2, Readout = ReadoutTarget.Increment, IncrementScale = 0.07, StepsPerSample = 2), 3L))
       "E/I network", box (new EiRateNetwork(EiRateNetworkOptions(Hidden = 10, TauE = 0.3, TauI = 0.15, Readout = ReadoutTarget.Increment, SpectralRadius = 0.9), 4L))
       "surrogate LIF network", box (new SurrogateLifNetwork(SurrogateLifOptions(Hidden = 9, TauMem = 15.0, StepsPerSample = 2), 5L))
-      "spiking reservoir", box (reservoir.Force()) ]
+      "spiking reservoir", box (reservoir.Force())
+      "GRU", box (new GruNetwork(GruOptions(Hidden = 7, Readout = ReadoutTarget.Increment, IncrementScale = 0.07), 6L)) ]
 
 /// Closed-loop forecasts of a model from a few test windows, as doubles, to compare bit for bit.
 let private predictions (model: obj) =
@@ -85,6 +86,7 @@ let tests =
                     | (:? CtRnn as a), (:? CtRnn as b) -> Expect.equal b.Options a.Options "CT-RNN options survive"
                     | (:? EiRateNetwork as a), (:? EiRateNetwork as b) -> Expect.equal b.Options a.Options "E/I options survive"
                     | (:? SurrogateLifNetwork as a), (:? SurrogateLifNetwork as b) -> Expect.equal b.Options a.Options "surrogate options survive"
+                    | (:? GruNetwork as a), (:? GruNetwork as b) -> Expect.equal b.Options a.Options "GRU options survive"
                     | (:? ReservoirForecaster as a), (:? ReservoirForecaster as b) ->
                         Expect.equal b.Options a.Options "reservoir options survive (the network's parameters included)"
                         Expect.equal b.Wiring.Connectivity.Targets a.Wiring.Connectivity.Targets "the connectivity itself is stored"

@@ -8,9 +8,9 @@ open Expecto
 [<Tests>]
 let tests =
     testSequenced <| testList "chapter 01" [
-        test "01 CT-RNN: JSON results, increment readout recorded, model file and report, page renders" {
+        test "01 CT-RNN and GRU: JSON results, increment readout recorded, model files and reports, the GRU with the CT-RNN's parameter budget, page renders" {
             let dir, json, _ = ChapterTests.runChapter "01_ctrnn" []
-            ChapterTests.expectPage dir "01_ctrnn" 5
+            ChapterTests.expectPage dir "01_ctrnn" 6
             // quick mode: 16 units; W_rec [16·16], W_in [16·3], b [16], W_out [3·16], b_out [3]
             Expect.equal (json.GetProperty("parameters").GetInt32()) (256 + 48 + 16 + 48 + 3) "parameters"
             Expect.equal (json.GetProperty("readout").GetString()) "Increment" "the increment readout is the default"
@@ -26,5 +26,18 @@ let tests =
             // predicting the z-scored mean (MSE ≈ 1) by far
             Expect.isLessThan report.OneStepMse 0.1 "one-step MSE is sane"
             Expect.isFalse (File.Exists(Path.Combine(dir, "models", "ctrnn.dat"))) "one model file only: no TorchSharp-format copy"
+            // the GRU baseline with the CT-RNN's parameter budget: 8 units give 3·8·(3 + 8) + 6·8 + 8·3 + 3 = 339, the closest to 371 (9 units: 408)
+            let gru = json.GetProperty "gru"
+            Expect.equal (gru.GetProperty("hidden").GetInt32()) 8 "the GRU's hidden size matches the budget"
+            Expect.equal (gru.GetProperty("parameters").GetInt32()) 339 "the GRU's parameters"
+            let gruReport = ChapterTests.expectReport dir "gru"
+            Expect.equal gruReport.Kind "GruNetwork" "the GRU's kind"
+            Expect.equal gruReport.ParameterCount 339 "the GRU's report is of the chapter's GRU"
+            Expect.equal (gru.GetProperty("test_mse_one_step").GetDouble()) gruReport.OneStepMse "the page's GRU MSE is its report's"
+            Expect.equal (gru.GetProperty("vpt_lyapunov_times").GetProperty("median").GetDouble()) gruReport.Vpt.Median "the page's GRU VPT is its report's"
+            Expect.isLessThan gruReport.OneStepMse 0.1 "the GRU's one-step MSE is sane"
+            Expect.isGreaterThan (gru.GetProperty("train_seconds").GetDouble()) 0.0 "the GRU's training time"
+            let html = File.ReadAllText(Path.Combine(dir, "01_ctrnn.html"))
+            Expect.stringContains html "With <strong>339</strong> parameters against the CT-RNN's <strong>371</strong>" "the page compares the two, counts first"
         }
     ]

@@ -38,7 +38,7 @@ let private close (actual: float[]) (expected: float[]) (what: string) =
     for i in 0 .. expected.Length - 1 do
         Expect.floatClose { absolute = 1e-15; relative = 1e-12 } actual.[i] expected.[i] $"{what}: point {i}"
 
-let private ids = [ "ctrnn", "CT-RNN"; "ei_rate", "E/I rate network (Dale)"; "reservoir", "Spiking reservoir"; "surrogate_lif", "Surrogate-gradient LIF network" ]
+let private ids = [ "ctrnn", "CT-RNN"; "gru", "GRU (discrete time)"; "ei_rate", "E/I rate network (Dale)"; "reservoir", "Spiking reservoir"; "surrogate_lif", "Surrogate-gradient LIF network" ]
 
 [<Tests>]
 let tests =
@@ -95,7 +95,7 @@ let tests =
                 Expect.stringContains md $"| CT-RNN | 01_ctrnn | {ct.ParameterCount} |" "the CT-RNN's row with its parameter count"
                 Expect.stringContains md "![05_attractors](figures/05_attractors.png)" "image link to the attractors"
                 // chromium's screenshot is exactly --window-size: 320 px per panel
-                Expect.equal (pngSize (Path.Combine(dir, "figures", "05_attractors.png"))) (320 * 5, 400) "attractor PNG: the truth and four models"
+                Expect.equal (pngSize (Path.Combine(dir, "figures", "05_attractors.png"))) (320 * 6, 400) "attractor PNG: the truth and five models"
                 ChapterTests.expectPage dir "05_synthesis" 2
             finally
                 try Directory.Delete(dir, true) with _ -> ()

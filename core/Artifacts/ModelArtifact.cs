@@ -18,14 +18,16 @@ public enum ModelKind
     SurrogateLifNetwork,
     /// <summary><see cref="Models.Reservoir.ReservoirForecaster"/> (spiking reservoir and ridge readout).</summary>
     SpikingReservoir,
+    /// <summary><see cref="Models.GruNetwork"/>.</summary>
+    GruNetwork,
 }
 
 /// <summary>
 /// One file per trained model: a safetensors file (<see cref="SafeTensors"/>) whose tensors are the model's weights and whose metadata
 /// holds <c>format</c> = neurodyn-model, <c>format_version</c>, <c>kind</c>, every option the model was built with (<see cref="OptionsMetadata"/>:
 /// a CT-RNN's keys are hidden, tau, sample_interval, solver, steps_per_sample, readout, increment_scale, input_size, output_size, adjoint,
-/// rtol, atol, which interop/ctrnn_pytorch.py reads), and one SHA-256 over tensors and metadata, verified on loading. Torch models store
-/// their state_dict by name (a CT-RNN's w_rec, w_in, b, w_out, b_out); the spiking reservoir stores its wiring (connectivity, input
+/// rtol, atol, which interop/ctrnn_pytorch.py reads; a GRU's hidden, input_size, output_size, readout, increment_scale), and one SHA-256 over tensors and metadata, verified on loading. Torch models store
+/// their state_dict by name (a CT-RNN's w_rec, w_in, b, w_out, b_out; a GRU's gru.weight_ih_l0, gru.weight_hh_l0, gru.bias_ih_l0, gru.bias_hh_l0, w_out, b_out); the spiking reservoir stores its wiring (connectivity, input
 /// weights, drives, initial potentials) and readout. Loading rebuilds a model whose predictions equal the saved one's bit for bit.
 /// </summary>
 public static class ModelArtifact
@@ -45,6 +47,7 @@ public static class ModelArtifact
         EiRateNetwork => ModelKind.EiRateNetwork,
         SurrogateLifNetwork => ModelKind.SurrogateLifNetwork,
         ReservoirForecaster => ModelKind.SpikingReservoir,
+        GruNetwork => ModelKind.GruNetwork,
         _ => null,
     };
 
@@ -53,7 +56,7 @@ public static class ModelArtifact
     {
         ArgumentNullException.ThrowIfNull(model);
         return TryKindOf(model)
-            ?? throw new ArgumentException($"{model.GetType().Name} has no model file format; ModelArtifact saves CtRnn, EiRateNetwork, SurrogateLifNetwork and ReservoirForecaster.", nameof(model));
+            ?? throw new ArgumentException($"{model.GetType().Name} has no model file format; ModelArtifact saves CtRnn, EiRateNetwork, SurrogateLifNetwork, ReservoirForecaster and GruNetwork.", nameof(model));
     }
 
     /// <summary>Writes the model (weights, every option, kind and format) to <paramref name="path"/> atomically.</summary>
@@ -80,14 +83,15 @@ public static class ModelArtifact
             CtRnn m => (object)m.Options,
             EiRateNetwork m => m.Options,
             SurrogateLifNetwork m => m.Options,
+            GruNetwork m => m.Options,
             _ => throw new InvalidOperationException("unreachable: KindOf accepted the model"),
         };
         foreach (var (key, value) in OptionsMetadata.Write(options)) metadata.Add(key, value);
         SafeTensors.Write(path, ((ISequenceModel)model).Module.state_dict(), metadata);
     }
 
-    /// <summary>The model in <paramref name="path"/>: a <see cref="CtRnn"/>, <see cref="EiRateNetwork"/>, <see cref="SurrogateLifNetwork"/> or
-    /// <see cref="ReservoirForecaster"/>. A missing, corrupt or edited file, another format version, or a missing or unknown metadata key is an
+    /// <summary>The model in <paramref name="path"/>: a <see cref="CtRnn"/>, <see cref="EiRateNetwork"/>, <see cref="SurrogateLifNetwork"/>,
+    /// <see cref="ReservoirForecaster"/> or <see cref="GruNetwork"/>. A missing, corrupt or edited file, another format version, or a missing or unknown metadata key is an
     /// <see cref="InvalidDataException"/> naming the file (and the key).</summary>
     public static object Load(string path)
     {
@@ -110,6 +114,7 @@ public static class ModelArtifact
             ModelKind.EiRateNetwork => LoadModule(content, path, () => new EiRateNetwork(Options<EiRateNetworkOptions>(reader), 0, dtype: DTypeOf(content, path))),
             ModelKind.SurrogateLifNetwork => LoadModule(content, path, () => new SurrogateLifNetwork(Options<SurrogateLifOptions>(reader), 0, dtype: DTypeOf(content, path))),
             ModelKind.SpikingReservoir => LoadReservoir(reader, content, path),
+            ModelKind.GruNetwork => LoadModule(content, path, () => new GruNetwork(Options<GruOptions>(reader), 0, dtype: DTypeOf(content, path))),
             _ => throw new InvalidDataException($"'{path}': metadata key '{KindKey}' names the kind {kind}, which this version cannot load."),
         };
         reader.CheckAllRead();

@@ -12,12 +12,13 @@ open NeuroDyn.Evaluation
 type Entry = { Id: string; Name: string; Chapter: string }
 
 let ctRnn = { Id = "ctrnn"; Name = "CT-RNN"; Chapter = "01_ctrnn" }
+let gru = { Id = "gru"; Name = "GRU (discrete time)"; Chapter = "01_ctrnn" }
 let eiRate = { Id = "ei_rate"; Name = "E/I rate network (Dale)"; Chapter = "02_ei_rate" }
 let reservoir = { Id = "reservoir"; Name = "Spiking reservoir"; Chapter = "03_spiking" }
 let surrogate = { Id = "surrogate_lif"; Name = "Surrogate-gradient LIF network"; Chapter = "03_spiking" }
 
 /// Every model of the tutorial, in chapter order.
-let all = [ ctRnn; eiRate; reservoir; surrogate ]
+let all = [ ctRnn; gru; eiRate; reservoir; surrogate ]
 
 /// The protocol of this run: the quick one on the quick data set, the tutorial's default otherwise.
 let protocol (common: Output.ChapterOptions) = if common.Quick then ForecastProtocol.Quick else ForecastProtocol.Default
