@@ -165,11 +165,13 @@ let tests =
             refused (grid [ SweepAxis("hidden", [ "4"; "4" ]) ]) folder [ "repeat"; "'4'" ]
             refused (sweepOf data [ SweepAxis("hidden", [ "4" ]) ] [ 0 ] (TrainingOptions(CheckpointPath = "x.safetensors"))) folder [ "CheckpointPath" ]
             refused (sweepOf (Path.Combine(temp.Path, "missing.npz")) [ SweepAxis("hidden", [ "4" ]) ] [ 0 ] recipe) folder [ "missing.npz"; "does not exist" ]
-            refused (SweepDefinition(Model = "gru2", Grid = [ SweepAxis("hidden", [ "4" ]) ], DataPath = data)) folder [ "'gru2'"; "'ctrnn', 'ei_rate'" ]
+            refused (SweepDefinition(Model = "gru2", Grid = [ SweepAxis("hidden", [ "4" ]) ], DataPath = data)) folder [ "'gru2'"; "'ctrnn', 'ei_rate', 'gru'" ]
             Expect.isFalse (Directory.Exists folder) "nothing was written for a refused definition"
             let ei = SweepPlan.Of(SweepDefinition(Model = "ei_rate", Grid = [ SweepAxis("tau_i", [ "0.25"; "0.5" ]) ], Fixed = readOnlyDict [ "hidden", "5" ], DataPath = data))
             Expect.sequenceEqual [ for r in ei.Runs -> r.Id, r.Options["tau_i"], r.Options["hidden"], r.Options["excitatory_fraction"] ]
                 [ "tau_i=0.25,seed=0", "0.25", "5", "0.8"; "tau_i=0.5,seed=0", "0.5", "5", "0.8" ] "an E/I sweep: swept, fixed and default options of each run"
+            let gru = SweepPlan.Of(SweepDefinition(Model = "gru", Grid = [ SweepAxis("hidden", [ "8" ]) ], DataPath = data))
+            Expect.sequenceEqual [ for r in gru.Runs -> r.Id, r.Options["hidden"], r.Options["input_size"] ] [ "hidden=8,seed=0", "8", "3" ] "a GRU sweep: swept and default options"
 
             Sweep.Prepare(good, folder) |> ignore
             refused (sweepOf data [ SweepAxis("hidden", [ "4"; "6" ]) ] [ 0; 1; 2 ] recipe) folder [ "holds another sweep"; "seeds [0, 1]"; "seeds [0, 1, 2]" ]

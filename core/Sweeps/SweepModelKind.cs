@@ -24,6 +24,7 @@ public static class SweepModelKinds
     [
         SweepModelKind.Of<CtRnnOptions>("ctrnn", (options, seed) => new CtRnn(options, seed)),
         SweepModelKind.Of<EiRateNetworkOptions>("ei_rate", (options, seed) => new EiRateNetwork(options, seed)),
+        SweepModelKind.Of<GruOptions>("gru", (options, seed) => new GruNetwork(options, seed)),
     ];
 
     /// <summary>The kind called <paramref name="name"/>; an unknown name is an error listing the known ones.</summary>
