@@ -435,4 +435,16 @@ let tests =
             let s = mm.InitialState
             Expect.isLessThan (maxAbsDiff (jacobian mm.Map s) (finiteDifferences mm.Map s 1e-6)) 1e-8 "autograd Jacobian = central differences"
         }
+
+        test "the GRU baseline's closed-loop map (autograd, on (h, x) for its increment readout) is its rollout, with a Jacobian equal to central differences" {
+            TorchRuntime.Initialize() |> ignore
+            let model = new GruNetwork(GruOptions(Hidden = 5, Readout = ReadoutTarget.Increment, IncrementScale = 0.1), 4L)
+            let w = window 6 5
+            let mm = SequenceModelMaps.ClosedLoop(model, w)
+            Expect.equal mm.Map.Dimension 8 "the increment readout feeds the latest input back: the map acts on (h, x)"
+            expectMapIsRollout model w 20 1e-13
+            // central differences, h = 1e-6, entries O(1): ~1e-10
+            let s = mm.InitialState
+            Expect.isLessThan (maxAbsDiff (jacobian mm.Map s) (finiteDifferences mm.Map s 1e-6)) 1e-8 "autograd Jacobian = central differences"
+        }
     ]

@@ -101,6 +101,7 @@ public static class SequenceModelMaps
         {
             IClosedLoopMapProvider provider => new ModelMap(provider.ClosedLoopMap(), provider.ClosedLoopState(window)),
             IRecurrentSequenceModel<Tensor> recurrent => ClosedLoop(recurrent, window, state => state.reshape(-1), (flat, like) => flat.reshape(like.shape)),
+            GruNetwork gru => ClosedLoop(gru, window, state => state.Hidden.reshape(-1), (flat, like) => new GruState(flat.reshape(like.Hidden.shape))),
             SurrogateLifNetwork => throw new NotSupportedException("a spiking model has no smooth closed-loop map (its surrogate derivative is not a Jacobian); analyse its free run with trajectory measures instead (LargestLyapunov, Dimensions, PoincareSection return maps)."),
             _ => throw new NotSupportedException($"{model.GetType().Name} exposes no recurrent state: implement IRecurrentSequenceModel<Tensor>, or call SequenceModelMaps.ClosedLoop(model, window, flatten, unflatten) with its state's conversions."),
         };
