@@ -20,7 +20,7 @@ let tests =
             let dir, json, run = ChapterTests.runChapter "03_spiking" []
             printfn "chapter 03 --quick ran in %.1f s" run.Seconds
             ChapterTests.expectPage dir "03_spiking" 15
-            Expect.equal (json.GetProperty("n_neurons").GetInt32()) 250 "quick reservoir size"
+            Expect.equal (json.GetProperty("n_neurons").GetInt32()) 500 "quick reservoir size"
             let regimes = json.GetProperty("regimes").EnumerateArray() |> Seq.toArray
             Expect.sequenceEqual [ for r in regimes -> number (r.GetProperty "g"), number (r.GetProperty "eta") ]
                 [ 3.0, 2.0; 5.0, 2.0; 6.0, 4.0; 4.5, 0.9 ] "the four regimes of Brunel (2000) Fig. 8"
@@ -56,7 +56,7 @@ let tests =
             Expect.equal (number (regime.GetProperty "g"), number (regime.GetProperty "eta")) (5.0, 2.0) "default regime (g, η)"
             Expect.isTrue (regime.GetProperty("fluctuation_driven").GetBoolean()) "the default reservoir's mean input stays below threshold"
             let cv = number (regime.GetProperty "cv_isi")
-            // near 1 for Poisson-like firing; the quick reservoir (250 neurons, C_E = 100, J = 1 mV) is measured over 1 s
+            // near 1 for Poisson-like firing; the quick reservoir (500 neurons, C_E = 200, J = 0.5 mV) is measured over 1 s
             Expect.isTrue (cv >= 0.7 && cv <= 1.4) $"default reservoir's CV {cv:F2} in [0.7, 1.4]"
 
             // the regime sweep: g = 3 … 8 at η = 2 and Brunel's two synchronous-irregular points, every measure per point
@@ -65,11 +65,12 @@ let tests =
             Expect.sequenceEqual [ for p in points -> number (p.GetProperty "g"), number (p.GetProperty "eta") ]
                 [ 3.0, 2.0; 4.0, 2.0; 5.0, 2.0; 6.0, 2.0; 7.0, 2.0; 8.0, 2.0; 6.0, 4.0; 4.5, 0.9 ] "the sweep's (g, η)"
             for p in points do
+                let g = number (p.GetProperty "g")
                 for key in [ "rate_hz"; "mean_field_rate_hz"; "cv_isi"; "mse"; "vpt_median"; "trace_difference" ] do
-                    Expect.isTrue (Double.IsFinite (number (p.GetProperty key))) $"{key} measured at g = {number (p.GetProperty "g")}"
+                    Expect.isTrue (Double.IsFinite (number (p.GetProperty key))) $"{key} measured at g = {g}"
                 Expect.isGreaterThan (number (p.GetProperty "vpt_median")) 0.0 "a VPT in Lyapunov times"
                 if p.GetProperty("asynchronous_irregular").GetBoolean() then
-                    // the issue's tolerance; the quick sweep's 250 neurons have J = 1 mV, still 10 % of θ − V_r
+                    // the issue's tolerance (the quick sweep has 500 neurons, C_E = 200, J = 0.5 mV, as the unit test of the rates)
                     Expect.floatClose { absolute = 0.0; relative = 0.25 } (number (p.GetProperty "rate_hz")) (number (p.GetProperty "mean_field_rate_hz")) "AI rate against the mean field"
             Expect.isLessThan (number (points.[0].GetProperty "cv_isi")) 0.2 "g = 3 fires regularly"
             Expect.isTrue (points |> Array.exists (fun p -> p.GetProperty("asynchronous_irregular").GetBoolean())) "some points are asynchronous irregular"

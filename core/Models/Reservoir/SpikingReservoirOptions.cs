@@ -13,7 +13,7 @@ namespace NeuroDyn.Models.Reservoir;
 /// (C_E = 200, C_I = 50), J = 0.5 mV so that C_E J = 100 mV as in Brunel's network (C_E = 1000, J = 0.1 mV), g = 5 (inhibition
 /// dominates), external Poisson drive η = 2 and no constant drive (μ_i = 0). The mean input then stays below threshold (mean field:
 /// μ ≈ 15 mV against θ = 20 mV, σ ≈ 19 mV), the neurons fire irregularly at about 45 Hz with a CV of the inter-spike intervals near 1, and
-/// the Lorenz input, W_in[i,d] ~ N(0, 20²) mV, modulates the probability of firing on top of that background. Time scale: one sample
+/// the Lorenz input, W_in[i,d] ~ N(0, 30²) mV, modulates the probability of firing on top of that background. Time scale: one sample
 /// lasts 5 ms (one Lorenz time unit 500 ms), read through 20 ms traces (chapter 03 measures why: slower mappings forecast longer).
 /// The previous mean-driven default (η = 0, μ_i = 80 ± 40 mV, W_in of 40 mV: regular firing) is still one set of options away.
 /// </remarks>
@@ -27,7 +27,7 @@ public sealed record SpikingReservoirOptions
     /// <summary>Dimension D of the input u (default 3, the Lorenz state).</summary>
     public int InputSize { get; init; } = 3;
     /// <summary>Standard deviation (mV per unit of input) of the input weights W_in.</summary>
-    public double InputScale { get; init; } = 20.0;
+    public double InputScale { get; init; } = 30.0;
     /// <summary>Mean constant drive μ (mV) on top of the network's external Poisson drive (default 0: the balanced state needs none; above θ = 20 mV neurons fire like clocks).</summary>
     public double BiasMean { get; init; }
     /// <summary>Half-width (mV) of the uniform spread of the constant drives μ_i.</summary>
