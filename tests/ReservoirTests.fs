@@ -105,8 +105,8 @@ let tests =
         test "standardised ridge equals the fit on unit-variance features with the weights mapped back" {
             let rng = Random(8)
             let rows = 60
-            // columns of very different scales, as traces (≈ 1) and squared traces (≈ 10) are
-            let scales = [| 0.01; 1.0; 30.0 |]
+            // columns of very different scales, as traces (≈ 1) and squared traces (≈ 10) are (all above the floor of 1 % of the median σ)
+            let scales = [| 0.1; 1.0; 30.0 |]
             let X = Array2D.init rows 3 (fun _ j -> scales.[j] * Gaussian.Next rng)
             let Y = Array2D.init rows 2 (fun i k -> X.[i, 0] * 50.0 - float k * X.[i, 2] / 30.0 + 0.1 * Gaussian.Next rng)
             let lambda = 2.0
