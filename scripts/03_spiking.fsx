@@ -32,7 +32,8 @@ end to end, passing gradients through its spikes with a surrogate derivative (Ze
 Run it with `dotnet fsi scripts/03_spiking.fsx`; `--quick` for a tiny run, `--full` for the full-quality one,
 `--neurons N` for the reservoir's size, `--sample-ms T` for the biological duration of one sample (ms), `--trace-ms T` for the
 time constant of the spike traces (ms), `--linear-readout` to read the traces without their squares, `--input-noise S` for
-the noise on the training inputs (z-scored units, 0 for none), `--seed S`; `--resume` continues an interrupted surrogate-gradient
+the noise on the training inputs (z-scored units, 0 for none), `--g G` and `--eta E` for the reservoir's inhibition and external drive,
+`--input-scale S` for its input weights (mV), `--sweep-neurons N` for the size of the regime sweep's reservoirs, `--seed S`; `--resume` continues an interrupted surrogate-gradient
 training, `-- --help` lists every option.
 *)
 #load "prelude.fsx"
