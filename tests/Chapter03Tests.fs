@@ -19,8 +19,8 @@ let tests =
         test "03 spiking: Brunel's regimes, reservoir and surrogate network; page, JSON and reloadable models" {
             let dir, json, run = ChapterTests.runChapter "03_spiking" []
             printfn "chapter 03 --quick ran in %.1f s" run.Seconds
-            ChapterTests.expectPage dir "03_spiking" 13
-            Expect.equal (json.GetProperty("n_neurons").GetInt32()) 250 "quick reservoir size"
+            ChapterTests.expectPage dir "03_spiking" 15
+            Expect.equal (json.GetProperty("n_neurons").GetInt32()) 500 "quick reservoir size"
             let regimes = json.GetProperty("regimes").EnumerateArray() |> Seq.toArray
             Expect.sequenceEqual [ for r in regimes -> number (r.GetProperty "g"), number (r.GetProperty "eta") ]
                 [ 3.0, 2.0; 5.0, 2.0; 6.0, 4.0; 4.5, 0.9 ] "the four regimes of Brunel (2000) Fig. 8"
@@ -51,6 +51,31 @@ let tests =
             Expect.isTrue (difference >= 0.0 && difference < 1.0) $"echo-state check in range (got {difference})"
             // the quick reservoir tracks the attractor for a while: its free run stays in the test data's range (finite D_stsp)
             Expect.isTrue (Double.IsFinite report.DStsp && Double.IsFinite report.DH) $"D_stsp {report.DStsp} and D_H {report.DH} measured"
+            // the default reservoir is the balanced one: g = 5, η = 2, fluctuation-driven, firing irregularly
+            let regime = json.GetProperty "default_regime"
+            Expect.equal (number (regime.GetProperty "g"), number (regime.GetProperty "eta")) (5.0, 2.0) "default regime (g, η)"
+            Expect.isTrue (regime.GetProperty("fluctuation_driven").GetBoolean()) "the default reservoir's mean input stays below threshold"
+            let cv = number (regime.GetProperty "cv_isi")
+            // near 1 for Poisson-like firing; the quick reservoir (500 neurons, C_E = 200, J = 0.5 mV) is measured over 1 s
+            Expect.isTrue (cv >= 0.7 && cv <= 1.4) $"default reservoir's CV {cv:F2} in [0.7, 1.4]"
+
+            // the regime sweep: g = 3 … 8 at η = 2 and Brunel's two synchronous-irregular points, every measure per point
+            let sweep = json.GetProperty "regime_sweep"
+            let points = sweep.GetProperty("points").EnumerateArray() |> Seq.toArray
+            Expect.sequenceEqual [ for p in points -> number (p.GetProperty "g"), number (p.GetProperty "eta") ]
+                [ 3.0, 2.0; 4.0, 2.0; 5.0, 2.0; 6.0, 2.0; 7.0, 2.0; 8.0, 2.0; 6.0, 4.0; 4.5, 0.9 ] "the sweep's (g, η)"
+            for p in points do
+                let g = number (p.GetProperty "g")
+                for key in [ "rate_hz"; "mean_field_rate_hz"; "cv_isi"; "mse"; "vpt_median"; "trace_difference" ] do
+                    Expect.isTrue (Double.IsFinite (number (p.GetProperty key))) $"{key} measured at g = {g}"
+                Expect.isGreaterThan (number (p.GetProperty "vpt_median")) 0.0 "a VPT in Lyapunov times"
+                if p.GetProperty("asynchronous_irregular").GetBoolean() then
+                    // the issue's tolerance (the quick sweep has 500 neurons, C_E = 200, J = 0.5 mV, as the unit test of the rates)
+                    Expect.floatClose { absolute = 0.0; relative = 0.25 } (number (p.GetProperty "rate_hz")) (number (p.GetProperty "mean_field_rate_hz")) "AI rate against the mean field"
+            Expect.isLessThan (number (points.[0].GetProperty "cv_isi")) 0.2 "g = 3 fires regularly"
+            Expect.isTrue (points |> Array.exists (fun p -> p.GetProperty("asynchronous_irregular").GetBoolean())) "some points are asynchronous irregular"
+            Expect.isTrue (Double.IsFinite (number (sweep.GetProperty "fluctuation_boundary_g"))) "the mean-field boundary g*"
+            Expect.stringContains (sweep.GetProperty("answer").GetString()) "Does balance help computation? In this sweep it" "the answer is stated"
             let surrogate = ChapterTests.expectReport dir "surrogate_lif"
             Expect.equal surrogate.Kind "SurrogateLifNetwork" "kind"
 

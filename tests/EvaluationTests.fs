@@ -70,7 +70,9 @@ let tests =
         test "Evaluate.Run on the spiking reservoir: its forecasts, measured by the same VPT" {
             let data = lorenz.Force()
             let options =
-                SpikingReservoirOptions(Network = BrunelParameters(ExcitatoryCount = 200, InhibitoryCount = 50, Epsilon = 0.2, J = 0.5, G = 5.0, Eta = 0.0))
+                SpikingReservoirOptions(
+                    Network = BrunelParameters(ExcitatoryCount = 200, InhibitoryCount = 50, Epsilon = 0.2, J = 0.5, G = 5.0, Eta = 0.0),
+                    BiasMean = 30.0, BiasSpread = 6.0, InputScale = 12.0, TraceTimeConstant = 10.0, SampleDuration = 1.0)
             let forecaster = ReservoirForecaster.Train(options, 3L, Series.Rows(data.Train, 0, 500), data.Val, ReservoirTrainingOptions(Washout = 100)).Forecaster
             let p = ForecastProtocol(Starts = 20, Horizon = 60, FreeRunSteps = 600)
             let report = Evaluate.Run(forecaster, data, p, run)

@@ -208,6 +208,21 @@ let tests =
                 Expect.floatClose { absolute = digit / 2.0; relative = 0.0 } rate quoted (sprintf "stationary rate (Hz) at g = %g, eta = %g" g eta)
         }
 
+        test "the mean-field boundary g* is where the self-consistent mean input reaches threshold, between mean-driven and fluctuation-driven states" {
+            let p = BrunelParameters(Eta = 2.0)
+            let gStar = BrunelMeanField.FluctuationDrivenBoundary(p, 3.0, 8.0)
+            let excess g =
+                let q = BrunelParameters(Eta = 2.0, G = g)
+                BrunelMeanField.MeanInput(q, BrunelMeanField.StationaryRate q / 1000.0) - q.Theta
+            // the bisection stops at 1e-6 in g; 1e-3 either side is far beyond it and still close to the crossing
+            Expect.isGreaterThan (excess (gStar - 1e-3)) 0.0 "mean-driven just below g*"
+            Expect.isLessThan (excess (gStar + 1e-3)) 0.0 "fluctuation-driven just above g*"
+            // μ = ηθ + C_E J τ ν (1 − gγ): at g γ = 1 (g = 4) the recurrent terms cancel and μ = ηθ = 40 mV > θ, so g* > 4
+            Expect.floatClose { absolute = 1e-9; relative = 1e-12 } (BrunelMeanField.MeanInput(BrunelParameters(Eta = 2.0, G = 4.0), 0.05)) 40.0 "μ = ηθ where gγ = 1"
+            Expect.isGreaterThan gStar 4.0 "the boundary lies in the inhibition-dominated half"
+            Expect.isTrue (Double.IsNaN(BrunelMeanField.FluctuationDrivenBoundary(p, 6.0, 8.0))) "no crossing in [6, 8]: NaN"
+        }
+
         // Brunel (2000), Fig. 8: A = SR (g 3, η 2), B = SI fast (g 6, η 4), C = AI (g 5, η 2), D = SI slow (g 4.5, η 0.9).
         test "asynchronous irregular state (g 5, eta 2): rate of the mean-field theory, no dominant rhythm" {
             let p = regime 5.0 2.0

@@ -3,7 +3,7 @@ namespace NeuroDyn.Models.Reservoir;
 /// <summary>Settings of <see cref="ReservoirForecaster.Train"/>.</summary>
 public sealed record ReservoirTrainingOptions
 {
-    /// <summary>Samples fed before features are collected, so the reservoir forgets its arbitrary initial state (default 200 = 200 ms at 1 ms per sample, 10 τ_m).</summary>
+    /// <summary>Samples fed before features are collected, so the reservoir forgets its arbitrary initial state (default 200 = 1 s at the default 5 ms per sample, 50 τ_m).</summary>
     public int Washout { get; init; } = 200;
     /// <summary>The ridge strengths tried; the one with the smallest validation MSE is kept (default 10⁻⁴ … 10⁴, 17 values).</summary>
     public IReadOnlyList<double> Lambdas { get; init; } = RidgeRegression.LogGrid(1e-4, 1e4, 17);

@@ -7,7 +7,7 @@ namespace NeuroDyn.Models.Reservoir;
 /// Ridge regression (Tikhonov regularisation; Hoerl &amp; Kennard 1970, Technometrics 12:55) with an unpenalised intercept:
 /// minimise Σ_t ‖y_t − Wᵀx_t − b‖² + λ‖W‖², solved on centred data as (X_cᵀX_c + λI) W = X_cᵀY_c, b = ȳ − Wᵀx̄.
 /// The linear algebra runs in float64 through libtorch (a reservoir's Gram matrix has thousands of rows and columns).
-/// With <c>standardize</c> every feature is divided by its training standard deviation σ_j before the fit (so λ penalises all
+/// With <c>standardize</c> every feature is divided by its training standard deviation σ_j (at least 1 % of the median σ) before the fit (so λ penalises all
 /// features alike, whatever their units) and the weights are mapped back, W_j ← W_j / σ_j: the readout reads raw features.
 /// </summary>
 public static class RidgeRegression
@@ -84,12 +84,17 @@ public static class RidgeRegression
         return (t - mean, mean);
     }
 
-    /// <summary>σ_j of the centred columns (1 where a column is constant), or all ones without standardisation.</summary>
+    /// <summary>
+    /// σ_j of the centred columns, at least 1 % of the median column's σ (1 where that is 0), or all ones without standardisation.
+    /// The floor keeps a column that hardly varies in training (a neuron that fired a few times) from being scaled up by 1/σ_j:
+    /// its weight would then be huge, and on new data, where the neuron fires more, it would dominate the prediction.
+    /// </summary>
     static Tensor Scale(Tensor centred, bool standardize)
     {
         if (!standardize) return torch.ones(centred.shape[1], ScalarType.Float64);
         var sd = centred.square().mean([0]).sqrt();
-        return torch.where(sd > 0, sd, torch.ones_like(sd));
+        double floor = 0.01 * sd.median().item<double>();
+        return torch.clamp_min(sd, floor > 0 ? floor : 1.0);
     }
 
     static RidgeReadout Readout(Tensor weights, Tensor xMean, Tensor yMean, double lambda)

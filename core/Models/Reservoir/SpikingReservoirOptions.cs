@@ -9,36 +9,33 @@ namespace NeuroDyn.Models.Reservoir;
 /// W_in[i,d] ~ N(0, <see cref="InputScale"/>²) and biases μ_i uniform in <see cref="BiasMean"/> ± <see cref="BiasSpread"/>.
 /// </summary>
 /// <remarks>
-/// Time scale: one Lorenz time unit is taken as 100 ms, so one sample (dt = 0.01) lasts 1 ms = 10 simulator steps of 0.1 ms.
-/// The Lorenz oscillation around a wing has a period of about 0.7 time units = 70 ms, a few membrane time constants
-/// (τ_m = 20 ms): slow enough for the membranes and the 10 ms spike traces to follow it, fast enough that a few hundred ms of
-/// biological time hold many oscillations. A much faster mapping (1 time unit = 10 ms) would ask neurons to track a 7 ms period,
-/// below τ_m. These defaults are cheap, not the best for a closed-loop generator: there a slower mapping (5–20 ms per sample,
-/// <see cref="SampleDuration"/>), a strong drive (<see cref="BiasMean"/> 80 ± 40 mV, <see cref="InputScale"/> 40 mV) and traces of
-/// two samples forecast several times longer (chapter 03 measures it).
-/// The default network (N_E = 800, N_I = 200, ε = 0.1, J = 0.1 mV, g = 5, no Poisson background) is inhibition dominated:
-/// the suprathreshold drives (24–36 mV) make neurons fire at about 60 Hz and recurrent inhibition balances part of them. Synapses
-/// are weak on purpose: at J = 0.5 mV the network's own irregular activity doubled the one-step error of a Lorenz readout.
+/// The defaults are Brunel's balanced, fluctuation-driven state (model A, asynchronous irregular): N_E = 800, N_I = 200, ε = 0.25
+/// (C_E = 200, C_I = 50), J = 0.5 mV so that C_E J = 100 mV as in Brunel's network (C_E = 1000, J = 0.1 mV), g = 5 (inhibition
+/// dominates), external Poisson drive η = 2 and no constant drive (μ_i = 0). The mean input then stays below threshold (mean field:
+/// μ ≈ 15 mV against θ = 20 mV, σ ≈ 19 mV), the neurons fire irregularly at about 45 Hz with a CV of the inter-spike intervals near 1, and
+/// the Lorenz input, W_in[i,d] ~ N(0, 30²) mV, modulates the probability of firing on top of that background. Time scale: one sample
+/// lasts 5 ms (one Lorenz time unit 500 ms), read through 20 ms traces (chapter 03 measures why: slower mappings forecast longer).
+/// The previous mean-driven default (η = 0, μ_i = 80 ± 40 mV, W_in of 40 mV: regular firing) is still one set of options away.
 /// </remarks>
 public sealed record SpikingReservoirOptions
 {
     /// <summary>The spiking network (sizes, coupling, time step); its trace time constant is replaced by <see cref="TraceTimeConstant"/>.</summary>
     public BrunelParameters Network { get; init; } = new()
     {
-        ExcitatoryCount = 800, InhibitoryCount = 200, Epsilon = 0.1, J = 0.1, G = 5.0, Eta = 0.0, Delay = 1.5,
+        ExcitatoryCount = 800, InhibitoryCount = 200, Epsilon = 0.25, J = 0.5, G = 5.0, Eta = 2.0, Delay = 1.5,
     };
     /// <summary>Dimension D of the input u (default 3, the Lorenz state).</summary>
     public int InputSize { get; init; } = 3;
     /// <summary>Standard deviation (mV per unit of input) of the input weights W_in.</summary>
-    public double InputScale { get; init; } = 12.0;
-    /// <summary>Mean constant drive μ (mV); above θ = 20 mV the neurons would fire without recurrent inhibition.</summary>
-    public double BiasMean { get; init; } = 30.0;
+    public double InputScale { get; init; } = 30.0;
+    /// <summary>Mean constant drive μ (mV) on top of the network's external Poisson drive (default 0: the balanced state needs none; above θ = 20 mV neurons fire like clocks).</summary>
+    public double BiasMean { get; init; }
     /// <summary>Half-width (mV) of the uniform spread of the constant drives μ_i.</summary>
-    public double BiasSpread { get; init; } = 6.0;
+    public double BiasSpread { get; init; }
     /// <summary>Time constant τ_filter (ms) of the exponential spike traces r_i(t) = Σ exp(−(t − t_spike)/τ_filter) the readout reads.</summary>
-    public double TraceTimeConstant { get; init; } = 10.0;
-    /// <summary>Biological time (ms) per sample of the input series; a whole number of simulator steps (default 1 ms: 1 Lorenz time unit = 100 ms).</summary>
-    public double SampleDuration { get; init; } = 1.0;
+    public double TraceTimeConstant { get; init; } = 20.0;
+    /// <summary>Biological time (ms) per sample of the input series; a whole number of simulator steps (default 5 ms: 1 Lorenz time unit = 500 ms).</summary>
+    public double SampleDuration { get; init; } = 5.0;
     /// <summary>Threads stepping the network (at least 1; the default network is too small to gain from more); results do not depend on it.</summary>
     public int Threads { get; init; } = 1;
 
