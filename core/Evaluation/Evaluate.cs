@@ -108,7 +108,7 @@ public static partial class Evaluate
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(series);
         ArgumentNullException.ThrowIfNull(starts);
-        if (blockRows < 1) throw new ArgumentOutOfRangeException(nameof(blockRows), blockRows, $"blockRows (forecasts per block) must be >= 1; {DefaultBlockRows} is fastest here.");
+        if (blockRows < 1) throw new ArgumentOutOfRangeException(nameof(blockRows), blockRows, $"blockRows (forecasts per block) must be >= 1 (the default is {DefaultBlockRows}).");
         TorchRuntime.Initialize();
         var (dtype, device) = TensorTypeOf(model.Module);
         using var windows = WindowBatches.MultiStep(series, seqLength, horizonSteps, dtype, device);
