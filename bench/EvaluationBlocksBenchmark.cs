@@ -1,6 +1,7 @@
 using NeuroDyn.Data;
 using NeuroDyn.Evaluation;
 using NeuroDyn.Models;
+using NeuroDyn.Torch;
 
 namespace NeuroDyn.Bench;
 
@@ -23,6 +24,7 @@ public sealed class EvaluationBlocksBenchmark : IBenchmark
     /// <inheritdoc/>
     public object Run()
     {
+        TorchRuntime.Initialize();
         const int starts = 256, windows = 1024, warmup = 50, horizon = 100, repeats = 5;
         int[] blocks = [16, 32, 64, 128, 256];
         var data = LorenzDataset.Generate(new LorenzDataOptions { Duration = 30 }).Data;
