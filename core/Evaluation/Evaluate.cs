@@ -13,9 +13,10 @@ public static partial class Evaluate
     /// <summary>Fewest start points accepted for a valid-prediction-time estimate, so that median and 10th/90th percentiles mean something.</summary>
     public const int MinimumStarts = 20;
 
-    /// <summary>Rows (windows or forecasts) per block in which a torch model is evaluated: 64, the size the models train with, where larger
-    /// blocks cost up to ~2× per window. Another block size changes the numbers only by rounding: libtorch picks its matrix-product kernel by
-    /// the number of rows and the fused recurrence splits a block between the cores, so a row's sums run in another order.</summary>
+    /// <summary>Rows (windows or forecasts) per block in which a torch model is evaluated: 64, the size the models train with (batches far
+    /// larger cost about twice as much per window on a quiet machine; <c>./build.sh bench evaluation</c> measures 16 to 256). Another block
+    /// size changes the numbers only by rounding: libtorch picks its matrix-product kernel by the number of rows and the fused recurrence
+    /// splits a block between the cores, so a row's sums run in another order.</summary>
     public const int DefaultBlockRows = 64;
 
     /// <summary>One-step test MSE: mean over all windows and components of (x̂_{t+1} − x_{t+1})², the windows in blocks of <paramref name="batchSize"/>.</summary>
