@@ -5,6 +5,7 @@
 #   ./build.sh test                run all tests (Expecto; exit code is the verdict)
 #   ./build.sh bench [NAME]        run the speed benchmarks (all, or one), writing out/bench/NAME.json
 #   ./build.sh pack [--version V] [--output DIR]   write the NuGet package NeuroDyn.Core and its symbols (default out/packages)
+#   ./build.sh docs [DIR]          write the API reference (one page per namespace and type) into DIR (default out/book/api)
 #   ./build.sh setup               only the set-up: apt packages, tools, packages, load scripts, build
 # NEURODYN_OUTPUT_ROOT=DIR puts out/ and data/ under DIR instead of the repository.
 set -euo pipefail
@@ -48,6 +49,13 @@ dotnet_setup() {
 
 setup() { apt_setup "${APT_PACKAGES[@]}" "$@"; dotnet_setup; }
 
+# The book's API reference: one page per namespace and type of the core, from its XML documentation comments (a few seconds).
+api_reference() {
+    local began=$SECONDS
+    dotnet fsi scripts/api_reference.fsx --out "$1"
+    log "API reference in $1 in $((SECONDS - began)) s"
+}
+
 cmd="${1:-help}"; shift || true
 case "$cmd" in
     setup) setup ;;
@@ -56,6 +64,10 @@ case "$cmd" in
         dotnet tests/bin/Release/net10.0/NeuroDyn.Tests.dll "$@" ;;
     tutorial)
         setup
+        # where the chapters write (as Output.fsx decides): --out, else out/ or out/quick/ below the output root
+        out="${NEURODYN_OUTPUT_ROOT:-.}/out"; [[ " $* " == *" --quick "* ]] && out="$out/quick"
+        args=("$@"); for ((k = 0; k + 1 < ${#args[@]}; k++)); do [ "${args[$k]}" = --out ] && out="${args[$((k + 1))]}"; done
+        [[ " $* " == *" --help "* ]] || api_reference "$out/book/api"   # first, so that the chapter pages link the types they use
         chapters=(scripts/[0-9][0-9]_*.fsx)
         start=$SECONDS
         for i in "${!chapters[@]}"; do
@@ -65,11 +77,11 @@ case "$cmd" in
             log "[$((i + 1))/${#chapters[@]}] $(basename "$chapter" .fsx) done in $((SECONDS - began)) s"
         done
         log "tutorial finished in $((SECONDS - start)) s"
-        # where the chapters wrote (as Output.fsx decides): --out, else out/ or out/quick/ below the output root
-        out="${NEURODYN_OUTPUT_ROOT:-.}/out"; [[ " $* " == *" --quick "* ]] && out="$out/quick"
-        args=("$@"); for ((k = 0; k + 1 < ${#args[@]}; k++)); do [ "${args[$k]}" = --out ] && out="${args[$((k + 1))]}"; done
         if [ -f "$out/05_synthesis.md" ]; then cat "$out/05_synthesis.md"; fi
         log "the book: $out/book/index.html (each chapter also as $out/NN_name.html; figures in $out/figures/)" ;;
+    docs)
+        setup
+        api_reference "${1:-${NEURODYN_OUTPUT_ROOT:-.}/out/book/api}" ;;
     bench)
         setup
         dotnet bench/bin/Release/net10.0/NeuroDyn.Bench.dll "$@" ;;
@@ -91,5 +103,5 @@ case "$cmd" in
             ${version:+-p:Version="$version"} ${commit:+-p:RepositoryCommit="$commit"} ${url:+-p:RepositoryUrl="$url"}
         log "packages in $output: $(cd "$output" && ls NeuroDyn.Core.*nupkg | tr '\n' ' ')" ;;
     *)
-        sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+        sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

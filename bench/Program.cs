@@ -12,6 +12,7 @@ IBenchmark[] all =
     new AdjointMemoryBenchmark(),
     new OrbitDiagramBenchmark(),
     new ShootingBenchmark(),
+    new EvaluationBlocksBenchmark(),
 ];
 
 var wanted = args.Length > 0 ? args[0] : null;

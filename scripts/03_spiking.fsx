@@ -262,6 +262,8 @@ system's flow is not smooth, so there is no Jacobian to follow.
 *)
 /// The reservoir measured by the protocol and saved (its wiring, readout and options) with its report.
 let report = timed "reservoir_evaluation" (fun () -> Experiments.evaluateAndSave common data Experiments.reservoir forecaster timings.["reservoir_train"])
+/// The traces the readout read on the test split, with the inputs, beside the model file (interop/reservoir_readout_numpy.py reads them).
+ReservoirTraceFile.Write(ReservoirTraceFile.PathBeside(Experiments.modelPath common Experiments.reservoir), data.Test, protocol.WarmUp, oneStep)
 let vpt, freeRun, dStsp, dH, lambdaMax = report.Vpt, report.FreeRun, report.DStsp, report.DH, report.LargestLyapunov
 let attempt f = try f () with e -> printfn "not computed: %s" e.Message; nan
 let rosenstein = if Double.IsFinite lambdaMax then Some(LargestLyapunov.Rosenstein(freeRun, RosensteinOptions(Dt = data.Dt))) else None

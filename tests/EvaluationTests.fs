@@ -151,6 +151,36 @@ let tests =
             Throws.withMessage<ArgumentOutOfRangeException> [ "fraction" ] (fun () -> Evaluate.Percentile(values, 1.5) |> ignore)
         }
 
+        test "evaluation in blocks gives the one-block numbers to rounding: forecasts and one-step MSE, CT-RNN and E/I network, float64 and float32" {
+            let test = lorenz.Force().Test
+            let starts = Evaluate.ForecastStarts(test.GetLength 0, 20, 30, 40, 3)
+            let windows = test.GetLength 0 - 20
+            let models : (string * ISequenceModel * float) list =
+                [ "trained CT-RNN", upcast ctRnn.Force(), Math.Pow(2.0, -52.0)
+                  "E/I network", upcast new EiRateNetwork(EiRateNetworkOptions(Hidden = 12, Readout = ReadoutTarget.Increment, IncrementScale = 0.07), 5L), Math.Pow(2.0, -52.0)
+                  "float32 CT-RNN", upcast new CtRnn(CtRnnOptions(Hidden = 10), 6L, dtype = torch.ScalarType.Float32), Math.Pow(2.0, -23.0) ]
+            let values (forecasts: float[,][]) = forecasts |> Array.collect (Seq.cast<float> >> Array.ofSeq)
+            let bits (forecasts: float[,][]) = values forecasts |> Array.map BitConverter.DoubleToInt64Bits
+            for name, model, eps in models do
+                let whole = values (Evaluate.Forecasts(model, test, starts, 20, 30, blockRows = starts.Length))
+                let wholeMse = Evaluate.OneStepMse(model, test, 20, windows)
+                // libtorch picks its matrix-product kernel by the number of rows and the fused recurrence splits a block between the
+                // cores, so a row's sums in h Wᵀ run in another order in another block size: rounding (eps per step, grown over the
+                // 20 warm-up and 30 forecast steps), not bit for bit. 10⁴ eps bounds it with room; a wrong row or step is O(1).
+                for block in [ 1; 7; Evaluate.DefaultBlockRows ] do
+                    let blocked = values (Evaluate.Forecasts(model, test, starts, 20, 30, blockRows = block))
+                    Expect.equal blocked.Length whole.Length $"{name}: every forecast in blocks of {block}"
+                    let largest = Array.map2 (fun a b -> abs (a - b)) blocked whole |> Array.max
+                    Expect.isLessThanOrEqual largest (1e4 * eps) $"{name}: forecasts in blocks of {block} equal the one-block ones to rounding"
+                    let mse = Evaluate.OneStepMse(model, test, 20, block)
+                    Expect.floatClose { absolute = 0.0; relative = 1e4 * eps } mse wholeMse $"{name}: one-step MSE in blocks of {block}"
+                let forecaster = SequenceModelForecaster(model)
+                Expect.equal forecaster.BlockRows Evaluate.DefaultBlockRows "the forecaster evaluates in blocks of the default size"
+                let byDefault = Array.ofSeq (forecaster.Forecasts(test, starts, 20, 30))
+                Expect.equal (bits byDefault) (bits (Evaluate.Forecasts(model, test, starts, 20, 30, blockRows = Evaluate.DefaultBlockRows))) $"{name}: the forecaster's blocks, bit for bit"
+            Throws.withMessage<ArgumentOutOfRangeException> [ "blockRows" ] (fun () -> Evaluate.Forecasts(ctRnn.Force(), test, starts, 20, 30, blockRows = 0) |> ignore)
+        }
+
         test "a protocol that cannot be used is refused, naming the setting" {
             Throws.withMessage<ArgumentOutOfRangeException> [ "ForecastProtocol.Starts"; "20" ] (fun () -> ForecastProtocol(Starts = 5).Validate() |> ignore)
             Throws.withMessage<ArgumentOutOfRangeException> [ "ForecastProtocol.Threshold" ] (fun () -> ForecastProtocol(Threshold = 0.0).Validate() |> ignore)

@@ -67,4 +67,17 @@ let tests =
                 Expect.isGreaterThan charts 0 $"{link} has charts"
                 Browser.expectRendered page charts false
         }
+
+        test "the book links its API reference: from the index, and from each chapter page for the types it uses first" {
+            let root, run, _, _ = tutorial.Force()
+            Expect.equal run.ExitCode 0 "the tutorial ran"
+            let book = Path.Combine(root, "out", "quick", "book")
+            Expect.stringContains (File.ReadAllText(Path.Combine(book, "index.html"))) "href=\"api/index.html\"" "the index links the reference"
+            let links = [ for name in chapters -> name, [ for m in Regex.Matches(File.ReadAllText(Path.Combine(book, name + ".html")), "href=\"api/([^\"]+)\"") -> m.Groups.[1].Value ] ]
+            for name, targets in links do
+                for target in targets do Expect.isTrue (File.Exists(Path.Combine(book, "api", target))) $"{name} links {target}, which exists"
+            let pagesLinking target = links |> List.filter (snd >> List.contains target) |> List.map fst
+            Expect.equal (pagesLinking "NeuroDyn.Models.CtRnn.html") [ "01_ctrnn" ] "CtRnn is linked where it is first used, once"
+            Expect.equal (pagesLinking "NeuroDyn.Systems.Lorenz63.html") [ "00_lorenz" ] "Lorenz63 likewise"
+        }
     ]

@@ -13,8 +13,14 @@ public static partial class Evaluate
     /// <summary>Fewest start points accepted for a valid-prediction-time estimate, so that median and 10th/90th percentiles mean something.</summary>
     public const int MinimumStarts = 20;
 
-    /// <summary>One-step test MSE: mean over all windows and components of (x̂_{t+1} − x_{t+1})².</summary>
-    public static double OneStepMse(ISequenceModel model, double[,] series, int seqLength, int batchSize = 512)
+    /// <summary>Rows (windows or forecasts) per block in which a torch model is evaluated: 64, the size the models train with (batches far
+    /// larger cost about twice as much per window on a quiet machine; <c>./build.sh bench evaluation</c> measures 16 to 256). Another block
+    /// size changes the numbers only by rounding: libtorch picks its matrix-product kernel by the number of rows and the fused recurrence
+    /// splits a block between the cores, so a row's sums run in another order.</summary>
+    public const int DefaultBlockRows = 64;
+
+    /// <summary>One-step test MSE: mean over all windows and components of (x̂_{t+1} − x_{t+1})², the windows in blocks of <paramref name="batchSize"/>.</summary>
+    public static double OneStepMse(ISequenceModel model, double[,] series, int seqLength, int batchSize = DefaultBlockRows)
     {
         ArgumentNullException.ThrowIfNull(model);
         TorchRuntime.Initialize();
@@ -23,8 +29,9 @@ public static partial class Evaluate
         return Mse(model, windows, 1, batchSize);
     }
 
-    /// <summary>Closed-loop MSE: mean over all windows, the next <paramref name="steps"/> states and components of (x̂ − x)², the model fed its own predictions.</summary>
-    public static double RolloutMse(ISequenceModel model, double[,] series, int seqLength, int steps, int batchSize = 512)
+    /// <summary>Closed-loop MSE: mean over all windows, the next <paramref name="steps"/> states and components of (x̂ − x)², the model fed its own predictions
+    /// (windows in blocks of <paramref name="batchSize"/>).</summary>
+    public static double RolloutMse(ISequenceModel model, double[,] series, int seqLength, int steps, int batchSize = DefaultBlockRows)
     {
         ArgumentNullException.ThrowIfNull(model);
         TorchRuntime.Initialize();
@@ -33,7 +40,8 @@ public static partial class Evaluate
         return Mse(model, windows, steps, batchSize);
     }
 
-    /// <summary>Mean squared error over every window of <paramref name="windows"/>, one-step or over the first <paramref name="steps"/> rollout states, without gradients.</summary>
+    /// <summary>Mean squared error over every window of <paramref name="windows"/>, one-step or over the first <paramref name="steps"/> rollout states, without gradients.
+    /// The squared errors are added one by one in window order (in float64), so the sum adds no dependence on the block size of its own.</summary>
     internal static double Mse(ISequenceModel model, WindowBatches windows, int steps, int batchSize)
     {
         return InEvaluationMode(model, () =>
@@ -45,8 +53,9 @@ public static partial class Evaluate
                 using var scope = torch.NewDisposeScope();
                 var batch = windows.Batch(starts);
                 var error = Prediction(model, batch, steps, windows.OneStepTargets) - Targets(batch, steps, windows.OneStepTargets);
-                sum += error.square().sum().item<double>();
-                count += error.numel();
+                var squares = error.square().to_type(ScalarType.Float64).cpu().contiguous();
+                foreach (double square in squares.data<double>()) sum += square;
+                count += squares.numel();
             }
             return sum / count;
         });
@@ -92,29 +101,35 @@ public static partial class Evaluate
         return ValidPredictionTime(series, seqLength, startIndices, Forecasts(model, series, startIndices, seqLength, horizonSteps), dt, lyapunovExponent, threshold);
     }
 
-    /// <summary>Closed-loop forecasts of a torch model from many starts, all in one batch without gradients: forecast n warms up on rows
-    /// starts[n] … starts[n] + L − 1 of <paramref name="series"/> and predicts the next <paramref name="horizonSteps"/> rows (horizon × D each).</summary>
-    public static double[][,] Forecasts(ISequenceModel model, double[,] series, IReadOnlyList<int> starts, int seqLength, int horizonSteps)
+    /// <summary>Closed-loop forecasts of a torch model from many starts, without gradients, <paramref name="blockRows"/> starts at a time: forecast n warms up
+    /// on rows starts[n] … starts[n] + L − 1 of <paramref name="series"/> and predicts the next <paramref name="horizonSteps"/> rows (horizon × D each).
+    /// Each forecast is computed on its own row, so the block size changes a forecast only by rounding (see <see cref="DefaultBlockRows"/>).</summary>
+    public static double[][,] Forecasts(ISequenceModel model, double[,] series, IReadOnlyList<int> starts, int seqLength, int horizonSteps, int blockRows = DefaultBlockRows)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(series);
         ArgumentNullException.ThrowIfNull(starts);
+        if (blockRows < 1) throw new ArgumentOutOfRangeException(nameof(blockRows), blockRows, $"blockRows (forecasts per block) must be >= 1 (the default is {DefaultBlockRows}).");
         TorchRuntime.Initialize();
         var (dtype, device) = TensorTypeOf(model.Module);
         using var windows = WindowBatches.MultiStep(series, seqLength, horizonSteps, dtype, device);
+        int size = horizonSteps * windows.Dimension;
+        var forecasts = new double[starts.Count][,];
         return InEvaluationMode(model, () =>
         {
-            using var scope = torch.NewDisposeScope();
-            var batch = windows.Batch(starts.ToArray());
-            var rollout = model.Rollout(batch.Windows, horizonSteps);
-            CheckRolloutShape(rollout, starts.Count, horizonSteps, windows.Dimension);
-            var values = rollout.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
-            int block = horizonSteps * windows.Dimension;
-            var forecasts = new double[starts.Count][,];
-            for (int n = 0; n < starts.Count; n++)
+            for (int first = 0; first < starts.Count; first += blockRows)
             {
-                forecasts[n] = new double[horizonSteps, windows.Dimension];
-                Buffer.BlockCopy(values, n * block * sizeof(double), forecasts[n], 0, block * sizeof(double));
+                using var scope = torch.NewDisposeScope();
+                int rows = Math.Min(blockRows, starts.Count - first);
+                var batch = windows.Batch(starts.Skip(first).Take(rows).ToArray());
+                var rollout = model.Rollout(batch.Windows, horizonSteps);
+                CheckRolloutShape(rollout, rows, horizonSteps, windows.Dimension);
+                var values = rollout.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
+                for (int n = 0; n < rows; n++)
+                {
+                    forecasts[first + n] = new double[horizonSteps, windows.Dimension];
+                    Buffer.BlockCopy(values, n * size * sizeof(double), forecasts[first + n], 0, size * sizeof(double));
+                }
             }
             return forecasts;
         });

@@ -68,11 +68,39 @@ let chapterPages (folder: string) =
 let private writeBookIndex (book: string) =
     let chapters = chapterPages book
     let items = chapters |> Array.map (fun p -> $"<li><a href=\"{Path.GetFileName p}\">{Net.WebUtility.HtmlEncode(titleOf p)}</a></li>")
+    let api =
+        if File.Exists(Path.Combine(book, "api", "index.html")) then
+            """<p><a href="api/index.html">API reference</a>: every public type of NeuroDyn.Core, from its documentation comments.</p>"""
+        else ""
     AtomicFile.WriteAllText(Path.Combine(book, "index.html"),
         $"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>NeuroDyn — the tutorial</title><style>{style}</style></head><body>
 <h1>NeuroDyn — recurrent networks as dynamical systems</h1>
 <p>The chapters of the tutorial, as last run. Each page holds the chapter's prose, its interactive charts and its results.</p>
-<ol>{String.Join("", items)}</ol></body></html>""")
+<ol>{String.Join("", items)}</ol>{api}</body></html>""")
+
+/// The code of a chapter script, without its prose blocks and comments.
+let private codeOf (scriptPath: string) =
+    let text = Regex.Replace(File.ReadAllText scriptPath, @"\(\*\*.*?\*\)", "", RegexOptions.Singleline)
+    Regex.Replace(text, @"//.*", "")
+
+/// Links to the API reference (the book's api/, listed in api/types.tsv by ApiReference) for the types whose first use in the
+/// tutorial's code is in this chapter; empty when the reference has not been written.
+let private apiLinks (book: string) (scriptPath: string) =
+    let listing = Path.Combine(book, "api", "types.tsv")
+    if not (File.Exists listing) then "" else
+    let chapters =
+        Directory.GetFiles(Path.GetDirectoryName(Path.GetFullPath scriptPath), "*.fsx")
+        |> Array.filter (fun p -> Regex.IsMatch(Path.GetFileName p, @"^[0-9]{2}_.+\.fsx$"))
+        |> Array.sortWith (fun a b -> String.CompareOrdinal(Path.GetFileName a, Path.GetFileName b))
+    let codes = chapters |> Array.map (fun p -> Path.GetFileName p, codeOf p)
+    let uses (name: string) (code: string) = Regex.IsMatch(code, $@"\b{Regex.Escape name}\b")
+    let here = Path.GetFileName scriptPath
+    let links =
+        File.ReadAllLines listing
+        |> Array.choose (fun line -> match line.Split('\t') with [| name; page |] -> Some(name, page) | _ -> None)
+        |> Array.filter (fun (name, _) -> codes |> Array.tryFind (snd >> uses name) |> Option.exists (fst >> (=) here))
+        |> Array.map (fun (name, page) -> $"<a href=\"api/{page}\"><code>{name}</code></a>")
+    if links.Length = 0 then "" else $"""<p class="api">API reference for the types this chapter uses first: {String.Join(", ", links)}</p>"""
 
 /// Collects the charts, tables and computed text of one chapter in script order.
 type Page(title: string, scriptPath: string) =
@@ -118,6 +146,6 @@ type Page(title: string, scriptPath: string) =
         if not (File.Exists plotlyFile) then AtomicFile.WriteAllText(plotlyFile, plotlyJs.Force())
         let nav = """<nav><a href="index.html">NeuroDyn tutorial</a></nav>"""
         AtomicFile.WriteAllText(Path.Combine(book, Path.GetFileName path),
-            page ("""<script src="assets/plotly.min.js"></script>""" + bookMath) nav)
+            page ("""<script src="assets/plotly.min.js"></script>""" + bookMath) (nav + apiLinks book scriptPath))
         writeBookIndex book
         printfn "wrote %s and its book page (%d charts)" path count
