@@ -44,6 +44,9 @@ public abstract class RateNetwork<TOptions> : nn.Module<Tensor, Tensor>, IRecurr
     /// <summary>Readout bias b_out [D_out].</summary>
     public Tensor OutputBias => b_out;
 
+    /// <summary>The steps the fused adaptive solver (Dopri5) has taken since the network was built, forwards and by the adjoint method.</summary>
+    public AdaptiveStepCounts AdaptiveSteps => integrator.Steps.Read();
+
     /// <inheritdoc/>
     public nn.Module Module => this;
 
