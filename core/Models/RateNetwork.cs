@@ -9,7 +9,7 @@ namespace NeuroDyn.Models;
 /// into the prediction x̂ = r (state readout) or x̂ = x_last + s r (increment readout, <see cref="RateNetworkOptions.Readout"/>).
 /// <see cref="CtRnn"/> and <see cref="EiRateNetwork"/> differ only in how W is parametrised and initialised, the time constants and φ.</summary>
 /// <remarks>The hidden state is integrated by <see cref="RateIntegrator"/> (the fused <see cref="RateRecurrence"/> for fixed-step
-/// solvers). Predictions and closed-loop rollouts are <see cref="SequenceModels"/>' from <see cref="WarmUp"/>, <see cref="Step"/> and
+/// solvers, <see cref="AdaptiveRateRecurrence"/> for Dopri5). Predictions and closed-loop rollouts are <see cref="SequenceModels"/>' from <see cref="WarmUp"/>, <see cref="Step"/> and
 /// <see cref="Predict(RateNetworkState, Tensor)"/>.</remarks>
 /// <typeparam name="TOptions">The network's options.</typeparam>
 public abstract class RateNetwork<TOptions> : nn.Module<Tensor, Tensor>, IRecurrentSequenceModel<RateNetworkState> where TOptions : RateNetworkOptions
