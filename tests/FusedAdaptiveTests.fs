@@ -14,13 +14,18 @@ type private Tensor = torch.Tensor
 
 let private f32, f64 = torch.ScalarType.Float32, torch.ScalarType.Float64
 
-let private dopri5 hidden rtol atol adjoint generic =
-    CtRnnOptions(Hidden = hidden, Tau = 0.8, Solver = OdeMethod.Dopri5, Rtol = rtol, Atol = atol, Adjoint = adjoint, GenericSolver = generic)
+let private dopri5 hidden rtol atol adjoint =
+    CtRnnOptions(Hidden = hidden, Tau = 0.8, Solver = OdeMethod.Dopri5, Rtol = rtol, Atol = atol, Adjoint = adjoint)
+
+/// The model, set to integrate with the generic tensor solver when `generic`.
+let private onPath generic (model: #RateNetwork<_>) =
+    model.GenericSolver <- generic
+    model
 
 /// A CT-RNN whose recurrent weights are scaled up 8× (strongly coupled, fast transients), over sample intervals of 0.3: its
 /// Dopri5 steps are sometimes rejected, so that the retried steps are exercised too.
 let private excitable generic =
-    let model = new CtRnn(CtRnnOptions(Hidden = 10, Tau = 0.5, SampleInterval = 0.3, Solver = OdeMethod.Dopri5, GenericSolver = generic), 3L)
+    let model = new CtRnn(CtRnnOptions(Hidden = 10, Tau = 0.5, SampleInterval = 0.3, Solver = OdeMethod.Dopri5), 3L) |> onPath generic
     use _ = torch.no_grad()
     model.RecurrentWeight.mul_(torch.tensor(8.0, dtype = f64)) |> ignore
     model
@@ -102,13 +107,13 @@ let tests =
             Expect.isLessThan (relativeDiff (gradientsOf fused (loss fused w)) (gradientsOf generic (loss generic w))) 1e-10 "fused vs generic"
             // against central differences, at tight tolerances so that the solver's step choices (which change with the parameters)
             // move the loss by ~1e-12, far below the ε² curvature terms ~1e-10
-            expectCentralDifferences (new CtRnn(dopri5 9 1e-11 1e-13 false false, 5L)) (windows 40 5)
+            expectCentralDifferences (new CtRnn(dopri5 9 1e-11 1e-13 false, 5L)) (windows 40 5)
         }
 
         test "dopri5 adjoint gradients equal the generic adjoint's and backpropagation's to the solvers' tolerance" {
             TorchRuntime.Initialize() |> ignore
             let w = windows 40 5
-            let make adjoint generic = new CtRnn(dopri5 9 1e-10 1e-12 adjoint generic, 5L)
+            let make adjoint generic = new CtRnn(dopri5 9 1e-10 1e-12 adjoint, 5L) |> onPath generic
             let fused, generic, backprop = make true false, make true true, make false false
             let before = fused.AdaptiveSteps
             let g = gradientsOf fused (loss fused w)
@@ -126,8 +131,8 @@ let tests =
             TorchRuntime.Initialize() |> ignore
             let w = windows 40 5
             for adjoint in [ false; true ] do
-                let single = new CtRnn(dopri5 12 1e-6 1e-8 adjoint false, 8L, dtype = f32)
-                let double = new CtRnn(dopri5 12 1e-6 1e-8 adjoint false, 8L)
+                let single = new CtRnn(dopri5 12 1e-6 1e-8 adjoint, 8L, dtype = f32)
+                let double = new CtRnn(dopri5 12 1e-6 1e-8 adjoint, 8L)
                 let ws = w.to_type(f32)
                 // rtol 1e-6 is near float32's resolution (6e-8 per operation): the step sequences differ, the states by ~1e-6
                 Expect.isLessThan (maxDiff (single.PredictNext(ws).detach().to_type(f64)) (double.PredictNext(w).detach())) 1e-4 $"predictions (adjoint {adjoint})"
@@ -137,8 +142,8 @@ let tests =
         test "the E/I network's dopri5 path (one τ per population, rectified tanh) equals the generic solver" {
             TorchRuntime.Initialize() |> ignore
             let w = windows 40 5
-            let options generic = EiRateNetworkOptions(Hidden = 20, Solver = OdeMethod.Dopri5, GenericSolver = generic)
-            let fused, generic = new EiRateNetwork(options false, 4L), new EiRateNetwork(options true, 4L)
+            let options = EiRateNetworkOptions(Hidden = 20, Solver = OdeMethod.Dopri5)
+            let fused, generic = new EiRateNetwork(options, 4L), new EiRateNetwork(options, 4L) |> onPath true
             let lossOf (m: EiRateNetwork) = (m.PredictNext(w) - target w).square().mean()
             Expect.isLessThan (maxDiff (fused.PredictNext(w)) (generic.PredictNext(w))) 1e-12 "predictions"
             let reference = gradientsOf generic (lossOf generic)
@@ -156,8 +161,8 @@ let tests =
             TorchRuntime.Initialize() |> ignore
             let w = windows 40 5
             for adjoint in [ false; true ] do
-                let options generic = CtRnnOptions(Hidden = 9, Solver = OdeMethod.Rk4, StepsPerSample = 2, Adjoint = adjoint, GenericSolver = generic)
-                let fused, generic = new CtRnn(options false, 2L), new CtRnn(options true, 2L)
+                let options = CtRnnOptions(Hidden = 9, Solver = OdeMethod.Rk4, StepsPerSample = 2, Adjoint = adjoint)
+                let fused, generic = new CtRnn(options, 2L), new CtRnn(options, 2L) |> onPath true
                 // the same Runge–Kutta steps; the generic adjoint solves the same augmented system: rounding only
                 Expect.isLessThan (maxDiff (fused.PredictNext(w)) (generic.PredictNext(w))) 1e-13 $"predictions (adjoint {adjoint})"
                 Expect.isLessThan (relativeDiff (gradientsOf fused (loss fused w)) (gradientsOf generic (loss generic w))) 1e-11 $"gradients (adjoint {adjoint})"
@@ -165,6 +170,6 @@ let tests =
 
         test "non-positive or missing tolerances are refused, naming the option" {
             for rtol, atol in [ 0.0, 1e-8; -1e-6, 1e-8; 1e-6, 0.0; nan, 1e-8 ] do
-                Throws.withMessage<ArgumentOutOfRangeException> [ "Rtol"; "Atol"; "> 0"; "1e-6" ] (fun () -> new CtRnn(dopri5 4 rtol atol false false, 1L) |> ignore)
+                Throws.withMessage<ArgumentOutOfRangeException> [ "Rtol"; "Atol"; "> 0"; "1e-6" ] (fun () -> new CtRnn(dopri5 4 rtol atol false, 1L) |> ignore)
         }
     ]

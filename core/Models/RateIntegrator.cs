@@ -13,9 +13,12 @@ namespace NeuroDyn.Models;
 /// <see cref="AdaptiveRateRecurrence"/> for embedded pairs (Dopri5). Otherwise — another device (CUDA), another dtype, or
 /// Generic — each sample interval is integrated by <see cref="TorchOde"/> (with or without its adjoint), restarting
 /// at the drive's jumps: slower, but on any device libtorch serves.</remarks>
-internal sealed record RateIntegrator(OdeMethod Solver, double SampleInterval, int StepsPerSample, bool Adjoint, double Rtol, double Atol, RateActivation Activation,
-    bool Generic = false)
+internal sealed record RateIntegrator(OdeMethod Solver, double SampleInterval, int StepsPerSample, bool Adjoint, double Rtol, double Atol, RateActivation Activation)
 {
+    /// <summary>Integrate with the generic tensor solver even where the fused recurrences could run (a choice of how to run, like
+    /// the device: not one of the network's options, so not stored with it).</summary>
+    internal bool Generic { get; set; }
+
     /// <summary>The steps the fused adaptive path has taken with this integrator.</summary>
     internal AdaptiveStepTally Steps { get; } = new();
 

@@ -44,6 +44,15 @@ public abstract class RateNetwork<TOptions> : nn.Module<Tensor, Tensor>, IRecurr
     /// <summary>Readout bias b_out [D_out].</summary>
     public Tensor OutputBias => b_out;
 
+    /// <summary>Integrate with the generic tensor solver (TorchOde, autograd through every operation) even on the CPU, where the fused
+    /// recurrences are faster; a network on another device (CUDA) takes it anyway. A choice of how to run, like the device, so not
+    /// stored with the network (default false).</summary>
+    public bool GenericSolver
+    {
+        get => integrator.Generic;
+        set => integrator.Generic = value;
+    }
+
     /// <summary>The steps the fused adaptive solver (Dopri5) has taken since the network was built, forwards and by the adjoint method.</summary>
     public AdaptiveStepCounts AdaptiveSteps => integrator.Steps.Read();
 

@@ -42,13 +42,9 @@ public abstract record RateNetworkOptions
     /// (e.g. the RMS increment of the training data), so that W_out works with order-1 numbers (default 1; unused by the state readout).</summary>
     public double IncrementScale { get; init; } = 1.0;
 
-    /// <summary>Integrate with the generic tensor solver (TorchOde, autograd through every operation) even on the CPU, where the
-    /// fused recurrences are faster; a network on another device (CUDA) takes the generic solver anyway (default false).</summary>
-    public bool GenericSolver { get; init; }
-
     /// <summary>The integration these options ask for, with the rate function φ.</summary>
     internal RateIntegrator Integrator(RateActivation activation) =>
-        new(Solver, SampleInterval, StepsPerSample, Adjoint, Rtol, Atol, activation, GenericSolver);
+        new(Solver, SampleInterval, StepsPerSample, Adjoint, Rtol, Atol, activation);
 
     /// <summary>Checks the settings every rate network shares (sizes, readout and solver), naming the option at fault.</summary>
     internal void ValidateShared()
