@@ -7,8 +7,9 @@ using static TorchSharp.torch;
 
 namespace NeuroDyn.Bench;
 
-/// <summary>CT-RNN training speed: Adam steps per second on batch 64 of 50-sample windows (τ = 1, one solver step of 0.1 per sample,
-/// MSE on the next state), median over timed steps after warm-up; two torch threads as specified, and one for comparison.</summary>
+/// <summary>CT-RNN training speed: Adam steps per second on batch 64 of 50-sample windows (τ = 1, Δ = 0.1, one fixed solver step per
+/// sample or Dopri5 at rtol 1e-6, atol 1e-8, MSE on the next state), median over timed steps after warm-up; two torch threads as
+/// specified, and one for comparison (fixed steps); for Dopri5 also the accepted and rejected steps per sample.</summary>
 /// <remarks>float32, like the PyTorch + torchdiffeq reference it is compared with (figures measured on this 2-core machine);
 /// float64 figures are recorded alongside for the project's default precision.</remarks>
 public sealed class CtRnnBenchmark : IBenchmark
@@ -21,10 +22,14 @@ public sealed class CtRnnBenchmark : IBenchmark
     /// <remarks>StepsPerSecond is from the median wall time of a step; BestStepsPerSecond from the fastest step (the least disturbed
     /// by other processes on a shared machine); CpuMillisecondsPerStep is the process's CPU time per step (all threads);
     /// LoadAverage is the one-minute load average when the configuration started; Headline marks, per configuration and dtype,
-    /// the faster of the thread counts measured (the other is kept as a record).</remarks>
+    /// the faster of the thread counts measured (the other is kept as a record). Dopri5 only: Steps are the accepted and rejected
+    /// steps per sample interval, forwards and by the adjoint's backward solves, over the timed training steps.</remarks>
     public sealed record Figure(int Hidden, string Solver, bool Adjoint, string Dtype, int Batch, int SeqLength,
         double StepsPerSecond, double BestStepsPerSecond, double CpuMillisecondsPerStep, double? ReferenceStepsPerSecond, double? Speedup,
-        int TimedSteps, int Threads, double LoadAverage, bool Headline = false);
+        int TimedSteps, int Threads, double LoadAverage, bool Headline = false, StepsPerSample? Steps = null);
+
+    /// <summary>Accepted and rejected steps per sample interval of the adaptive solver, forwards and (adjoint) backwards.</summary>
+    public sealed record StepsPerSample(double Accepted, double Rejected, double AdjointAccepted, double AdjointRejected);
 
     /// <inheritdoc/>
     public string Name => "ctrnn";
@@ -34,41 +39,48 @@ public sealed class CtRnnBenchmark : IBenchmark
     {
         TorchRuntime.Initialize();
         var figures = new List<Figure>();
-        // the specified setting (float32, 2 threads), then 1 thread (steadier on a busy machine), then float64 without the adjoint
+        // the specified setting (float32, 2 threads), then 1 thread (steadier on a busy machine), then float64 without the adjoint;
+        // Dopri5 with and without the adjoint in float32 and float64 on 2 threads
         var runs = from setting in new (ScalarType Type, int Threads, bool Adjoint)[] { (ScalarType.Float32, 2, true), (ScalarType.Float32, 1, true), (ScalarType.Float64, 2, false) }
                    from hidden in new[] { 64, 256 }
-                   from config in new (OdeMethod Solver, bool Adjoint)[] { (OdeMethod.Euler, false), (OdeMethod.Rk4, false), (OdeMethod.Rk4, true) }
-                   where setting.Adjoint || !config.Adjoint
+                   from config in new (OdeMethod Solver, bool Adjoint)[] { (OdeMethod.Euler, false), (OdeMethod.Rk4, false), (OdeMethod.Rk4, true), (OdeMethod.Dopri5, false), (OdeMethod.Dopri5, true) }
+                   where config.Solver == OdeMethod.Dopri5 ? setting.Threads == 2 : setting.Adjoint || !config.Adjoint
                    select (setting.Type, setting.Threads, hidden, config.Solver, config.Adjoint);
         foreach (var (dtype, threads, hidden, solver, adjoint) in runs)
                 {
                     torch.set_num_threads(threads);
                     var figure = Measure(hidden, solver, adjoint, dtype);
-                    Console.WriteLine($"hidden {hidden,3} {figure.Solver,-5} adjoint {adjoint,-5} {figure.Dtype} threads {threads}: {figure.StepsPerSecond,8:F1} steps/s (best {figure.BestStepsPerSecond:F1}, cpu {figure.CpuMillisecondsPerStep:F1} ms/step, load {figure.LoadAverage})" +
-                        (figure.Speedup is { } s ? $"  ({s:F1}x the reference {figure.ReferenceStepsPerSecond})" : ""));
+                    Console.WriteLine($"hidden {hidden,3} {figure.Solver,-6} adjoint {adjoint,-5} {figure.Dtype} threads {threads}: {figure.StepsPerSecond,8:F1} steps/s (best {figure.BestStepsPerSecond:F1}, cpu {figure.CpuMillisecondsPerStep:F1} ms/step, load {figure.LoadAverage})" +
+                        (figure.Speedup is { } s ? $"  ({s:F1}x the reference {figure.ReferenceStepsPerSecond})" : "") +
+                        (figure.Steps is { } k ? $"  steps/sample: {k.Accepted:F2} accepted, {k.Rejected:F2} rejected" + (adjoint ? $"; adjoint {k.AdjointAccepted:F2}, {k.AdjointRejected:F2}" : "") : ""));
                     figures.Add(figure);
                 }
         var headlines = figures.GroupBy(f => (f.Hidden, f.Solver, f.Adjoint, f.Dtype)).Select(g => g.MaxBy(f => f.StepsPerSecond)!).ToHashSet();
         Console.WriteLine("headline (faster thread count per configuration):");
         foreach (var f in headlines)
-            Console.WriteLine($"  hidden {f.Hidden,3} {f.Solver,-5} adjoint {f.Adjoint,-5} {f.Dtype} threads {f.Threads}: {f.StepsPerSecond,8:F1} steps/s (best {f.BestStepsPerSecond:F1})" +
+            Console.WriteLine($"  hidden {f.Hidden,3} {f.Solver,-6} adjoint {f.Adjoint,-5} {f.Dtype} threads {f.Threads}: {f.StepsPerSecond,8:F1} steps/s (best {f.BestStepsPerSecond:F1})" +
                 (f.Speedup is { } s ? $"  {s:F1}x the reference" : ""));
         return figures.Select(f => headlines.Contains(f) ? f with { Headline = true } : f).ToList();
     }
 
-    /// <summary>PyTorch + torchdiffeq on this machine (float32): steps/s by (hidden, solver); no adjoint figure was given.</summary>
+    /// <summary>PyTorch + torchdiffeq on this machine (float32): steps/s by (hidden, solver, adjoint); no fixed-step adjoint figure was
+    /// given. Dopri5: PyTorch 1.13 + torchdiffeq 0.2.5, rtol 1e-6, atol 1e-8, with jump_t at the sample times.</summary>
     static double? Reference(int hidden, OdeMethod solver, bool adjoint) => (hidden, solver, adjoint) switch
     {
         (64, OdeMethod.Euler, false) => 84,
         (256, OdeMethod.Euler, false) => 5.0,
         (64, OdeMethod.Rk4, false) => 25,
         (256, OdeMethod.Rk4, false) => 2.8,
+        (64, OdeMethod.Dopri5, false) => 5.0,
+        (64, OdeMethod.Dopri5, true) => 0.35,
+        (256, OdeMethod.Dopri5, false) => 0.47,
+        (256, OdeMethod.Dopri5, true) => 0.053,
         _ => null,
     };
 
     static Figure Measure(int hidden, OdeMethod solver, bool adjoint, ScalarType dtype)
     {
-        var options = new CtRnnOptions { Hidden = hidden, Tau = 1.0, SampleInterval = 0.1, StepsPerSample = 1, Solver = solver, Adjoint = adjoint };
+        var options = new CtRnnOptions { Hidden = hidden, Tau = 1.0, SampleInterval = 0.1, StepsPerSample = 1, Solver = solver, Adjoint = adjoint, Rtol = 1e-6, Atol = 1e-8 };
         using var model = new CtRnn(options, seed: 1, dtype: dtype);
         using var generator = new Generator(2);
         using var windows = torch.randn([Batch, SeqLength, Dimension], dtype: dtype, generator: generator);
@@ -90,6 +102,7 @@ public sealed class CtRnnBenchmark : IBenchmark
         var seconds = new List<double>();
         var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
+        var stepsBefore = model.AdaptiveSteps;
         var budget = Stopwatch.StartNew();
         while (seconds.Count < TimedSteps && (budget.Elapsed.TotalSeconds < TimeBudgetSeconds || seconds.Count < 5))
         {
@@ -98,6 +111,12 @@ public sealed class CtRnnBenchmark : IBenchmark
             seconds.Add(clock.Elapsed.TotalSeconds);
         }
         process.Refresh();
+        var taken = model.AdaptiveSteps.Since(stepsBefore);
+        double PerSample(long count, long intervals) => Math.Round(count / (double)Math.Max(1, intervals), 3);
+        var steps = solver == OdeMethod.Dopri5
+            ? new StepsPerSample(PerSample(taken.Accepted, taken.Intervals), PerSample(taken.Rejected, taken.Intervals),
+                PerSample(taken.AdjointAccepted, taken.AdjointIntervals), PerSample(taken.AdjointRejected, taken.AdjointIntervals))
+            : null;
         double cpuPerStep = (process.TotalProcessorTime - cpuBefore).TotalMilliseconds / seconds.Count;
         seconds.Sort();
         double median = seconds[seconds.Count / 2];
@@ -105,7 +124,7 @@ public sealed class CtRnnBenchmark : IBenchmark
         var reference = dtype == ScalarType.Float32 ? Reference(hidden, solver, adjoint) : null;
         return new Figure(hidden, solver.ToString().ToLowerInvariant(), adjoint, dtype == ScalarType.Float32 ? "float32" : "float64",
             Batch, SeqLength, Math.Round(stepsPerSecond, 2), Math.Round(1 / seconds[0], 2), Math.Round(cpuPerStep, 2),
-            reference, reference is { } r ? Math.Round(stepsPerSecond / r, 2) : null, seconds.Count, torch.get_num_threads(), load);
+            reference, reference is { } r ? Math.Round(stepsPerSecond / r, 2) : null, seconds.Count, torch.get_num_threads(), load, Steps: steps);
     }
 
     static double LoadAverage() =>

@@ -11,7 +11,7 @@ namespace NeuroDyn.Models;
 /// into the prediction x̂ = r (state readout) or x̂ = x_last + s r (increment readout, <see cref="RateNetworkOptions.Readout"/>).
 /// <see cref="CtRnn"/> and <see cref="EiRateNetwork"/> differ only in how W is parametrised and initialised, the time constants and φ.</summary>
 /// <remarks>The hidden state is integrated by <see cref="RateIntegrator"/> (the fused <see cref="RateRecurrence"/> for fixed-step
-/// solvers). Predictions and closed-loop rollouts are <see cref="SequenceModels"/>' from <see cref="WarmUp"/>, <see cref="Step"/> and
+/// solvers, <see cref="AdaptiveRateRecurrence"/> for Dopri5). Predictions and closed-loop rollouts are <see cref="SequenceModels"/>' from <see cref="WarmUp"/>, <see cref="Step"/> and
 /// <see cref="Predict(RateNetworkState, Tensor)"/>.</remarks>
 /// <typeparam name="TOptions">The network's options.</typeparam>
 public abstract class RateNetwork<TOptions> : nn.Module<Tensor, Tensor>, IRecurrentSequenceModel<RateNetworkState>, IClosedLoopMapProvider where TOptions : RateNetworkOptions
@@ -45,6 +45,18 @@ public abstract class RateNetwork<TOptions> : nn.Module<Tensor, Tensor>, IRecurr
     public Tensor OutputWeight => w_out;
     /// <summary>Readout bias b_out [D_out].</summary>
     public Tensor OutputBias => b_out;
+
+    /// <summary>Integrate with the generic tensor solver (TorchOde, autograd through every operation) even on the CPU, where the fused
+    /// recurrences are faster; a network on another device (CUDA) takes it anyway. A choice of how to run, like the device, so not
+    /// stored with the network (default false).</summary>
+    public bool GenericSolver
+    {
+        get => integrator.Generic;
+        set => integrator.Generic = value;
+    }
+
+    /// <summary>The steps the fused adaptive solver (Dopri5) has taken since the network was built, forwards and by the adjoint method.</summary>
+    public AdaptiveStepCounts AdaptiveSteps => integrator.Steps.Read();
 
     /// <inheritdoc/>
     public nn.Module Module => this;

@@ -50,7 +50,7 @@ internal sealed partial class RateRecurrence
     }
 
     /// <summary>δ ← φ' ⊙ κ (δ holds φ' on entry), ∂L/∂z += δ, κ ← −κ: one pass instead of three.</summary>
-    static void DeltaAndNegate<T>(Span<T> delta, Span<T> kappa, Span<T> gradDrive) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static void DeltaAndNegate<T>(Span<T> delta, Span<T> kappa, Span<T> gradDrive) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int i = 0;
         for (; i <= delta.Length - Vector<T>.Count; i += Vector<T>.Count)

@@ -33,7 +33,7 @@ internal sealed partial class RateRecurrence : autograd.MultiTensorFunction<Rate
     public override string Name => "RateRecurrence";
 
     /// <summary>What a forward pass keeps for the backward pass.</summary>
-    enum Keep
+    internal enum Keep
     {
         /// <summary>Every stage input x_i and slope φ'(u_i) (backpropagation).</summary>
         Stages,
@@ -69,10 +69,7 @@ internal sealed partial class RateRecurrence : autograd.MultiTensorFunction<Rate
     /// <summary>The forward pass over the batch's blocks, on separate threads, each keeping <paramref name="keep"/>.</summary>
     static ForwardRun RunBlocks(Settings settings, Tensor h0, Tensor drive, Tensor weight, Keep keep)
     {
-        if (h0.device.type != DeviceType.CPU)
-            throw new NotSupportedException($"The fused rate recurrence runs on the CPU; the network is on {h0.device}.");
-        if (h0.dtype != ScalarType.Float32 && h0.dtype != ScalarType.Float64)
-            throw new NotSupportedException($"The fused rate recurrence runs in Float32 or Float64, not {h0.dtype}.");
+        CheckFusable(h0);
         var weightT = weight.detach().t().contiguous();
         var chunks = BatchChunks.Split(h0.shape[0]);
         // the weights in the element type, made once per call for every block and for the backward pass
@@ -87,6 +84,16 @@ internal sealed partial class RateRecurrence : autograd.MultiTensorFunction<Rate
         });
         var output = chunks.Length == 1 ? parts[0][0] : torch.cat(parts.Select(p => p[0]).ToArray(), 0);
         return new ForwardRun(output, chunks, parts, rates);
+    }
+
+    /// <summary>True when the fused recurrences can integrate a state like <paramref name="h0"/>: on the CPU, in Float32 or Float64.</summary>
+    internal static bool IsFusable(Tensor h0) => h0.device.type == DeviceType.CPU && (h0.dtype == ScalarType.Float32 || h0.dtype == ScalarType.Float64);
+
+    /// <summary>Throws unless <see cref="IsFusable"/>: the fused recurrences work on CPU memory in Float32 or Float64.</summary>
+    internal static void CheckFusable(Tensor h0)
+    {
+        if (!IsFusable(h0))
+            throw new NotSupportedException($"The fused rate recurrence runs on the CPU in Float32 or Float64; the network is {h0.dtype} on {h0.device} (the generic tensor path serves it).");
     }
 
     /// <summary>[h, and what <paramref name="keep"/> asks for: the stage inputs x_i and slopes φ'(u_i) stacked, or h at the end of
@@ -165,7 +172,7 @@ internal sealed partial class RateRecurrence : autograd.MultiTensorFunction<Rate
     }
 
     /// <summary>into = start + Σ_j c_j k_j over the stage buffers k_j (slot j of <paramref name="stages"/>); start may be into itself.</summary>
-    static void Combine<T>(ReadOnlySpan<T> start, ReadOnlySpan<T> coefficients, Span<T> stages, Span<T> into) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static void Combine<T>(ReadOnlySpan<T> start, ReadOnlySpan<T> coefficients, Span<T> stages, Span<T> into) where T : unmanaged, IFloatingPointIeee754<T>
     {
         start.CopyTo(into);
         for (int j = 0; j < coefficients.Length; j++)
@@ -173,11 +180,11 @@ internal sealed partial class RateRecurrence : autograd.MultiTensorFunction<Rate
     }
 
     /// <summary>All of a contiguous tensor's elements as a span.</summary>
-    static Span<T> Whole<T>(Tensor tensor) where T : unmanaged => TensorMemory.Of<T>(tensor, checked((int)tensor.numel()));
+    internal static Span<T> Whole<T>(Tensor tensor) where T : unmanaged => TensorMemory.Of<T>(tensor, checked((int)tensor.numel()));
 
     /// <summary>The tableau's weights times Δt in the element type, and γ: folded into the weights when it is one number, else
     /// repeated for every row of the batch.</summary>
-    sealed class Rates<T> where T : unmanaged, IFloatingPointIeee754<T>
+    internal sealed class Rates<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         /// <summary>Δt a_ij (times γ when γ is one number).</summary>
         internal required T[][] A { get; init; }
