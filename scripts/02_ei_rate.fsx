@@ -18,7 +18,7 @@ excitatory — as a step from the latest input $x_{last}$ (see *Training* below)
 **excitatory population only**, as cortical afferents target the excitatory cells: the inhibitory units see the Lorenz state only
 through the excitatory ones (`--input all` feeds it to both populations instead, and the comparison below measures both). The time constants are short, $\tau_E = 0.2$
 and $\tau_I = 0.1$ model time units against $\Delta = 0.1$ per sample, for the reason chapter 01 gives: the units then follow
-the input within a couple of samples instead of blurring the last ten. In the full run, $\tau_E = 0.2$ forecast a median of
+the input within a couple of samples instead of blurring the last ten. In the full run with the input into both populations, $\tau_E = 0.2$ forecast a median of
 2.7 Lyapunov times where $\tau_E = 1$ forecast 2.3 (10 + 10 epochs each), and 3.2 with the longer training the full run now does.
 
 **Dale's law by construction.** Following Song, Yang & Wang (2016), the optimiser never sees the weights themselves:
@@ -61,7 +61,7 @@ let tauE = args.Float("tau-e", 0.2, "time constant of the excitatory units, in m
 let tauI = args.Float("tau-i", tauE / 2.0, "time constant of the inhibitory units (default: half of --tau-e)")
 let inputText = args.Text("input", "excitatory", "which units receive the input W_in x + b: excitatory (the E population only) or all")
 let balancePenalty = args.Float("balance-penalty", 1.0, "strength λ of the balance penalty λ (ρ − ρ₀)² of the balance-keeping variant (ρ the I/E input ratio, ρ₀ its initial value)")
-let variantBatches = args.Int("variant-batches", (if quick then 4 elif full then 0 else 40), "batches per epoch of the two comparison variants (0 = all windows)")
+let variantBatches = args.Int("variant-batches", (if quick then 4 elif full then 0 else 30), "batches per epoch of the two comparison variants (0 = all windows)")
 let searchOut = args.Text("search", "", "run the recipe search for a chaotic free run and write its table to this JSON file (e.g. scripts/results/02_ei_recipe_search.json)")
 let inputMode =
     match inputText with
@@ -426,7 +426,7 @@ let searchVerdict =
         match searched with
         | Some(rows, mode, _) -> $"the {rows.Length} recipes of the search (a {mode} run, {searchFile |> Path.GetFileName}) and the {chapterRows.Length} networks of this run"
         | None -> $"the {chapterRows.Length} networks of this run (no search table at {searchFile}: run with --search FILE to make one)"
-    let reference = match referenceDStsp with Some d -> $"the CT-RNN's D_stsp {d:F3}" | None -> "no CT-RNN report to compare D_stsp with (run chapter 01 first)"
+    let reference = match referenceDStsp with Some d -> $"the CT-RNN's D_stsp {d:F3}" | None -> "no CT-RNN report to compare D_stsp with: run chapter 01 first"
     let lambdas = allRows |> List.map (fun r -> r.lambda_max)
     let settled = allRows |> List.filter (fun r -> r.lambda_max <= 0.05) |> List.length
     let verb count = if count = 1 then "is" else "are"
@@ -439,9 +439,9 @@ let searchVerdict =
         $"None of {source} is chaotic like Lorenz ({reference}). Their largest exponents span **{List.min lambdas:F3}** to **{List.max lambdas:F3}**: "
         + $"{settled} of {allRows.Length} free runs settle on a fixed point or a limit cycle (λ_max ≤ 0.05), {inBand} {(if inBand = 1 then hasOne else hasMany)} an exponent within 20%% of 0.906"
         + (if inBand > 0 then ", but not the attractor's occupancy of state space (D_stsp above the CT-RNN's). " else ". ")
-        + "Rollout training rewards forecasts a few Lyapunov times long, and a network that settles on a cycle close to the attractor's "
-        + "typical loop already forecasts that far; under Dale's law the non-negative, saturating rates make that loop the easiest thing to learn, "
-        + "and nothing in the loss asks for the divergence of nearby trajectories that chaos needs."
+        + "A likely reason, which the table is consistent with but does not prove: rollout training rewards forecasts a few Lyapunov times long, "
+        + "and a network that settles on a cycle close to the attractor's typical loop already forecasts that far, while nothing in the loss asks "
+        + "for the divergence of nearby trajectories that chaos needs; the budgets here are also far below the full run's."
 page.Text searchVerdict
 
 page.Save(Path.Combine(outDir, "02_ei_rate.html"))
