@@ -420,6 +420,15 @@ page.Table(
               $"""{r.one_step_epochs} + {r.rollout_epochs} × {(if r.batches_per_epoch.HasValue then string r.batches_per_epoch.Value else "all")}"""
               $"{r.vpt_median:F2}"; $"{r.test_mse_one_step:E2}"; $"{r.d_stsp:F3}"; $"{r.lambda_max:F3}"; $"{r.ratio_before:F2} → {r.ratio_after:F2}"
               (if chaoticLike r then "yes" else "no") ] ])
+/// A row of the committed search table by its label.
+let searchRow (label: string) = match searched with Some(rows, _, _) -> rows |> List.tryFind (fun r -> r.label = label) | None -> None
+match searchRow "the chapter's settings", searchRow "input to all units", searchRow "balance penalty" with
+| Some chapter, Some toAll, Some penalized ->
+    page.Text(
+        $"The search's rows share one budget, so they compare the options fairly: input to all units forecasts a median of **{toAll.vpt_median:F2}** Lyapunov times "
+        + $"against **{chapter.vpt_median:F2}** with the input to E only (D_stsp {toAll.d_stsp:F2} against {chapter.d_stsp:F2}); the balance penalty gives **{penalized.vpt_median:F2}** "
+        + $"against {chapter.vpt_median:F2}, and holds I/E at {penalized.ratio_after:F2} where the same recipe without it ends at {chapter.ratio_after:F2}.")
+| _ -> ()
 let searchVerdict =
     let found = allRows |> List.filter chaoticLike
     let source =
