@@ -7,16 +7,18 @@ excitatory (about 80% of them, pyramidal cells) or inhibitory (about 20%, intern
 *leaving* it has one sign. Here we build that constraint into a rate network with two populations,
 
 $$
-\tau_E \dot r_E = -r_E + \phi\big(W_{EE} r_E - W_{EI} r_I + W^{in}_E x + b_E\big), \qquad
-\tau_I \dot r_I = -r_I + \phi\big(W_{IE} r_E - W_{II} r_I + W^{in}_I x + b_I\big),
+\tau_E \dot r_E = -r_E + \phi\big(W_{EE} r_E - W_{EI} r_I + W^{in} x + b\big), \qquad
+\tau_I \dot r_I = -r_I + \phi\big(W_{IE} r_E - W_{II} r_I\big),
 $$
 
 with all four blocks $W_{ab} \ge 0$, a non-negative rate function $\phi$ (firing rates cannot be negative; here
 $\phi(u) = \max(0, \tanh u)$, which saturates like a real f–I curve), a faster inhibition ($\tau_I = \tau_E/2$), and the
 prediction read out from the excitatory cells only, $y = x_{last} + W^{out} r_E + b^{out}$ — cortical projection neurons are
-excitatory — as a step from the latest input $x_{last}$ (see *Training* below). The time constants are short, $\tau_E = 0.2$
+excitatory — as a step from the latest input $x_{last}$ (see *Training* below). The external input $W^{in} x + b$ enters the
+**excitatory population only**, as cortical afferents target the excitatory cells: the inhibitory units see the Lorenz state only
+through the excitatory ones (`--input all` feeds it to both populations instead, and the comparison below measures both). The time constants are short, $\tau_E = 0.2$
 and $\tau_I = 0.1$ model time units against $\Delta = 0.1$ per sample, for the reason chapter 01 gives: the units then follow
-the input within a couple of samples instead of blurring the last ten. In the full run, $\tau_E = 0.2$ forecast a median of
+the input within a couple of samples instead of blurring the last ten. In the full run with the input into both populations, $\tau_E = 0.2$ forecast a median of
 2.7 Lyapunov times where $\tau_E = 1$ forecast 2.3 (10 + 10 epochs each), and 3.2 with the longer training the full run now does.
 
 **Dale's law by construction.** Following Song, Yang & Wang (2016), the optimiser never sees the weights themselves:
@@ -30,7 +32,7 @@ order, leaving a net input of order one whose fluctuations drive irregular, chao
 that regime: weights $\sim 1/\sqrt{n_E}$, each row's inhibition scaled to match its excitation exactly (Rajan & Abbott 2006),
 the whole matrix scaled to spectral radius 1. Then we train it on the Lorenz data and watch what happens to the balance.
 
-Run it with `dotnet fsi scripts/02_ei_rate.fsx`; `--quick` for a tiny run, `--full` for the long one, `--hidden 128 --epochs 20 --rollout-epochs 20 --rollout-steps 30 --readout state --tau-e 0.5 --tau-i 0.25 --seed 3` to explore,
+Run it with `dotnet fsi scripts/02_ei_rate.fsx`; `--quick` for a tiny run, `--full` for the long one, `--hidden 128 --epochs 20 --rollout-epochs 20 --rollout-steps 30 --readout state --tau-e 0.5 --tau-i 0.25 --input all --balance-penalty 3 --seed 3` to explore,
 `--resume` to continue an interrupted run, `-- --help` for the list of options.
 *)
 #load "prelude.fsx"
@@ -57,7 +59,24 @@ let learningRate = args.Float("lr", 5e-3, "Adam's learning rate in one-step trai
 let rolloutLearningRate = args.Float("rollout-lr", 1e-3, "Adam's learning rate in rollout training")
 let tauE = args.Float("tau-e", 0.2, "time constant of the excitatory units, in model time (Δ = 0.1 per sample)")
 let tauI = args.Float("tau-i", tauE / 2.0, "time constant of the inhibitory units (default: half of --tau-e)")
+let inputText = args.Text("input", "excitatory", "which units receive the input W_in x + b: excitatory (the E population only) or all")
+let balancePenalty = args.Float("balance-penalty", 1.0, "strength λ of the balance penalty λ (ρ − ρ₀)² of the balance-keeping variant (ρ the I/E input ratio, ρ₀ its initial value)")
+let variantBatches = args.Int("variant-batches", (if quick then 4 elif full then 0 else 30), "batches per epoch of the two comparison variants (0 = all windows)")
+let searchOut = args.Text("search", "", "run the recipe search for a chaotic free run and write its table to this JSON file (e.g. scripts/results/02_ei_recipe_search.json)")
+let inputMode =
+    match inputText with
+    | "excitatory" -> Some EiInput.Excitatory
+    | "all" -> Some EiInput.All
+    | other ->
+        args.Refuse $"--input expects excitatory (W_in x + b into the E units only) or all (into every unit) but got '{other}'"
+        None
+if not (balancePenalty > 0.0) then args.Refuse $"--balance-penalty must be a number > 0 (the strength of the penalty), got {balancePenalty}"
+if variantBatches < 0 then args.Refuse $"--variant-batches must be 0 (all windows) or a positive number of batches, got {variantBatches}"
 args.Check()
+let input = inputMode.Value
+let otherInput = if input = EiInput.Excitatory then EiInput.All else EiInput.Excitatory
+/// The name of an input mode as on the command line.
+let inputName (mode: EiInput) = if mode = EiInput.Excitatory then "excitatory" else "all"
 let incrementReadout =
     match readout with
     | "increment" -> true
@@ -80,12 +99,16 @@ let toMatrix (t: torch.Tensor) =
 The recurrent matrix, row $i$ receiving from column $j$: red columns are the excitatory units, blue the inhibitory ones.
 The inhibitory columns are fewer but about four times stronger, so that each row's inhibition matches its excitation.
 *)
-let networkOptions = EiRateNetworkOptions(Hidden = hidden, TauE = tauE, TauI = tauI, Readout = (if incrementReadout then ReadoutTarget.Increment else ReadoutTarget.State))
+/// A network of this chapter's time scales and readout: `size` units, the input into `mode`'s units, the balance penalty λ (ρ − ρ₀)² of strength `penalty` and target `target`.
+let networkOptionsFor (size: int) (mode: EiInput) (penalty: float) (target: float) =
+    EiRateNetworkOptions(Hidden = size, TauE = tauE, TauI = tauI, Input = mode, BalancePenalty = penalty, BalanceTarget = target,
+                         Readout = (if incrementReadout then ReadoutTarget.Increment else ReadoutTarget.State))
+let networkOptions = networkOptionsFor hidden input 0.0 1.0
 let model = new EiRateNetwork(networkOptions, int64 seed)
 printfn "E/I network: %d excitatory + %d inhibitory units, %d parameters" model.ExcitatoryCount model.InhibitoryCount model.ParameterCount
 let initialWeights = toMatrix model.RecurrentWeight
 page.Chart(Plots.signedHeatmap "Recurrent weights at initialisation (red excitatory, blue inhibitory)" "presynaptic unit j" "postsynaptic unit i" initialWeights)
-page.Text($"**{model.ExcitatoryCount}** excitatory and **{model.InhibitoryCount}** inhibitory units, **{model.ParameterCount}** trainable parameters; Dale violations at initialisation: **{model.DaleViolations()}**.")
+page.Text($"**{model.ExcitatoryCount}** excitatory and **{model.InhibitoryCount}** inhibitory units, **{model.ParameterCount}** trainable parameters; Dale violations at initialisation: **{model.DaleViolations()}**. The input $W^{{in}} x + b$ reaches **{model.InputUnits}** units (`--input {inputText}`).")
 
 (**
 ## Balance, measured
@@ -260,13 +283,175 @@ Both Jacobians are known in closed form; chapter 04's tools apply to them direct
 dynamics are chaotic like Lorenz-63 ($\lambda_{max} \approx 0.906$). The network runs on its own clock, one sample interval
 $\Delta = 0.1$ per data step $dt = 0.01$, so its exponent is multiplied by $\Delta/dt$ to compare.
 *)
-let field = model.AsVectorField()
-let startState = model.ClosedLoopState(Series.Rows(data.Test, 0, seqLength))
-let lyapunov =
-    LyapunovSpectrum.Compute(field, startState,
-        LyapunovOptions(Dt = 0.01, Count = 1, Steps = (if quick then 2000 elif full then 200_000 else 50_000), TransientSteps = (if quick then 500 else 5000)))
-let lambdaMax = lyapunov.Exponents.[0] * networkOptions.SampleInterval / data.Dt
+/// The largest Lyapunov exponent of a trained network's closed-loop field, per Lorenz time unit, from the state after the first test window.
+let lambdaMaxOf (network: EiRateNetwork) (steps: int) =
+    let lyapunov =
+        LyapunovSpectrum.Compute(network.AsVectorField(), network.ClosedLoopState(Series.Rows(data.Test, 0, seqLength)),
+            LyapunovOptions(Dt = 0.01, Count = 1, Steps = steps, TransientSteps = (if quick then 500 else 5000)))
+    lyapunov.Exponents.[0] * network.Options.SampleInterval / data.Dt
+let lambdaMax = lambdaMaxOf model (if quick then 2000 elif full then 200_000 else 50_000)
 page.Text($"Largest Lyapunov exponent of the trained network: **{lambdaMax:F3}** per Lorenz time unit (Lorenz-63: 0.906).")
+
+(**
+## Input to E only or to all units, and keeping the balance
+
+Two variations on the network above, trained by the same recipe and measured by the same protocol: the **other input mode**
+(`--input all` feeds $W^{in} x + b$ to the inhibitory units as well; with the default they receive it only through the excitatory
+ones), and a **balance-keeping** network, whose training loss carries a penalty $\lambda\,(\rho - \rho_0)^2$ on the ratio $\rho$ of
+inhibitory to excitatory input (summed over units, at the rates after each training window) departing from its value $\rho_0$ at
+initialisation (`--balance-penalty` sets $\lambda$; `EiRateNetworkOptions.BalancePenalty`, which the trainer adds to the loss).
+Balance is measured as above, on the test data, before and after training.
+*)
+let variantRecipe = { recipe with BatchesPerEpoch = (if variantBatches = 0 then None else Some variantBatches) }
+/// A trained network of the comparison: its name and settings, its report by the protocol, balance before and after, largest exponent.
+type Variant =
+    { Name: string; Input: EiInput; Penalty: float; Target: float; Hidden: int; RolloutSteps: int; Recipe: Models.RolloutRecipe
+      Report: ForecastReport; BalanceBefore: BalanceDiagnostics; BalanceAfter: BalanceDiagnostics; LambdaMax: float; Seconds: float }
+/// The I/E input ratio ρ₀ of an untrained network on 256 training windows, as the balance penalty measures it.
+let initialRatio (network: EiRateNetwork) =
+    use windows = WindowBatches.OneStep(data.Train, seqLength)
+    let count = min 256 windows.Count
+    use batch = windows.Batch(Array.init count (fun k -> k * (windows.Count / count)))
+    use noGrad = torch.no_grad()
+    network.InputRatio(batch.Windows).item<float>()
+/// Trains a network of `size` units with the input into `mode`'s units and balance penalty `penalty` (0 = none) by `variantRecipe`
+/// (rollouts of `steps`), checkpointing as `checkpointName` if given, and measures it.
+let trainVariant (name: string) (mode: EiInput) (penalty: float) (size: int) (variantRecipe: Models.RolloutRecipe) (steps: int) (lyapunovSteps: int) (checkpointName: string option) =
+    let target = initialRatio (new EiRateNetwork(networkOptionsFor size mode 0.0 1.0, int64 seed))
+    let network = new EiRateNetwork(networkOptionsFor size mode penalty (if penalty > 0.0 then target else 1.0), int64 seed)
+    let before = network.MeasureBalance(balanceSeries, warmup)
+    let variantRecipe = { variantRecipe with RolloutSteps = steps }
+    let checkpoints = checkpointName |> Option.map (fun n -> Models.PhaseCheckpoints(Path.Combine(outDir, "models"), n, [ "onestep"; "rollout" ], common.Resume))
+    printfn "%s: training" name
+    let run = Models.trainWithRollouts network data variantRecipe seed (fun phase -> checkpoints |> Option.map (fun c -> c.For phase)) ignore
+    let seconds = run.OneStepSeconds + run.RolloutSeconds
+    let measured = Evaluate.Run(network, data, protocol, ModelRun(name, common.Mode, int64 seed, seconds))
+    { Name = name; Input = mode; Penalty = penalty; Target = target; Hidden = size; RolloutSteps = steps; Recipe = variantRecipe; Report = measured
+      BalanceBefore = before; BalanceAfter = network.MeasureBalance(balanceSeries, warmup); LambdaMax = lambdaMaxOf network lyapunovSteps; Seconds = seconds }
+let lyapunovSteps = if quick then 2000 elif full then 200_000 else 50_000
+let mainVariant =
+    { Name = $"input {inputName input} (the network above)"; Input = input; Penalty = 0.0; Target = initialRatio (new EiRateNetwork(networkOptions, int64 seed)); Hidden = hidden
+      RolloutSteps = recipe.RolloutSteps; Recipe = recipe; Report = report; BalanceBefore = balanceBefore; BalanceAfter = balanceAfter; LambdaMax = lambdaMax; Seconds = trainSeconds }
+let otherVariant = trainVariant $"input {inputName otherInput}" otherInput 0.0 hidden variantRecipe recipe.RolloutSteps lyapunovSteps (Some "ei_rate-input_other")
+let balancedVariant = trainVariant $"input {inputName input}, balance penalty λ = {balancePenalty:G3}" input balancePenalty hidden variantRecipe recipe.RolloutSteps lyapunovSteps (Some "ei_rate-balanced")
+let variants = [ mainVariant; otherVariant; balancedVariant ]
+/// Batches per epoch of a recipe as text.
+let batchesText (r: Models.RolloutRecipe) = match r.BatchesPerEpoch with Some b -> string b | None -> "all"
+page.Table(
+    [ "network"; "batches / epoch"; "test MSE (one step)"; "VPT median"; "VPT p10–p90"; "D_stsp"; "λ_max"; "I/E before"; "I/E after"; "|net|/E after" ]
+    :: [ for v in variants ->
+            [ v.Name; batchesText v.Recipe; $"{v.Report.OneStepMse:E2}"; $"{v.Report.Vpt.Median:F2}"; $"{v.Report.Vpt.P10:F2}–{v.Report.Vpt.P90:F2}"
+              $"{v.Report.DStsp:F3}"; $"{v.LambdaMax:F3}"; $"{v.BalanceBefore.Ratio:F3}"; $"{v.BalanceAfter.Ratio:F3}"; $"{v.BalanceAfter.NetRelativeToExcitatory:F3}" ] ])
+let budgetNote =
+    if variantRecipe.BatchesPerEpoch = recipe.BatchesPerEpoch then "All three trained with the same budget."
+    else $"The two variants trained on {batchesText variantRecipe} batches per epoch instead of {batchesText recipe} (to keep the chapter's run short; `--variant-batches` changes it, and `--full` gives all three the same budget), so they had less training than the network above: compare them with each other first."
+let vptChange (a: Variant) (b: Variant) =
+    let ratio = b.Report.Vpt.Median / a.Report.Vpt.Median
+    if ratio > 1.05 then $"{ratio:F2}× as long" elif ratio < 0.95 then $"only {ratio:F2}× as long" else "about as long"
+page.Text(
+    $"{budgetNote} Feeding the input to {inputName otherInput} units instead of {inputName input} ones gives a median VPT of **{otherVariant.Report.Vpt.Median:F2}** Lyapunov times against **{mainVariant.Report.Vpt.Median:F2}** (one-step MSE {otherVariant.Report.OneStepMse:G3} against {mainVariant.Report.OneStepMse:G3}), and leaves the ratio I/E at **{otherVariant.BalanceAfter.Ratio:F2}** (from {otherVariant.BalanceBefore.Ratio:F2}). "
+    + $"The balance penalty (λ = {balancePenalty:G3}, ρ₀ = {balancedVariant.Target:F3}) keeps the ratio at **{balancedVariant.BalanceAfter.Ratio:F2}** on the test data, where the same network without it ends at **{mainVariant.BalanceAfter.Ratio:F2}**; "
+    + $"it forecasts {vptChange mainVariant balancedVariant} as the network above (median VPT **{balancedVariant.Report.Vpt.Median:F2}**), and its free run's largest exponent is {balancedVariant.LambdaMax:F3} (the network above: {mainVariant.LambdaMax:F3}).")
+
+(**
+## Looking for a chaotic E/I network
+
+Forecasting a few Lyapunov times is not the same as having learned the attractor: Lorenz-63's largest exponent is 0.906, and a
+network that has learned the dynamics should be chaotic too. We call a trained E/I network *chaotic like Lorenz* when its free
+run's largest exponent lies within 20% of 0.906 and its state-space divergence $D_{stsp}$ is no worse than the CT-RNN's of chapter 01.
+A small search varies what could matter under Dale's law — the rollout length $K$, the input mode, the balance penalty and the
+size — each recipe trained once with a reduced budget and measured like the networks above. `--search FILE` runs it (minutes on
+two cores) and writes its table; the page shows the committed table `scripts/results/02_ei_recipe_search.json`, together with the
+three networks trained above.
+*)
+/// One recipe of the search: a label, the input mode, the balance penalty's strength (0 = none), the size and the rollout length.
+type SearchRecipe = { Label: string; Input: EiInput; Penalty: float; Hidden: int; RolloutSteps: int }
+let searchRecipes =
+    let size n = if quick then n / 4 else n
+    [ { Label = "the chapter's settings"; Input = EiInput.Excitatory; Penalty = 0.0; Hidden = size 64; RolloutSteps = 15 }
+      { Label = "input to all units"; Input = EiInput.All; Penalty = 0.0; Hidden = size 64; RolloutSteps = 15 }
+      { Label = "longer rollouts"; Input = EiInput.Excitatory; Penalty = 0.0; Hidden = size 64; RolloutSteps = 30 }
+      { Label = "balance penalty"; Input = EiInput.Excitatory; Penalty = 1.0; Hidden = size 64; RolloutSteps = 15 }
+      { Label = "longer rollouts, balance penalty"; Input = EiInput.Excitatory; Penalty = 1.0; Hidden = size 64; RolloutSteps = 30 }
+      { Label = "twice the units"; Input = EiInput.Excitatory; Penalty = 0.0; Hidden = size 128; RolloutSteps = 15 } ]
+let searchBudget = if quick then recipe else { recipe with OneStepEpochs = 3; RolloutEpochs = 3; CurriculumEpochs = 2; BatchesPerEpoch = Some 30 }
+let ctRnnDStsp =
+    let path = Experiments.reportPath common Experiments.ctRnn
+    if File.Exists path then Some (ForecastReportFile.Read path).DStsp else None
+/// One measured row of the search table.
+type SearchRow =
+    { label: string; input: string; balance_penalty: float; hidden: int; rollout_steps: int; one_step_epochs: int; rollout_epochs: int
+      batches_per_epoch: Nullable<int>; vpt_median: float; test_mse_one_step: float; d_stsp: float; lambda_max: float
+      ratio_before: float; ratio_after: float; train_seconds: float }
+let searchRowOf (label: string) (v: Variant) =
+    { label = label; input = inputName v.Input; balance_penalty = v.Penalty; hidden = v.Hidden; rollout_steps = v.RolloutSteps
+      one_step_epochs = v.Recipe.OneStepEpochs; rollout_epochs = v.Recipe.RolloutEpochs; batches_per_epoch = Option.toNullable v.Recipe.BatchesPerEpoch
+      vpt_median = v.Report.Vpt.Median; test_mse_one_step = v.Report.OneStepMse; d_stsp = v.Report.DStsp; lambda_max = v.LambdaMax
+      ratio_before = v.BalanceBefore.Ratio; ratio_after = v.BalanceAfter.Ratio; train_seconds = v.Seconds }
+let searchPath = if searchOut = "" then "" else Output.fromRoot searchOut
+if searchPath <> "" then
+    let rows =
+        [ for r in searchRecipes ->
+            searchRowOf r.Label (trainVariant $"search: {r.Label}" r.Input r.Penalty r.Hidden searchBudget r.RolloutSteps lyapunovSteps None) ]
+    Directory.CreateDirectory(Path.GetDirectoryName searchPath) |> ignore
+    Output.writeJson searchPath
+        {| generated_by = "dotnet fsi scripts/02_ei_rate.fsx " + String.Join(" ", fsi.CommandLineArgs |> Array.skip 1)
+           mode = common.Mode; seed = seed; tau_e = tauE; tau_i = tauI; readout = readout
+           ctrnn_d_stsp = Option.toNullable ctRnnDStsp; rows = rows |}
+let searchFile = if searchPath <> "" then searchPath else Path.Combine(__SOURCE_DIRECTORY__, "results", "02_ei_recipe_search.json")
+let searched =
+    if File.Exists searchFile then
+        let root = (Output.readJson searchFile).RootElement
+        let options = Text.Json.JsonSerializerOptions(NumberHandling = Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals)
+        let rows = [ for r in root.GetProperty("rows").EnumerateArray() -> Text.Json.JsonSerializer.Deserialize<SearchRow>(r.GetRawText(), options) ]
+        let recordedCt = match root.GetProperty("ctrnn_d_stsp").ValueKind with Text.Json.JsonValueKind.Number -> Some(root.GetProperty("ctrnn_d_stsp").GetDouble()) | _ -> None
+        Some(rows, root.GetProperty("mode").GetString(), recordedCt)
+    else None
+let chapterRows = [ for v in variants -> searchRowOf $"{v.Name} (this run)" v ]
+let allRows = chapterRows @ (match searched with Some(rows, _, _) -> rows | None -> [])
+let referenceDStsp = match ctRnnDStsp, searched with Some d, _ -> Some d | None, Some(_, _, recorded) -> recorded | _ -> None
+let lorenzLambda = 0.906
+let chaoticLike (r: SearchRow) =
+    abs (r.lambda_max - lorenzLambda) <= 0.2 * lorenzLambda && (match referenceDStsp with Some d -> r.d_stsp <= d | None -> false)
+page.Table(
+    [ "recipe"; "input"; "λ (penalty)"; "units"; "K"; "epochs"; "VPT median"; "test MSE"; "D_stsp"; "λ_max"; "I/E before → after"; "chaotic like Lorenz" ]
+    :: [ for r in allRows ->
+            [ r.label; r.input; $"{r.balance_penalty:G3}"; string r.hidden; string r.rollout_steps
+              $"""{r.one_step_epochs} + {r.rollout_epochs} × {(if r.batches_per_epoch.HasValue then string r.batches_per_epoch.Value else "all")}"""
+              $"{r.vpt_median:F2}"; $"{r.test_mse_one_step:E2}"; $"{r.d_stsp:F3}"; $"{r.lambda_max:F3}"; $"{r.ratio_before:F2} → {r.ratio_after:F2}"
+              (if chaoticLike r then "yes" else "no") ] ])
+/// A row of the committed search table by its label.
+let searchRow (label: string) = match searched with Some(rows, _, _) -> rows |> List.tryFind (fun r -> r.label = label) | None -> None
+match searchRow "the chapter's settings", searchRow "input to all units", searchRow "balance penalty" with
+| Some chapter, Some toAll, Some penalized ->
+    page.Text(
+        $"The search's rows share one budget, so they compare the options fairly: input to all units forecasts a median of **{toAll.vpt_median:F2}** Lyapunov times "
+        + $"against **{chapter.vpt_median:F2}** with the input to E only (D_stsp {toAll.d_stsp:F2} against {chapter.d_stsp:F2}); the balance penalty gives **{penalized.vpt_median:F2}** "
+        + $"against {chapter.vpt_median:F2}, and holds I/E at {penalized.ratio_after:F2} where the same recipe without it ends at {chapter.ratio_after:F2}.")
+| _ -> ()
+let searchVerdict =
+    let found = allRows |> List.filter chaoticLike
+    let source =
+        match searched with
+        | Some(rows, mode, _) -> $"the {rows.Length} recipes of the search (a {mode} run, {searchFile |> Path.GetFileName}) and the {chapterRows.Length} networks of this run"
+        | None -> $"the {chapterRows.Length} networks of this run (no search table at {searchFile}: run with --search FILE to make one)"
+    let reference = match referenceDStsp with Some d -> $"the CT-RNN's D_stsp {d:F3}" | None -> "no CT-RNN report to compare D_stsp with: run chapter 01 first"
+    let lambdas = allRows |> List.map (fun r -> r.lambda_max)
+    let settled = allRows |> List.filter (fun r -> r.lambda_max <= 0.05) |> List.length
+    let verb count = if count = 1 then "is" else "are"
+    let hasOne, hasMany = "has", "have"
+    let inBand = allRows |> List.filter (fun r -> abs (r.lambda_max - lorenzLambda) <= 0.2 * lorenzLambda) |> List.length
+    match found with
+    | first :: _ ->
+        $"Of {source}, {found.Length} {verb found.Length} chaotic like Lorenz ({reference}); the first, **{first.label}**, has λ_max = {first.lambda_max:F3} and D_stsp = {first.d_stsp:F3}."
+    | [] ->
+        $"None of {source} is chaotic like Lorenz ({reference}). Their largest exponents span **{List.min lambdas:F3}** to **{List.max lambdas:F3}**: "
+        + $"{settled} of {allRows.Length} free runs settle on a fixed point or a limit cycle (λ_max ≤ 0.05), {inBand} {(if inBand = 1 then hasOne else hasMany)} an exponent within 20%% of 0.906"
+        + (if inBand > 0 then ", but not the attractor's occupancy of state space (D_stsp above the CT-RNN's). " else ". ")
+        + "A likely reason, which the table is consistent with but does not prove: rollout training rewards forecasts a few Lyapunov times long, "
+        + "and a network that settles on a cycle close to the attractor's typical loop already forecasts that far, while nothing in the loss asks "
+        + "for the divergence of nearby trajectories that chaos needs; the budgets here are also far below the full run's."
+page.Text searchVerdict
 
 page.Save(Path.Combine(outDir, "02_ei_rate.html"))
 Output.writeJson (Path.Combine(outDir, "02_ei_rate.json"))
@@ -295,10 +480,25 @@ Output.writeJson (Path.Combine(outDir, "02_ei_rate.json"))
        train_seconds = trainSeconds
        epochs_run = epochsRun
        lambda_max = lambdaMax
+       input = inputName input
+       comparison =
+        [ for v in variants ->
+            {| name = v.Name; input = inputName v.Input; balance_penalty = v.Penalty; balance_target = v.Target
+               batches_per_epoch = Option.toNullable v.Recipe.BatchesPerEpoch; one_step_epochs = v.Recipe.OneStepEpochs; rollout_epochs = v.Recipe.RolloutEpochs
+               vpt_median = v.Report.Vpt.Median; vpt_p10 = v.Report.Vpt.P10; vpt_p90 = v.Report.Vpt.P90; test_mse_one_step = v.Report.OneStepMse
+               d_stsp = v.Report.DStsp; lambda_max = v.LambdaMax; train_seconds = v.Seconds
+               balance_before = {| ratio = v.BalanceBefore.Ratio; net_relative = v.BalanceBefore.NetRelativeToExcitatory; ei_correlation = v.BalanceBefore.EiCorrelation |}
+               balance_after = {| ratio = v.BalanceAfter.Ratio; net_relative = v.BalanceAfter.NetRelativeToExcitatory; ei_correlation = v.BalanceAfter.EiCorrelation |} |} ]
+       recipe_search =
+        {| file = searchFile
+           rows = (match searched with Some(rows, _, _) -> rows.Length | None -> 0)
+           ctrnn_d_stsp = Option.toNullable referenceDStsp
+           chaotic_like_lorenz = (allRows |> List.filter chaoticLike |> List.map (fun r -> r.label)) |}
        options =
         {| hidden = hidden; seed = seed; one_step_epochs = recipe.OneStepEpochs; rollout_epochs = recipe.RolloutEpochs
            rollout_steps = recipe.RolloutSteps; learning_rate = recipe.LearningRate; rollout_learning_rate = recipe.RolloutLearningRate
            batches_per_epoch = Option.toNullable recipe.BatchesPerEpoch; readout = readout; tau_e = networkOptions.TauE; tau_i = networkOptions.TauI
-           activation = string networkOptions.Activation; mode = common.Mode |}
+           activation = string networkOptions.Activation; mode = common.Mode; input = inputName input; balance_penalty = balancePenalty
+           variant_batches_per_epoch = Option.toNullable variantRecipe.BatchesPerEpoch |}
        model_file = Experiments.modelPath common Experiments.eiRate
        report_file = Experiments.reportPath common Experiments.eiRate |}

@@ -14,8 +14,21 @@ let tests =
             // quick mode: 16 units, 80% excitatory
             Expect.equal (json.GetProperty("n_e").GetInt32()) 13 "n_e = round(0.8 · 16)"
             Expect.equal (json.GetProperty("n_i").GetInt32()) 3 "n_i"
-            // A [16·16], W_in [16·3], b [16], W_out [3·13] from the E units, b_out [3]
-            Expect.equal (json.GetProperty("parameters").GetInt32()) (256 + 48 + 16 + 39 + 3) "parameters"
+            // A [16·16], W_in [13·3] and b [13] into the E units only, W_out [3·13] from the E units, b_out [3]
+            Expect.equal (json.GetProperty("parameters").GetInt32()) (256 + 39 + 13 + 39 + 3) "parameters"
+            Expect.equal (json.GetProperty("input").GetString()) "excitatory" "the input enters the E population by default"
+            // the comparison: the network itself, the other input mode, and the balance penalty, each measured with balance before and after
+            let comparison = [ for v in json.GetProperty("comparison").EnumerateArray() -> v ]
+            Expect.equal [ for v in comparison -> v.GetProperty("input").GetString(), v.GetProperty("balance_penalty").GetDouble() > 0.0 ]
+                [ "excitatory", false; "all", false; "excitatory", true ] "three networks: E input, input to all, E input with the balance penalty"
+            for v in comparison do
+                for key in [ "vpt_median"; "test_mse_one_step"; "d_stsp"; "lambda_max"; "balance_target" ] do
+                    Expect.isTrue (Double.IsFinite(v.GetProperty(key).GetDouble())) $"comparison.{key} is a number"
+                for phase in [ "balance_before"; "balance_after" ] do
+                    Expect.isGreaterThan (v.GetProperty(phase).GetProperty("ratio").GetDouble()) 0.0 $"{phase}.ratio is a positive number"
+            let search = json.GetProperty "recipe_search"
+            Expect.isGreaterThan (search.GetProperty("rows").GetInt32()) 0 "the committed search table is shown"
+            Expect.equal (search.GetProperty("chaotic_like_lorenz").ValueKind) Text.Json.JsonValueKind.Array "the recipes chaotic like Lorenz, as a list"
             Expect.equal (json.GetProperty("dale_violations").GetInt32()) 0 "Dale's law holds after training"
             let balance = json.GetProperty "balance"
             for key in [ "mean_e_input"; "mean_i_input"; "ratio"; "ei_correlation" ] do
@@ -33,10 +46,21 @@ let tests =
             let report = ChapterTests.expectReport dir "ei_rate"
             Expect.equal report.Kind "EiRateNetwork" "kind"
             Expect.equal report.ParameterCount (json.GetProperty("parameters").GetInt32()) "the report's model is the chapter's"
+            Expect.equal (comparison[0].GetProperty("vpt_median").GetDouble()) report.Vpt.Median "the comparison's first row is the saved network's report"
             // two epochs of four batches cannot fit Lorenz, but they must improve on predicting the z-scored mean (MSE ≈ 1)
             Expect.isLessThan report.OneStepMse 1.5 "one-step MSE is sane"
             let loaded = NeuroDyn.Artifacts.ModelArtifact.Load<NeuroDyn.Models.EiRateNetwork>(Path.Combine(dir, "models", "ei_rate.safetensors"))
             Expect.equal (loaded.DaleViolations()) 0 "the reloaded network obeys Dale's law"
             Expect.equal loaded.Options.TauE 0.2 "its options come from the file (τ_E of the chapter)"
+            Expect.equal loaded.Options.Input NeuroDyn.Models.EiInput.Excitatory "and the input mode"
+        }
+
+        test "02 refuses an unknown --input before any work, naming the choices" {
+            let dir = Run.tempFolder "ei-input"
+            let result =
+                Run.program "dotnet" [ "fsi"; Path.Combine(Run.root, "scripts", "02_ei_rate.fsx"); "--quick"; "--input"; "inhibitory"; "--out"; dir ] Run.root (TimeSpan.FromMinutes 2.0)
+            Expect.equal result.ExitCode 2 $"refused with exit code 2:\n{result.Output}"
+            Expect.stringContains result.Output "error: --input expects excitatory (W_in x + b into the E units only) or all (into every unit) but got 'inhibitory'" "the refusal names the choices"
+            Expect.isFalse (File.Exists(Path.Combine(dir, "02_ei_rate.json"))) "nothing was run"
         }
     ]

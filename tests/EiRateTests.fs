@@ -67,9 +67,9 @@ let tests =
             use _ = torch.no_grad()
             Expect.sequenceEqual (model.Rollout(w, 5).shape) [| 4L; 5L; 3L |] "Rollout [B, steps, D]"
             Expect.sequenceEqual (model.RateTrajectory(w).shape) [| 4L; 7L; 10L |] "RateTrajectory [B, L, n]"
-            Expect.equal model.ParameterCount (10 * 10 + 10 * 3 + 10 + 3 * 8 + 3) "A, W_in, b, W_out (E only), b_out"
-            let all = new EiRateNetwork(EiRateNetworkOptions(Hidden = 10, ReadoutFromExcitatory = false, ExcitatoryFraction = 0.5), seed = 1L)
-            Expect.equal (all.ExcitatoryCount, all.ParameterCount) (5, 10 * 10 + 10 * 3 + 10 + 3 * 10 + 3) "readout from all units"
+            Expect.equal model.ParameterCount (10 * 10 + 8 * 3 + 8 + 3 * 8 + 3) "A, W_in and b (E only), W_out (E only), b_out"
+            let all = new EiRateNetwork(EiRateNetworkOptions(Hidden = 10, ReadoutFromExcitatory = false, ExcitatoryFraction = 0.5, Input = EiInput.All), seed = 1L)
+            Expect.equal (all.ExcitatoryCount, all.ParameterCount) (5, 10 * 10 + 10 * 3 + 10 + 3 * 10 + 3) "input to and readout from all units"
         }
 
         test "the same seed gives the same network, another seed another" {
@@ -183,12 +183,14 @@ let tests =
                     Expect.isLessThan (maxDiff g r) 1e-7 $"{activation} adjoint against backpropagation"
         }
 
-        test "the closed-loop field's analytic Jacobian equals autograd's and finite differences (plain and increment readout)" {
+        test "the closed-loop field's analytic Jacobian equals autograd's and finite differences (plain and increment readout, both input modes)" {
             TorchRuntime.Initialize() |> ignore
-            for increment in [ false; true ] do
+            for input in [ EiInput.Excitatory; EiInput.All ] do
+              for increment in [ false; true ] do
                 for activation in [ RateActivation.RectifiedTanh; RateActivation.Softplus ] do
-                    let model = new EiRateNetwork(EiRateNetworkOptions(Hidden = 15, Activation = activation, TauE = 1.3, TauI = 0.6, Readout = (if increment then ReadoutTarget.Increment else ReadoutTarget.State)), 21L)
+                    let model = new EiRateNetwork(EiRateNetworkOptions(Hidden = 15, Activation = activation, TauE = 1.3, TauI = 0.6, Input = input, Readout = (if increment then ReadoutTarget.Increment else ReadoutTarget.State)), 21L)
                     let analytic = model.AsVectorField()
+                    Expect.equal analytic.Input input "the field follows the input option"
                     let m = analytic.Dimension
                     Expect.equal m (if increment then 18 else 15) "dimension: rates, plus the fed-back state with an increment readout"
                     Expect.equal m model.ClosedLoopDimension "ClosedLoopDimension"
@@ -207,7 +209,13 @@ let tests =
                         // the same sums in another order (W + W_in W_out folded in advance, or 1/Δ = 10 applied after the sum):
                         // entries O(10), so ~1e-14
                         for i in 0 .. m - 1 do Expect.floatClose { absolute = 1e-12; relative = 0.0 } fa[i] fn[i] $"field {i} (increment {increment})"
-                        for i in 0 .. m * m - 1 do Expect.floatClose { absolute = 1e-12; relative = 0.0 } ja[i] jn[i] $"Jacobian vs autograd (increment {increment})"
+                        for i in 0 .. m * m - 1 do Expect.floatClose { absolute = 1e-12; relative = 0.0 } ja[i] jn[i] $"Jacobian vs autograd (increment {increment}, {input})"
+                        // the inhibitory rows' entries in the fed-back state's columns: exactly zero when only E units receive it
+                        if increment then
+                            let inhibitoryInput = [ for i in 12 .. 14 do for d in 15 .. 17 -> ja[i * m + d] ]
+                            if input = EiInput.Excitatory then Expect.allEqual inhibitoryInput 0.0 "∂ṙ_I/∂x = 0 with the input to E only"
+                            // (softplus has a positive slope everywhere; a rectified unit below threshold has none)
+                            elif activation = RateActivation.Softplus then Expect.exists inhibitoryInput (fun v -> v <> 0.0) "∂ṙ_I/∂x ≠ 0 with the input to all units"
                         // central differences, h = 1e-6: truncation ~h² f''' ≈ 1e-12, rounding ~1e-15/h = 1e-9 with entries O(10)
                         let h = 1e-6
                         for j in 0 .. m - 1 do
@@ -254,6 +262,121 @@ let tests =
             expectRolloutMatchesOneStep model w 3
         }
 
+        test "input to E only: the I units' drive is independent of x, their rows of W_in and b stay zero through training" {
+            TorchRuntime.Initialize() |> ignore
+            let derivative (model: EiRateNetwork) (x: float[]) =
+                // closed-loop state (r, x) of the increment readout: ṙ depends on x only through the drive W_in x + b
+                let rates = Array.init 10 (fun i -> 0.1 + 0.07 * float i)
+                use _ = torch.no_grad()
+                model.ClosedLoopDerivative(torch.tensor(Array.append rates x, dtype = f64)).data<double>().ToArray()
+            for input in [ EiInput.Excitatory; EiInput.All ] do
+                // softplus is strictly increasing, so a unit whose drive changes changes its ṙ (a rectified unit below threshold would not)
+                let model = new EiRateNetwork(EiRateNetworkOptions(Hidden = 10, Readout = ReadoutTarget.Increment, Input = input, Activation = RateActivation.Softplus), 8L)
+                let a, b = derivative model [| 1.0; -0.5; 0.3 |], derivative model [| -1.2; 0.8; 2.0 |]
+                // the same rates and weights: a unit whose drive ignores x gives the same number bit for bit
+                let same i = BitConverter.DoubleToInt64Bits a[i] = BitConverter.DoubleToInt64Bits b[i]
+                Expect.isFalse (List.exists same [ 0 .. 7 ]) $"{input}: every E unit's drive depends on x"
+                if input = EiInput.Excitatory then Expect.isTrue (List.forall same [ 8; 9 ]) "the I units' ṙ does not depend on x"
+                else Expect.isFalse (List.exists same [ 8; 9 ]) "with input to all units the I units' ṙ depends on x"
+            let model = new EiRateNetwork(EiRateNetworkOptions(Hidden = 16), 3L)
+            Expect.equal model.InputUnits model.ExcitatoryCount "the E units receive the input by default"
+            let inputBefore = model.InputWeight.detach().clone()
+            let options = TrainingOptions(Epochs = 1, BatchSize = 16, SeqLength = 10, MaxBatchesPerEpoch = Nullable 4, LearningRate = 0.05, Threads = Nullable 1)
+            Trainer.Fit(model, lorenz 4.0, lorenz 4.0, options) |> ignore
+            let ne, ni = int64 model.ExcitatoryCount, int64 model.InhibitoryCount
+            Expect.isGreaterThan (maxDiff (model.InputWeight.narrow(0, 0L, ne)) (inputBefore.narrow(0, 0L, ne))) 1e-3 "training moved the E rows"
+            for name, t in [ "W_in", model.InputWeight; "b", model.Bias; "stored w_in", model.get_parameter("w_in") :> Tensor; "stored b", model.get_parameter("b") :> Tensor ] do
+                Expect.equal (t.narrow(0, ne, ni).abs().max().item<double>()) 0.0 $"{name}: the I rows are still exactly zero"
+            // A [16·16], W_in and b of the 13 E units only, W_out [3·13], b_out [3]
+            Expect.equal model.ParameterCount (256 + 13 * 3 + 13 + 39 + 3) "the masked rows are not counted as parameters"
+        }
+
+        test "the input mode is stored in the model file; a file without it is refused, naming the key" {
+            TorchRuntime.Initialize() |> ignore
+            let dir = Run.tempFolder "ei-input"
+            let path = IO.Path.Combine(dir, "ei.safetensors")
+            try
+                for input in [ EiInput.Excitatory; EiInput.All ] do
+                    let model = new EiRateNetwork(EiRateNetworkOptions(Hidden = 10, Input = input), 5L)
+                    NeuroDyn.Artifacts.ModelArtifact.Save(model, path)
+                    use content = SafeTensors.Read path
+                    Expect.equal content.Metadata["input"] (string input) "metadata key 'input'"
+                    let loaded = NeuroDyn.Artifacts.ModelArtifact.Load<EiRateNetwork> path
+                    Expect.equal loaded.Options.Input input "the option survives"
+                    use _ = torch.no_grad()
+                    let w = windows 2 6
+                    Expect.equal (maxDiff (loaded.PredictNext w) (model.PredictNext w)) 0.0 "the same predictions"
+                // a file written before the option existed has no key 'input': the strict reader refuses it instead of guessing the mode
+                let tensors, metadata =
+                    use content = SafeTensors.Read path
+                    content.Tensors |> Seq.map (fun kv -> Collections.Generic.KeyValuePair(kv.Key, kv.Value.clone())) |> List.ofSeq, Collections.Generic.Dictionary(content.Metadata)
+                metadata.Remove "input" |> ignore
+                SafeTensors.Write(path, tensors, metadata)
+                Throws.withMessage<IO.InvalidDataException> [ path; "'input'"; "Save the model again" ] (fun () -> NeuroDyn.Artifacts.ModelArtifact.Load path |> ignore)
+            finally IO.Directory.Delete(dir, true)
+        }
+
+        test "the balance penalty's gradient equals central finite differences, and its ratio the currents' ratio" {
+            TorchRuntime.Initialize() |> ignore
+            let model = new EiRateNetwork(EiRateNetworkOptions(Hidden = 10, TauE = 0.4, TauI = 0.2), 9L)
+            let w = windows 3 8
+            let penalty () = model.BalancePenalty(w, 0.7, 2.5)
+            // the ratio by hand from the last rates: Σ_b Σ_i Σ_{j∈I} |W_ij| r_bj over Σ_b Σ_i Σ_{j∈E} W_ij r_bj
+            let ratio =
+                use _ = torch.no_grad()
+                let r, weight = toArray2D (model.RateTrajectory(w).select(1, 7L)), toArray2D model.RecurrentWeight
+                let current columns = Seq.sum (seq { for b in 0 .. 2 do for i in 0 .. 9 do for j in columns -> abs weight[i, j] * r[b, j] })
+                current [ 8 .. 9 ] / current [ 0 .. 7 ]
+            // one sum in another order: rounding only
+            Expect.floatClose { absolute = 1e-13; relative = 1e-13 } (model.InputRatio(w).item<double>()) ratio "InputRatio"
+            Expect.floatClose { absolute = 1e-13; relative = 1e-13 } (penalty().item<double>()) (2.5 * (ratio - 0.7) ** 2.0) "λ (ρ − ρ₀)²"
+            model.zero_grad()
+            penalty().backward()
+            // W_out and b_out do not reach the rates: autograd leaves their gradient undefined, which is zero
+            let gradients = [ for p in model.parameters() -> if isNull p.grad then torch.zeros_like(p) else p.grad.clone() ]
+            let names = [ for struct (name, _) in model.named_parameters() -> name ]
+            let h = 1e-6
+            for name, grad in List.zip names gradients do
+                let flat = model.get_parameter(name).detach().view(-1L)
+                // the first, a middle and the last entry of each parameter
+                for k in [ 0L; flat.shape[0] / 2L; flat.shape[0] - 1L ] do
+                    let original = flat[k].item<double>()
+                    let at (value: float) =
+                        use _ = torch.no_grad()
+                        flat[k] <- torch.tensor(value, dtype = f64)
+                        penalty().item<double>()
+                    let numeric = (at (original + h) - at (original - h)) / (2.0 * h)
+                    at original |> ignore
+                    // central differences, h = 1e-6: truncation ~h² times the third derivative ≈ 1e-12, rounding ~1e-16/h = 1e-10 on a penalty of order 1
+                    let analytic = grad.view(-1L).[k].item<double>()
+                    Expect.floatClose { absolute = 1e-8; relative = 1e-6 } analytic numeric $"∂P/∂{name}[{k}]"
+            Throws.withMessage<ArgumentOutOfRangeException> [ "strength" ] (fun () -> model.BalancePenalty(w, 0.7, -1.0) |> ignore)
+        }
+
+        test "the trainer adds the model's balance penalty to the loss: training keeps the I/E ratio near its target" {
+            TorchRuntime.Initialize() |> ignore
+            let series = lorenz 4.0
+            let w = torch.tensor(Series.Rows(series, 0, 40), dtype = f64).reshape(1L, 40L, 3L)
+            let initial =
+                use _ = torch.no_grad()
+                (new EiRateNetwork(EiRateNetworkOptions(Hidden = 12, TauE = 0.2, TauI = 0.1), 2L)).InputRatio(w).item<double>()
+            let train (strength: float) =
+                let model = new EiRateNetwork(EiRateNetworkOptions(Hidden = 12, TauE = 0.2, TauI = 0.1, BalancePenalty = strength, BalanceTarget = initial), 2L)
+                let options = TrainingOptions(Epochs = 2, BatchSize = 16, SeqLength = 10, MaxBatchesPerEpoch = Nullable 5, LearningRate = 0.05, Threads = Nullable 1)
+                let result = Trainer.Fit(model, series, series, options)
+                use _ = torch.no_grad()
+                result, model.InputRatio(w).item<double>()
+            let _, free = train 0.0
+            let penalized, pulled = train 1e3
+            // ten Adam steps of 0.05 on magnitudes of ~0.3 move the ratio by ~0.8 without the penalty (seed 2: 0.66 → 1.47); with it, far less
+            Expect.isLessThan (abs (pulled - initial)) (abs (free - initial) - 0.2) $"the penalty kept ρ near its initial value (initial {initial:F3}, free {free:F3}, penalized {pulled:F3})"
+            // the training loss is MSE + penalty, the validation loss the MSE alone: a penalized epoch's training loss exceeds the MSE
+            let last = penalized.History |> Seq.last
+            Expect.isGreaterThan last.TrainLoss last.ValidationLoss "the training loss includes the penalty"
+            let none = new EiRateNetwork(EiRateNetworkOptions(Hidden = 12), 2L)
+            Expect.isNull (none.TrainingPenalty(windows 2 6)) "no penalty at strength 0"
+        }
+
         test "bad options and inputs get clear errors" {
             TorchRuntime.Initialize() |> ignore
             let refuse (options: EiRateNetworkOptions) (fragment: string) =
@@ -269,6 +392,9 @@ let tests =
             refuse (EiRateNetworkOptions(ExternalDrive = nan)) "ExternalDrive"
             refuse (EiRateNetworkOptions(StepsPerSample = 0)) "StepsPerSample"
             refuse (EiRateNetworkOptions(Activation = RateActivation.Tanh)) "non-negative"
+            refuse (EiRateNetworkOptions(Input = enum<EiInput> 7)) "Input"
+            refuse (EiRateNetworkOptions(BalancePenalty = -1.0)) "BalancePenalty"
+            refuse (EiRateNetworkOptions(BalanceTarget = 0.0)) "BalanceTarget"
             Throws.withMessage<ArgumentException> [ "OutputSize" ] (fun () -> new EiRateNetwork(EiRateNetworkOptions(Readout = ReadoutTarget.Increment, OutputSize = 2), 1L) |> ignore)
             let model = new EiRateNetwork(EiRateNetworkOptions(Hidden = 4), 1L)
             let bad = windows 1 3

@@ -48,7 +48,7 @@ let private recorded =
                      -0.486251275399055; -0.11687246601906474; 0.6831030653835839
                      -0.44499596741604147; -0.1903272700283134; 0.7509750830666346 |] }
       { Name = "E/I network, state readout"
-        Make = fun () -> new EiRateNetwork(EiRateNetworkOptions(Hidden = 10), 6L) :> ISequenceModel
+        Make = fun () -> new EiRateNetwork(EiRateNetworkOptions(Hidden = 10, Input = EiInput.All), 6L) :> ISequenceModel
         WindowLength = 6
         ParameterSums = [ "w_rec_magnitude", 78.86741160113795; "w_in", 7.840765605976646; "b", 5.3202116561152115; "w_out", 4.6145773271704; "b_out", 0.35008374613113724 ]
         Prediction = [| -0.15291690204173908; -0.3216028454956777; -0.03792630621073384
@@ -60,7 +60,7 @@ let private recorded =
                      -0.18552192392536457; -0.3694311239076029; -0.05880590456552523
                      -0.19843832984876378; -0.38610886444363346; -0.08608732226564975 |] }
       { Name = "E/I network, increment readout from all units, softplus"
-        Make = fun () -> new EiRateNetwork(EiRateNetworkOptions(Hidden = 10, Readout = ReadoutTarget.Increment, IncrementScale = 0.5, ReadoutFromExcitatory = false, Activation = RateActivation.Softplus), 7L) :> ISequenceModel
+        Make = fun () -> new EiRateNetwork(EiRateNetworkOptions(Hidden = 10, Readout = ReadoutTarget.Increment, IncrementScale = 0.5, ReadoutFromExcitatory = false, Activation = RateActivation.Softplus, Input = EiInput.All), 7L) :> ISequenceModel
         WindowLength = 6
         ParameterSums = [ "w_rec_magnitude", 38.481884849754984; "w_in", 9.315443485593393; "b", 4.903739295585249; "w_out", 4.316415078211264; "b_out", 0.6636659914978015 ]
         Prediction = [| -0.9233992931070174; -0.5212755409834278; -0.044932728396742574

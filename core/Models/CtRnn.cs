@@ -30,7 +30,7 @@ public sealed class CtRnn : RateNetwork<CtRnnOptions>
     {
     }
 
-    CtRnn(CtRnnOptions options, InitialWeights initial) : base(nameof(CtRnn), options, RateActivation.Tanh, options.Hidden, initial)
+    CtRnn(CtRnnOptions options, InitialWeights initial) : base(nameof(CtRnn), options, RateActivation.Tanh, options.Hidden, initial, options.Hidden)
     {
         w_rec = initial.Recurrent;
         RegisterComponents();

@@ -9,14 +9,17 @@ namespace NeuroDyn.Models;
 /// <summary>
 /// A rate network of n_E excitatory and n_I inhibitory units obeying Dale's law:
 /// τ_E dr_E/dt = −r_E + φ(W_EE r_E − W_EI r_I + W_E,in x + b_E), τ_I dr_I/dt = −r_I + φ(W_IE r_E − W_II r_I + W_I,in x + b_I),
-/// φ ≥ 0, readout y = W_out r_E + b_out (or, with the increment readout of <see cref="RateNetworkOptions.Readout"/>, y = x_last + s (W_out r_E + b_out)). Maps windows [B, L, D] to next-state predictions [B, D] like <see cref="CtRnn"/>.
+/// the inhibitory drive W_I,in x + b_I being zero by default (<see cref="EiRateNetworkOptions.Input"/>), φ ≥ 0, readout y = W_out r_E + b_out (or, with the increment readout of <see cref="RateNetworkOptions.Readout"/>, y = x_last + s (W_out r_E + b_out)). Maps windows [B, L, D] to next-state predictions [B, D] like <see cref="CtRnn"/>.
 /// </summary>
 /// <remarks>
 /// <para>Dale's law holds by construction at every step of training (Song, Yang &amp; Wang 2016, PLoS Comput Biol 12:e1004792,
 /// "Training excitatory-inhibitory recurrent neural networks for cognitive tasks"): the trained parameter is an unconstrained
 /// matrix A and the recurrent weights are W = |A| D with D = diag(+1 for E columns, −1 for I columns), so every outgoing weight of an
 /// excitatory unit is ≥ 0 and of an inhibitory unit ≤ 0 whatever the optimiser does; nothing is clipped after the fact.
-/// Input weights, biases and the readout are unconstrained (they stand for external afferents and a decoder, and the z-scored inputs are signed).</para>
+/// Input weights, biases and the readout are unconstrained (they stand for external afferents and a decoder, and the z-scored inputs are signed).
+/// With <see cref="EiInput.Excitatory"/> (the default) the external drive W_in x + b reaches the excitatory units only: the rows of W_in and b
+/// of the inhibitory units are zero and masked out wherever they are used, so no gradient moves them (the inhibitory units see the input
+/// only through the excitatory ones).</para>
 /// <para>Balanced initialisation (van Vreeswijk &amp; Sompolinsky 1996, Science 274:1724, "Chaos in neuronal networks with balanced
 /// excitatory and inhibitory activity"): when each unit receives K inputs of strength J/√K, its excitatory and its inhibitory input
 /// are each of order √K, yet the network settles where they cancel to leading order, leaving a net input of order 1 whose
@@ -30,7 +33,7 @@ namespace NeuroDyn.Models;
 /// <para>Zero-order hold: the window's samples drive the network in turn, each held for Δ, from r(0) = 0; the prediction of x_L is the
 /// readout of r(LΔ). Drive, integration, readout, rollout and closed-loop field are shared with the CT-RNN (<see cref="RateNetwork{TOptions}"/>).</para>
 /// </remarks>
-public sealed class EiRateNetwork : RateNetwork<EiRateNetworkOptions>
+public sealed class EiRateNetwork : RateNetwork<EiRateNetworkOptions>, ITrainingPenalty
 {
     readonly Parameter w_rec_magnitude;
 
@@ -51,7 +54,7 @@ public sealed class EiRateNetwork : RateNetwork<EiRateNetworkOptions>
     {
     }
 
-    EiRateNetwork(EiRateNetworkOptions options, InitialWeights initial) : base(nameof(EiRateNetwork), options, options.Activation, ReadoutUnits(options), initial)
+    EiRateNetwork(EiRateNetworkOptions options, InitialWeights initial) : base(nameof(EiRateNetwork), options, options.Activation, ReadoutUnits(options), initial, options.InputUnits)
     {
         ExcitatoryCount = options.ExcitatoryCount;
         InhibitoryCount = options.InhibitoryCount;
@@ -96,7 +99,7 @@ public sealed class EiRateNetwork : RateNetwork<EiRateNetworkOptions>
     public EiRateVectorField AsVectorField()
     {
         var f = CopyClosedLoopWeights();
-        return new EiRateVectorField(f.Recurrent, f.Input, f.Bias, f.Output, f.OutputBias, Options.TauE, Options.TauI, ExcitatoryCount, Options.Activation, f.IncrementRate);
+        return new EiRateVectorField(f.Recurrent, f.Input, f.Bias, f.Output, f.OutputBias, Options.TauE, Options.TauI, ExcitatoryCount, Options.Activation, f.IncrementRate, Options.Input);
     }
 
     /// <summary>
@@ -129,6 +132,40 @@ public sealed class EiRateNetwork : RateNetwork<EiRateNetworkOptions>
             return result;
         }
         return BalanceDiagnostics.FromCurrents(Matrix(excitatory), Matrix(inhibitory), Matrix(external), Matrix(rates), ExcitatoryCount);
+    }
+
+    /// <summary>Ratio ρ = Σ I / Σ E of the inhibitory to the excitatory input currents at the rates r(LΔ) after each of the windows [B, L, D]
+    /// (from r(0) = 0), summed over windows and units: E_i = Σ_{j∈E} W_ij r_j, I_i = Σ_{j∈I} |W_ij| r_j — the ratio of means of
+    /// <see cref="MeasureBalance"/>, sampled at window ends instead of along one run. A differentiable scalar tensor.</summary>
+    public Tensor InputRatio(Tensor windows)
+    {
+        var rates = WarmUp(windows).Hidden;
+        var columnSums = RecurrentWeight.abs().sum(dim: 0L);
+        var excitatory = rates.narrow(1, 0, ExcitatoryCount).matmul(columnSums.narrow(0, 0, ExcitatoryCount)).sum();
+        var inhibitory = rates.narrow(1, ExcitatoryCount, InhibitoryCount).matmul(columnSums.narrow(0, ExcitatoryCount, InhibitoryCount)).sum();
+        return inhibitory / excitatory;
+    }
+
+    /// <summary>Balance penalty P = λ (ρ − ρ₀)² with ρ = <see cref="InputRatio"/>(<paramref name="windows"/>), ρ₀ = <paramref name="targetRatio"/>
+    /// (e.g. the ratio at initialisation) and λ = <paramref name="strength"/> ≥ 0, which keeps training near the initial balance of
+    /// excitation and inhibition (<see cref="TrainingPenalty"/>). A differentiable scalar tensor.</summary>
+    public Tensor BalancePenalty(Tensor windows, double targetRatio, double strength)
+    {
+        Guard.Finite(targetRatio, nameof(targetRatio));
+        if (!(strength >= 0 && double.IsFinite(strength)))
+            throw new ArgumentOutOfRangeException(nameof(strength), strength, "the balance penalty's strength must be a finite number ≥ 0 (0 switches it off).");
+        return InputRatio(windows).sub(targetRatio).square().mul(strength);
+    }
+
+    /// <summary>The balance penalty of <see cref="EiRateNetworkOptions.BalancePenalty"/> for a training batch, null when its strength is 0:
+    /// <see cref="BalancePenalty"/> on each window's last ⌈5 max(τ_E, τ_I)/Δ⌉ samples (at most the whole window), long enough for the rates
+    /// to forget r(0) = 0 (e^−5 &lt; 1%) and far cheaper than the whole window.</summary>
+    public Tensor? TrainingPenalty(Tensor windows)
+    {
+        ArgumentNullException.ThrowIfNull(windows);
+        if (Options.BalancePenalty == 0) return null;
+        long samples = Math.Min(windows.shape[1], (long)Math.Ceiling(5 * Math.Max(Options.TauE, Options.TauI) / Options.SampleInterval));
+        return BalancePenalty(windows.narrow(1, windows.shape[1] - samples, samples), Options.BalanceTarget, Options.BalancePenalty);
     }
 
     /// <summary>Number of units read out: n_E, or n when reading from all units.</summary>
@@ -168,6 +205,12 @@ public sealed class EiRateNetwork : RateNetwork<EiRateNetworkOptions>
         Guard.Positive(o.TauI, nameof(o.TauI));
         Guard.Positive(o.SpectralRadius, nameof(o.SpectralRadius));
         Guard.Finite(o.ExternalDrive, nameof(o.ExternalDrive));
+        if (!(o.BalancePenalty >= 0 && double.IsFinite(o.BalancePenalty)))
+            throw new ArgumentOutOfRangeException(nameof(o.BalancePenalty), o.BalancePenalty, "BalancePenalty (the strength λ of λ (ρ − ρ₀)²) must be a finite number ≥ 0; 0 switches it off.");
+        if (!(o.BalanceTarget > 0 && double.IsFinite(o.BalanceTarget)))
+            throw new ArgumentOutOfRangeException(nameof(o.BalanceTarget), o.BalanceTarget, "BalanceTarget (the I/E input ratio ρ₀ the balance penalty keeps) must be a finite number > 0, e.g. the ratio at initialisation.");
+        if (!Enum.IsDefined(o.Input))
+            throw new ArgumentOutOfRangeException(nameof(o.Input), o.Input, "Input must be EiInput.Excitatory (drive to the E units only) or EiInput.All.");
         if (!Enum.IsDefined(o.Activation) || !o.Activation.IsNonNegative())
             throw new ArgumentOutOfRangeException(nameof(o.Activation), o.Activation, "the rate function must be non-negative (firing rates): use Softplus or RectifiedTanh.");
         o.ValidateShared();

@@ -1,7 +1,7 @@
 namespace NeuroDyn.Models;
 
-/// <summary>Shape, time scales, rate function, balanced initialisation and solver of an <see cref="EiRateNetwork"/>:
-/// τ_E dr_E/dt = −r_E + φ(W_EE r_E − W_EI r_I + W_E,in x + b_E), τ_I dr_I/dt = −r_I + φ(W_IE r_E − W_II r_I + W_I,in x + b_I).</summary>
+/// <summary>Shape, time scales, rate function, input, balanced initialisation and solver of an <see cref="EiRateNetwork"/>:
+/// τ_E dr_E/dt = −r_E + φ(W_EE r_E − W_EI r_I + W_E,in x + b_E), τ_I dr_I/dt = −r_I + φ(W_IE r_E − W_II r_I [+ W_I,in x + b_I, with <see cref="EiInput.All"/>]).</summary>
 /// <remarks>
 /// Defaults suit z-scored Lorenz-63 at one sample per Δ = 0.1 model time, like <see cref="CtRnnOptions"/>: τ_E = 1 and a faster
 /// inhibition τ_I = 0.5 (cortical inhibitory cells integrate about twice as fast as excitatory ones), so one RK4 step per sample
@@ -25,7 +25,18 @@ public sealed record EiRateNetworkOptions : RateNetworkOptions
     /// <summary>Read the output from the excitatory units only (as cortical projection neurons are excitatory), else from all (default true).</summary>
     public bool ReadoutFromExcitatory { get; init; } = true;
 
-    /// <summary>Spectral radius ρ of the initial recurrent matrix, whose rows are exactly balanced (default 1: the edge of chaos for unit slope).</summary>
+    /// <summary>Which units receive the external drive W_in x + b: the excitatory ones only (default), or all.</summary>
+    public EiInput Input { get; init; } = EiInput.Excitatory;
+
+    /// <summary>Strength λ ≥ 0 of the balance penalty λ (ρ − ρ₀)² that training adds to the loss (<see cref="EiRateNetwork.TrainingPenalty"/>):
+    /// ρ the ratio of inhibitory to excitatory input, ρ₀ = <see cref="BalanceTarget"/> (default 0: no penalty).</summary>
+    public double BalancePenalty { get; init; }
+
+    /// <summary>Target ρ₀ of the balance penalty, e.g. the ratio measured at initialisation (default 1: inhibition equal to excitation,
+    /// as the exactly balanced initial rows give at equal rates).</summary>
+    public double BalanceTarget { get; init; } = 1.0;
+
+        /// <summary>Spectral radius ρ of the initial recurrent matrix, whose rows are exactly balanced (default 1: the edge of chaos for unit slope).</summary>
     public double SpectralRadius { get; init; } = 1.0;
 
     /// <summary>Mean of the initial biases b: a tonic external excitation that sets the units' working point (default 0.5; the
@@ -37,4 +48,7 @@ public sealed record EiRateNetworkOptions : RateNetworkOptions
 
     /// <summary>Number of inhibitory units n_I = n − n_E.</summary>
     public int InhibitoryCount => Hidden - ExcitatoryCount;
+
+    /// <summary>Number of units receiving the external drive: n_E with <see cref="EiInput.Excitatory"/>, n with <see cref="EiInput.All"/> (always the first ones).</summary>
+    public int InputUnits => Input == EiInput.Excitatory ? ExcitatoryCount : Hidden;
 }

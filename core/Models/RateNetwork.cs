@@ -19,28 +19,38 @@ public abstract class RateNetwork<TOptions> : nn.Module<Tensor, Tensor>, IRecurr
     readonly Parameter w_in, b, w_out, b_out;
     readonly RateIntegrator integrator;
     readonly RateActivation activation;
-    readonly int readoutUnits;
+    readonly int readoutUnits, inputUnits;
 
     /// <summary>The options the network was built with.</summary>
     public TOptions Options { get; }
 
     /// <summary>A network with input and readout parameters <paramref name="initial"/> (its own recurrent parameter is the derived class's),
-    /// rate function φ = <paramref name="activation"/>, read out from its first <paramref name="readoutUnits"/> units.</summary>
-    private protected RateNetwork(string name, TOptions options, RateActivation activation, int readoutUnits, InitialWeights initial) : base(name)
+    /// rate function φ = <paramref name="activation"/>, read out from its first <paramref name="readoutUnits"/> units, the external drive
+    /// W_in x + b received by its first <paramref name="inputUnits"/> units only (the rows of the others are zeroed now and masked in use).</summary>
+    private protected RateNetwork(string name, TOptions options, RateActivation activation, int readoutUnits, InitialWeights initial, int inputUnits) : base(name)
     {
         Options = options;
         this.activation = activation;
         this.readoutUnits = readoutUnits;
+        this.inputUnits = inputUnits;
         integrator = options.Integrator(activation);
         (w_in, b, w_out, b_out) = (initial.InputWeight, initial.Bias, initial.OutputWeight, initial.OutputBias);
+        if (inputUnits < options.Hidden)
+        {
+            using var noGrad = torch.no_grad();
+            w_in.narrow(0, inputUnits, options.Hidden - inputUnits).zero_();
+            b.narrow(0, inputUnits, options.Hidden - inputUnits).zero_();
+        }
     }
 
     /// <summary>The effective recurrent weights W [n, n] (row i receives from column j; differentiable).</summary>
     public abstract Tensor RecurrentWeight { get; }
-    /// <summary>Input weights W_in [n, D].</summary>
-    public Tensor InputWeight => w_in;
-    /// <summary>Hidden bias b [n].</summary>
-    public Tensor Bias => b;
+    /// <summary>Input weights W_in [n, D] (differentiable); rows of units that receive no external drive are zero.</summary>
+    public Tensor InputWeight => Masked(w_in);
+    /// <summary>Hidden bias b [n] (differentiable); zero for units that receive no external drive.</summary>
+    public Tensor Bias => Masked(b);
+    /// <summary>Number of units receiving the external drive W_in x + b (the first ones; all for a CT-RNN).</summary>
+    public int InputUnits => inputUnits;
     /// <summary>Readout weights W_out [D_out, n_read] (n_read the units read out).</summary>
     public Tensor OutputWeight => w_out;
     /// <summary>Readout bias b_out [D_out].</summary>
@@ -61,8 +71,8 @@ public abstract class RateNetwork<TOptions> : nn.Module<Tensor, Tensor>, IRecurr
     /// <inheritdoc/>
     public nn.Module Module => this;
 
-    /// <inheritdoc/>
-    public int ParameterCount => (int)parameters().Sum(p => p.numel());
+    /// <summary>Number of trained parameters: every parameter's entries but the masked rows of W_in and b, which stay zero.</summary>
+    public int ParameterCount => (int)parameters().Sum(p => p.numel()) - (Options.Hidden - inputUnits) * (Options.InputSize + 1);
 
     /// <summary>Next-state predictions [B, D_out] from windows [B, L, D]: the prediction from h(LΔ) after driving h(0) = 0 with the window.</summary>
     public override Tensor forward(Tensor windows) => SequenceModels.PredictNext(this, windows);
@@ -143,7 +153,7 @@ public abstract class RateNetwork<TOptions> : nn.Module<Tensor, Tensor>, IRecurr
         var hidden = state.narrow(-1, 0, Options.Hidden);
         var fedBack = IncrementReadout ? state.narrow(-1, Options.Hidden, Options.InputSize) : Readout(hidden);
         var weight = RecurrentWeight;
-        var u = torch.nn.functional.linear(hidden, weight) + torch.nn.functional.linear(fedBack, w_in, b);
+        var u = torch.nn.functional.linear(hidden, weight) + torch.nn.functional.linear(fedBack, InputWeight, Bias);
         var dh = activation.Apply(u).sub(hidden).mul(InverseTau(weight));
         return IncrementReadout ? torch.cat([dh, Readout(hidden).mul(Options.IncrementScale / Options.SampleInterval)], -1) : dh;
     }
@@ -196,7 +206,7 @@ public abstract class RateNetwork<TOptions> : nn.Module<Tensor, Tensor>, IRecurr
             ? w_out
             : torch.cat([w_out, torch.zeros([Options.OutputSize, Options.Hidden - readoutUnits], dtype: w_out.dtype, device: w_out.device)], 1);
         double? incrementRate = IncrementReadout ? Options.IncrementScale / Options.SampleInterval : null;
-        return new ClosedLoopWeights(Copy(RecurrentWeight), Copy(w_in), Copy(b), Copy(output), Copy(b_out), incrementRate);
+        return new ClosedLoopWeights(Copy(RecurrentWeight), Copy(InputWeight), Copy(Bias), Copy(output), Copy(b_out), incrementRate);
     }
 
     /// <summary>Row-major float64 copies of the closed-loop field's weights: W [n·n], W_in [n·D], b [n], W_out [D·n], b_out [D], and s/Δ or null.</summary>
@@ -235,7 +245,12 @@ public abstract class RateNetwork<TOptions> : nn.Module<Tensor, Tensor>, IRecurr
     Tensor Integrate(Tensor h0, Tensor drive, Tensor weight, Tensor inverseTau) => integrator.Integrate(h0, drive, weight, inverseTau);
 
     /// <summary>W_in x + b for inputs [L, B, D]: [L, B, n], one matrix product for all samples.</summary>
-    Tensor Drive(Tensor inputs) => torch.nn.functional.linear(inputs, w_in, b).contiguous();
+    Tensor Drive(Tensor inputs) => torch.nn.functional.linear(inputs, InputWeight, Bias).contiguous();
+
+    /// <summary>A parameter with W_in's or b's leading dimension, its rows past the input units replaced by zeros (itself when every unit receives input).</summary>
+    Tensor Masked(Tensor parameter) => inputUnits == Options.Hidden
+        ? parameter
+        : torch.cat([parameter.narrow(0, 0, inputUnits), torch.zeros_like(parameter.narrow(0, inputUnits, Options.Hidden - inputUnits))], 0);
 
     Tensor ZeroState(long batch) => torch.zeros([batch, Options.Hidden], dtype: w_in.dtype, device: w_in.device);
 

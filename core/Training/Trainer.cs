@@ -12,7 +12,7 @@ using static TorchSharp.torch;
 namespace NeuroDyn.Training;
 
 /// <summary>
-/// Trains an <see cref="ISequenceModel"/> on a z-scored series with Adam (Kingma &amp; Ba 2015), MSE loss, global-norm gradient
+/// Trains an <see cref="ISequenceModel"/> on a z-scored series with Adam (Kingma &amp; Ba 2015), MSE loss (plus the model's own <see cref="ITrainingPenalty"/> term, if it has one), global-norm gradient
 /// clipping, a learning-rate schedule and early stopping on the validation loss; writes atomic, resumable checkpoints.
 /// The trainer draws no torch random numbers (batch order comes from the seed and the epoch), so on the CPU with a fixed
 /// thread count a run is reproducible bit for bit, and an interrupted run resumed from its checkpoint ends with the same weights.
@@ -236,6 +236,7 @@ public static class Trainer
                     optimizer.zero_grad();
                     var prediction = Evaluate.Prediction(model, batch, steps, trainWindows.OneStepTargets);
                     var loss = nn.functional.mse_loss(prediction, Evaluate.Targets(batch, steps, trainWindows.OneStepTargets));
+                    if (model is ITrainingPenalty penalized && penalized.TrainingPenalty(batch.Windows) is { } penalty) loss = loss + Scalar(penalty, model);
                     double value = loss.item<double>();
                     if (double.IsNaN(state.InitialLoss) && double.IsFinite(value)) state = state with { InitialLoss = value };
                     if (!double.IsFinite(value) || value > options.DivergenceFactor * state.InitialLoss)
@@ -260,6 +261,11 @@ public static class Trainer
             }
             return lossSum / windows;
         }
+
+        /// <summary>A model's training penalty, checked to be one number.</summary>
+        static Tensor Scalar(Tensor penalty, ISequenceModel model) => penalty.numel() == 1
+            ? penalty.reshape([])
+            : throw new InvalidOperationException($"{model.GetType().Name}.TrainingPenalty returned a tensor of shape [{string.Join(", ", penalty.shape)}]; it must be a scalar (one number added to the loss): reduce it, e.g. with .sum() or .mean().");
 
         (StopReason?, string) StopAfter(int epoch, int firstEpoch, CancellationToken cancellation)
         {
