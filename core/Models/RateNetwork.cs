@@ -1,3 +1,5 @@
+using NeuroDyn.Solvers;
+using NeuroDyn.Systems;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -12,7 +14,7 @@ namespace NeuroDyn.Models;
 /// solvers). Predictions and closed-loop rollouts are <see cref="SequenceModels"/>' from <see cref="WarmUp"/>, <see cref="Step"/> and
 /// <see cref="Predict(RateNetworkState, Tensor)"/>.</remarks>
 /// <typeparam name="TOptions">The network's options.</typeparam>
-public abstract class RateNetwork<TOptions> : nn.Module<Tensor, Tensor>, IRecurrentSequenceModel<RateNetworkState> where TOptions : RateNetworkOptions
+public abstract class RateNetwork<TOptions> : nn.Module<Tensor, Tensor>, IRecurrentSequenceModel<RateNetworkState>, IClosedLoopMapProvider where TOptions : RateNetworkOptions
 {
     readonly Parameter w_in, b, w_out, b_out;
     readonly RateIntegrator integrator;
@@ -143,6 +145,29 @@ public abstract class RateNetwork<TOptions> : nn.Module<Tensor, Tensor>, IRecurr
         var inputs = torch.tensor(window, w_in.dtype, w_in.device).unsqueeze(0);
         var hidden = RateTrajectory(inputs)[0L, -1L];
         return Copy(IncrementReadout ? torch.cat([hidden, inputs[0L, -1L]], 0) : hidden);
+    }
+
+    /// <summary>The network's dynamics copied now into doubles (weights, τ, φ, readout, Δ and solver): its exact closed-loop map, its idealised
+    /// field, the same with an input held, and the recurrent gain as a parameter (<see cref="RateNetworkDynamics"/>).</summary>
+    public RateNetworkDynamics Dynamics()
+    {
+        var f = CopyClosedLoopWeights();
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var inverseTau = Copy(InverseTau(w_in).expand(Options.Hidden));
+        return new RateNetworkDynamics(f.Recurrent, f.Input, f.Bias, f.Output, f.OutputBias, inverseTau.Select(g => 1 / g).ToArray(), activation,
+            IncrementReadout ? Options.IncrementScale : null, Options.SampleInterval, Options.Solver, Options.StepsPerSample);
+    }
+
+    /// <summary>The closed-loop sample-to-sample map exactly as trained (Δ, solver, steps per sample, readout fed back), on the states of
+    /// <see cref="ClosedLoopState"/>: h, or (h, x) with the increment readout. Fixed-step solvers: <see cref="RateNetworkMap"/> in doubles with the exact
+    /// chain-rule Jacobian; an adaptive solver: <see cref="SequenceModelMap{TState}"/> in the model's dtype, differentiated by autograd with the accepted steps frozen.</summary>
+    public IClosedLoopMap ClosedLoopMap()
+    {
+        CheckClosedLoop();
+        if (ButcherTableau.For(Options.Solver).BError is null) return Dynamics().ClosedLoopMap();
+        return new SequenceModelMap<RateNetworkState>(this, new RateNetworkState(ZeroState(1), RecurrentWeight.detach(), InverseTau(w_in)),
+            state => state.Hidden.reshape(-1), (hidden, template) => template with { Hidden = hidden.reshape(1, Options.Hidden) }, Options.InputSize, IncrementReadout);
     }
 
     /// <summary>γ = 1/τ as a tensor like <paramref name="like"/>: a scalar when every unit has the same τ, else [n] (not trained).</summary>

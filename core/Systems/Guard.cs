@@ -11,6 +11,14 @@ public static class Guard
         Finite(state, name);
     }
 
+    /// <summary>Throws unless the state has the map's dimension and only finite entries.</summary>
+    public static void Dimension(IMap map, ReadOnlySpan<double> state, string name)
+    {
+        if (state.Length != map.Dimension)
+            throw new ArgumentException($"{name} has {state.Length} entries but the map {map.GetType().Name} has dimension {map.Dimension}.", name);
+        Finite(state, name);
+    }
+
     /// <summary>Throws if any entry is NaN or infinite, naming the first offending index.</summary>
     public static void Finite(ReadOnlySpan<double> values, string name)
     {
