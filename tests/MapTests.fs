@@ -9,6 +9,7 @@ open NeuroDyn.Solvers
 open NeuroDyn.Models
 open NeuroDyn.Models.Reservoir
 open NeuroDyn.Analysis
+open NeuroDyn.Analysis.Maps
 
 
 type private Tensor = torch.Tensor
@@ -134,5 +135,73 @@ let tests =
             TorchRuntime.Initialize() |> ignore
             let model = new SurrogateLifNetwork(SurrogateLifOptions(Hidden = 8), 1L)
             Throws.withMessage<NotSupportedException> [ "spiking"; "trajectory measures" ] (fun () -> SequenceModelMaps.ClosedLoop(model, window 1 4) |> ignore)
+        }
+
+        test "a linear map's fixed point and multipliers are the analytic ones: h* = (I − A)⁻¹c, μ = eigenvalues of A" {
+            // A = [[0.5, 0.2], [0, −1.5]] (upper triangular: μ = 0.5, −1.5, a saddle), c = (1, 2): h* = (I − A)⁻¹ c = (2.32, 0.8)
+            let linear =
+                { new IMap with
+                    member _.Dimension = 2
+                    member _.Apply(s, next) =
+                        next[0] <- 0.5 * s[0] + 0.2 * s[1] + 1.0
+                        next[1] <- -1.5 * s[1] + 2.0
+                    member _.Jacobian(_, j) =
+                        j[0] <- 0.5; j[1] <- 0.2; j[2] <- 0.0; j[3] <- -1.5 }
+            let starts = Array2D.init 20 2 (fun i j -> float (i - 10) * 0.3 + float j)
+            let result = MapFixedPoints.Find(linear, starts, FixedPointOptions(StartCount = 16), seed = 1)
+            Expect.equal result.FixedPoints.Count 1 "one fixed point"
+            let p = result.FixedPoints[0]
+            // Newton on a linear residual lands on the zero in one step: rounding only
+            Expect.isLessThan (maxAbsDiff p.Location [| 2.32; 0.8 |]) 1e-12 $"h* = {p.Location[0]}, {p.Location[1]}"
+            Expect.isLessThan (abs (p.Multipliers[0].Real + 1.5) + abs (p.Multipliers[1].Real - 0.5)) 1e-12 "μ = −1.5, 0.5 by decreasing modulus"
+            Expect.equal p.Stability MapStability.Saddle "one |μ| > 1, one < 1"
+            Expect.equal p.UnstableDirections 1 "one unstable direction"
+            Expect.equal p.Hits 16 "every start ends there"
+        }
+
+        test "the Hénon map's fixed points are the analytic ones, both saddles" {
+            let henon = HenonMap(1.4, 0.3)
+            // x* = (−(1 − b) ± √((1 − b)² + 4a)) / 2a, y* = b x*
+            let root sign = (-(0.7) + sign * sqrt (0.49 + 5.6)) / 2.8
+            let orbit = henon.Iterate([| 0.1; 0.1 |], 2000)
+            let result = MapFixedPoints.Find(henon, orbit, FixedPointOptions(StartCount = 64), seed = 2)
+            Expect.equal result.FixedPoints.Count 2 "two fixed points"
+            for sign in [ 1.0; -1.0 ] do
+                let x = root sign
+                let p = result.FixedPoints |> Seq.minBy (fun p -> abs (p.Location[0] - x))
+                Expect.isLessThan (maxAbsDiff p.Location [| x; 0.3 * x |]) 1e-12 $"fixed point near x = {x}"
+                Expect.equal p.Stability MapStability.Saddle "both are saddles at a = 1.4, b = 0.3"
+        }
+
+        test "the Hénon map's Lyapunov exponents are the published ones, and their sum ln 0.3 to rounding" {
+            // published (e.g. Sprott, Chaos and Time-Series Analysis, 2003, table): λ₁ ≈ 0.41922, λ₂ ≈ −1.62319 per iteration
+            let result = MapLyapunovSpectrum.Compute(HenonMap(), [| 0.1; 0.1 |], MapLyapunovOptions(Iterations = 200_000))
+            // finite-time averages over 2·10⁵ iterations fluctuate by ~1/√N ≈ 2e-3
+            Expect.floatClose { absolute = 5e-3; relative = 0.0 } result.Exponents[0] 0.41922 $"λ₁ = {result.Exponents[0]}"
+            Expect.floatClose { absolute = 5e-3; relative = 0.0 } result.Exponents[1] -1.62319 $"λ₂ = {result.Exponents[1]}"
+            // det J = −b at every point, so Σ log R_ii = N ln 0.3 exactly up to rounding in each step
+            Expect.floatClose { absolute = 1e-10; relative = 0.0 } result.Sum (log 0.3) $"Σλ = {result.Sum}"
+            let perTime = MapLyapunovSpectrum.Compute(HenonMap(), [| 0.1; 0.1 |], MapLyapunovOptions(Iterations = 200_000, TimePerIteration = 0.01))
+            Expect.floatClose { absolute = 1e-9; relative = 0.0 } perTime.Exponents[0] (100.0 * result.Exponents[0]) "per unit time = per iteration / time per iteration"
+        }
+
+        test "a CT-RNN map's spectrum per time unit approaches its idealised field's as Δ → 0" {
+            TorchRuntime.Initialize() |> ignore
+            // a 6-unit CT-RNN, state readout (so its field does not depend on Δ), recurrent gain 3: a slowly decaying focus with four more decay rates
+            let dynamicsFor (delta: float) = (new CtRnn(CtRnnOptions(Hidden = 6, Tau = 1.0, SampleInterval = delta), 7L)).Dynamics().WithGain(3.0)
+            let field = (dynamicsFor 0.1).ClosedLoopField()
+            let start = Array.init 6 (fun i -> 0.1 * float (i - 3))
+            let flow = LyapunovSpectrum.Compute(field, start, LyapunovOptions(Dt = 0.01, Steps = 200_000, TransientSteps = 20_000))
+            let errors =
+                [ for delta in [ 0.1; 0.05; 0.025 ] ->
+                    let map = (dynamicsFor delta).ClosedLoopMap()
+                    let iterations = int (round (2000.0 / delta))
+                    let spectrum = MapLyapunovSpectrum.Compute(map, start, MapLyapunovOptions(Iterations = iterations, TransientIterations = int (round (200.0 / delta)), TimePerIteration = delta))
+                    maxAbsDiff spectrum.Exponents flow.Exponents ]
+            // the map holds the fed-back readout for Δ where the field feeds it back continuously: an O(Δ) difference in the rates, so the
+            // exponents differ by O(Δ) (measured 0.036, 0.017, 0.0085); averaging over 2000 time units adds ~1e-3, within these bounds
+            Expect.isLessThan errors[2] 0.015 $"max |λ_map − λ_field| at Δ = 0.025: {errors}"
+            for e, half in List.pairwise errors do
+                Expect.isTrue (half / e > 0.35 && half / e < 0.65) $"first order in Δ: halving Δ halves the difference ({errors})"
         }
     ]
