@@ -31,6 +31,7 @@ open System.Numerics
 open Prelude
 open NeuroDyn.Systems
 open NeuroDyn.Analysis
+open NeuroDyn.Analysis.Maps
 open NeuroDyn.Evaluation
 open NeuroDyn.Data
 open NeuroDyn.Models
@@ -342,6 +343,15 @@ type FieldAnalysis =
       OrbitProblem: string option
       Seconds: float }
 
+/// What was found in a smooth model's trained sample-to-sample map (rates per data time unit: ln|μ| / dt).
+type MapAnalysis =
+    { Map: IClosedLoopMap
+      Spectrum: LyapunovSpectrumResult
+      KaplanYorke: float
+      FixedPoints: MapFixedPointResult
+      Outputs: (MapFixedPoint * float[]) list
+      Seconds: float }
+
 /// A model's successive z maxima against its recurrent gain (the map's free run per gain), when its map has that parameter.
 type GainDiagram = { Columns: (float * float[]) list; Problems: string list }
 
@@ -349,6 +359,7 @@ type GainDiagram = { Columns: (float * float[]) list; Problems: string list }
 type NetworkAnalysis =
     { Entry: Experiments.Entry
       Report: NeuroDyn.Evaluation.ForecastReport
+      Map: MapAnalysis option
       Field: FieldAnalysis option
       Gain: GainDiagram option
       Correlation: CorrelationDimensionResult option
@@ -377,7 +388,7 @@ let analyseField (name: string) (dynamics: RateNetworkDynamics) (start: float[])
         LyapunovSpectrum.Compute(field, start,
             LyapunovOptions(Dt = step, Steps = int (networkLyapunovTime * toDataTime / step), TransientSteps = int (100.0 / step), Count = min 5 field.Dimension))
     let exponents = spectrum.Exponents |> Array.map (fun l -> l * toDataTime)
-    let orbit = Trajectories.SampleRk4(field, spectrum.FinalState, dynamics.SampleInterval, orbitSamples)
+    let orbit = Trajectories.SampleRk4(field, start, dynamics.SampleInterval, orbitSamples)
     let fixedPoints = FixedPoints.Find(field, orbit, FixedPointOptions(StartCount = fixedPointStarts), seed)
     let readout (h: float[]) =
         let y: float[] = Array.zeroCreate 3
@@ -401,6 +412,24 @@ let analyseField (name: string) (dynamics: RateNetworkDynamics) (start: float[])
     { Field = field; ToDataTime = toDataTime; Spectrum = spectrum; Exponents = exponents; KaplanYorke = Dimensions.KaplanYorke exponents
       FixedPoints = fixedPoints; Outputs = [ for p in fixedPoints.FixedPoints -> p, readout p.Location ]
       Orbits = orbits; OrbitProblem = orbitProblem; Seconds = clock.Elapsed.TotalSeconds }
+
+/// A model's trained map: Lyapunov spectrum (leading five, per data time unit) from the warm-up state, fixed points from its own orbit.
+let analyseMap (name: string) (modelMap: ModelMap) =
+    let clock = Diagnostics.Stopwatch.StartNew()
+    let map = modelMap.Map
+    let spectrum =
+        MapLyapunovSpectrum.Compute(map, modelMap.InitialState,
+            MapLyapunovOptions(Iterations = int (networkLyapunovTime / data.Dt), TransientIterations = 1000, TimePerIteration = data.Dt, Count = min 5 map.Dimension))
+    // starts from the map's own orbit from the warm-up state, transient included: a network that settles still spreads them out
+    let orbit = map.Iterate(modelMap.InitialState, orbitSamples - 1)
+    let fixedPoints = MapFixedPoints.Find(map, orbit, FixedPointOptions(StartCount = fixedPointStarts), seed)
+    let prediction (h: float[]) =
+        let y: float[] = Array.zeroCreate map.OutputSize
+        map.Prediction(ReadOnlySpan h, Span y)
+        y
+    printfn "%s map: λ (per data time unit) %A, %d fixed points, %.1f s" name spectrum.Exponents fixedPoints.FixedPoints.Count clock.Elapsed.TotalSeconds
+    { Map = map; Spectrum = spectrum; KaplanYorke = Dimensions.KaplanYorke spectrum.Exponents; FixedPoints = fixedPoints
+      Outputs = [ for p in fixedPoints.FixedPoints -> p, prediction p.Location ]; Seconds = clock.Elapsed.TotalSeconds }
 
 /// The predicted z of a closed-loop map's free run of `steps` samples from `start`, and why it stopped early if it diverged.
 let freeRunZ (map: IClosedLoopMap) (start: float[]) (steps: int) =
@@ -447,10 +476,14 @@ let rosensteinOptions = RosensteinOptions(Dt = data.Dt)
 let analyse (entry: Experiments.Entry) (report: NeuroDyn.Evaluation.ForecastReport) (model: obj) =
     let clock = Diagnostics.Stopwatch.StartNew()
     let dynamics = rateDynamics model
-    let modelMap =
+    // the model's closed-loop map, or why it has none (a spiking model, or one that is not a sequence model).
+    let modelMap, mapProblem =
         match model with
-        | :? ISequenceModel as m when dynamics.IsSome -> Some(SequenceModelMaps.ClosedLoop(m, warmUpWindow))
-        | _ -> None
+        | :? ISequenceModel as m ->
+            try Some(SequenceModelMaps.ClosedLoop(m, warmUpWindow)), None
+            with :? NotSupportedException as e -> None, Some e.Message
+        | _ -> None, Some "it is not a recurrent sequence model with a state to differentiate (a spiking reservoir with a trained readout)"
+    let mapAnalysis = modelMap |> Option.map (analyseMap entry.Name)
     let field = dynamics |> Option.map (fun d -> analyseField entry.Name d modelMap.Value.InitialState)
     let gain = modelMap |> Option.bind gainDiagram
     let freeRun = finitePrefix report.FreeRun
@@ -463,17 +496,21 @@ let analyse (entry: Experiments.Entry) (report: NeuroDyn.Evaluation.ForecastRepo
           yield! Option.toList correlationProblem
           match field with
           | Some f -> yield! f.OrbitProblem |> Option.map (fun p -> $"no periodic orbit of its field: {p}") |> Option.toList
-          | None -> yield "no smooth dynamics (a spiking network): measured from its free run only"
+          | None -> ()
+          match mapProblem with
+          | Some p -> yield $"no closed-loop map: {p}; measured from its free run only"
+          | None -> ()
           match gain with
           | Some g -> yield! g.Problems |> List.truncate 3 |> List.map (fun p -> $"gain diagram: {p}")
           | None -> () ]
     let seconds = clock.Elapsed.TotalSeconds
     printfn "%s: analysed in %.1f s" entry.Name seconds
-    { Entry = entry; Report = report; Field = field; Gain = gain; Correlation = correlation; Rosenstein = rosenstein
+    { Entry = entry; Report = report; Map = mapAnalysis; Field = field; Gain = gain; Correlation = correlation; Rosenstein = rosenstein
       Maxima = SampledMaxima.Of(freeRun, 2); Notes = notes; Seconds = seconds }
 
 let networks = [ for entry, (report, model) in models -> analyse entry report model ]
 let smooth = networks |> List.choose (fun n -> n.Field |> Option.map (fun f -> n, f))
+let mapped = networks |> List.choose (fun n -> n.Map |> Option.map (fun m -> n, m))
 
 (**
 ## Return maps: Lorenz's cusp, learned or not
@@ -499,10 +536,11 @@ page.Text(
     + $" (Lorenz: {lorenzMaxima.Count} maxima).")
 
 (**
-## Lyapunov spectra: the learned fields against Lorenz
+## Lyapunov spectra: the trained maps and their fields against Lorenz
 
-The QR method on each rate network's field, for its leading five exponents (each extra one costs another tangent vector),
-from the network's state after the warm-up window, in data time units. A good model of Lorenz shows one positive exponent near
+The QR method on each smooth network's trained map (products of its Jacobians, one per sample) and on its field, for the
+leading five exponents (each extra one costs another tangent vector), from the network's state after the warm-up window, in
+data time units. Where map and field disagree, the network's behaviour depends on its discretisation. A good model of Lorenz shows one positive exponent near
 0.906, one near zero (the direction along the flow) and then negative ones — the third need not be −14.57: the network's
 contracting directions include its own leak towards rest, at rate $1/\tau$ per model time unit, and what Lorenz squeezes its
 network may squeeze differently. Rosenstein's estimate from each free run (every network, spiking or not) is the independent
@@ -512,9 +550,10 @@ sampling, so the two share their biases (estimates from series of this length fa
 let lorenzRosenstein = LargestLyapunov.Rosenstein(Series.Rows(lorenzOrbit, 0, min orbitSamples protocol.FreeRunSteps), rosensteinOptions)
 let exponentNames = [ "λ₁"; "λ₂"; "λ₃"; "λ₄"; "λ₅" ]
 page.Chart(
-    Plots.groupedBars "Leading Lyapunov exponents per data time unit: Lorenz-63 and the rate networks' fields" exponentNames
+    Plots.groupedBars "Leading Lyapunov exponents per data time unit: Lorenz-63, the networks' trained maps and their fields" exponentNames
         (("Lorenz-63", List.ofArray lorenzSpectrum.Exponents)
-         :: [ for n, f in smooth -> n.Entry.Name, List.ofArray f.Exponents ]))
+         :: [ for n, m in mapped -> $"{n.Entry.Name}: trained map", List.ofArray m.Spectrum.Exponents ]
+         @ [ for n, f in smooth -> $"{n.Entry.Name}: field (Δ → 0)", List.ofArray f.Exponents ]))
 /// Rosenstein's divergence curve with its fitted line over the fit range.
 let divergenceCurves (name: string) (r: RosensteinResult) =
     [ $"{name}: ⟨ln d(t)⟩", r.Times, r.MeanLogDivergence
@@ -526,16 +565,21 @@ page.Chart(
     Plots.logLog "Correlation sums: each free run against Lorenz-63 (each in its own units)" "radius r" "C(r)"
         ([ for n in networks do if n.Correlation.IsSome then yield! correlationCurves n.Entry.Name n.Correlation.Value ] @ correlationCurves "Lorenz-63" lorenzCorrelation))
 let f3 (x: float) = if Double.IsFinite x then x.ToString("F3", Globalization.CultureInfo.InvariantCulture) else "n/a"
+for n, m in mapped do
+    page.Text(
+        $"""**{n.Entry.Name}**: leading exponents of its trained map per data time unit **{String.Join(", ", m.Spectrum.Exponents |> Array.map f3)}**; """
+        + $"""Kaplan–Yorke dimension **{f3 m.KaplanYorke}**.""")
 for n, f in smooth do
     page.Text(
         $"""**{n.Entry.Name}**: leading exponents of its field per data time unit **{String.Join(", ", f.Exponents |> Array.map f3)}** """
         + $"""(Δ/dt = {f.ToDataTime:G4}; per model time unit {String.Join(", ", f.Spectrum.Exponents |> Array.map (fun l -> l.ToString "F4"))}); Kaplan–Yorke dimension **{f3 f.KaplanYorke}**.""")
 
 (**
-## Fixed points and periodic orbits of the learned fields
+## Fixed points and periodic orbits of the learned maps and fields
 
-Sussillo & Barak's search in each field's state space, from states along its own orbit (plus a little noise); each fixed point
-is drawn where the network reads it out, in the (z-scored) Lorenz space, over the true attractor with Lorenz's own. A network
+Sussillo & Barak's search, in its discrete form for the maps (Golub & Sussillo 2018: minimise $q = \tfrac12|G(h) - h|^2$) and
+as before for the fields, from states along each one's own orbit (plus a little noise). A map's multipliers $\mu$ become rates
+comparable with a field's eigenvalues as $\ln\mu / dt$ per data time unit. Each fixed point is drawn where the network reads it out, in the (z-scored) Lorenz space, over the true attractor with Lorenz's own. A network
 that learned the vector field has three, near Lorenz's: a saddle with one unstable direction between the wings and two
 saddle-foci with two — plus strongly stable directions the data never probed. The spiral around Lorenz's wing centres grows
 very slowly (Re λ = 0.094 per time unit against a rotation of 10.19), so a small error can flip its sign and make a centre a
@@ -549,22 +593,38 @@ let lorenzFixedZ = [ for p in lorenzFixed.FixedPoints -> p, Series.Row(zScore.Ap
 page.Chart(
     Plots.trajectory3d "Lorenz-63 (test data, z-scored)" data.Test
     :: fixedPointMarkers "Lorenz" 11 lorenzFixedZ
-    @ [ for n, f in smooth do yield! fixedPointMarkers n.Entry.Name 6 f.Outputs ]
+    @ [ for n, f in smooth do yield! fixedPointMarkers $"{n.Entry.Name} field" 6 f.Outputs ]
+    @ [ for n, m in mapped do
+          for stability, members in m.Outputs |> List.groupBy (fun (p, _) -> p.Stability) ->
+              Plots.markers3d $"{n.Entry.Name} map ({stability})" 8 (members |> List.map snd) ]
     |> Chart.combine
-    |> Chart.withTitle "Fixed points of the networks' fields, read out into Lorenz space, over the true attractor")
+    |> Chart.withTitle "Fixed points of the networks' maps and fields, read out into Lorenz space, over the true attractor")
+/// A map's multiplier as a rate per data time unit, ln μ / dt (complex logarithm: growth and rotation per time unit).
+let multiplierRate (mu: Complex) = Complex.Log mu / data.Dt
 let toDataTimeEigenvalues (f: FieldAnalysis) (p: FixedPoint) = p.Eigenvalues |> Array.map (fun z -> z * f.ToDataTime)
 page.Chart(
     Plots.complexPlane "Jacobian eigenvalues at the fixed points, data time units"
-        ([ for n, f in smooth do for p in f.FixedPoints.FixedPoints -> $"{n.Entry.Name} {p.Kind}, {p.UnstableDirections} unstable", toDataTimeEigenvalues f p ]
+        ([ for n, m in mapped do for p in m.FixedPoints.FixedPoints -> $"{n.Entry.Name} map, {p.Stability}, {p.UnstableDirections} unstable (ln μ / dt)", p.Multipliers |> Array.map multiplierRate |> Array.filter (fun z -> Double.IsFinite z.Real) ]
+         @ [ for n, f in smooth do for p in f.FixedPoints.FixedPoints -> $"{n.Entry.Name} field {p.Kind}, {p.UnstableDirections} unstable", toDataTimeEigenvalues f p ]
          @ [ ("Lorenz-63 (all points)", lorenzFixed.FixedPoints |> Seq.collect (fun p -> p.Eigenvalues) |> Array.ofSeq) ]))
+let describeMultipliers (mus: Complex[]) = String.Join(", ", mus |> Array.truncate 4 |> Array.map (fun m -> $"{m.Magnitude:F4}"))
 page.Table(
-    [ "network"; "output (z-scored)"; "kind"; "unstable directions"; "leading eigenvalues (data time)"; "starts that found it" ]
+    [ "network"; "output (z-scored)"; "stability"; "unstable directions"; "largest |μ| (per sample)"; "starts that found it" ]
+    :: [ for n, m in mapped do
+            for p, y in m.Outputs ->
+                [ n.Entry.Name; $"({y.[0]:F3}, {y.[1]:F3}, {y.[2]:F3})"; string p.Stability; string p.UnstableDirections; describeMultipliers p.Multipliers; string p.Hits ] ])
+page.Table(
+    [ "network (field)"; "output (z-scored)"; "kind"; "unstable directions"; "leading eigenvalues (data time)"; "starts that found it" ]
     :: [ for n, f in smooth do
             for p, y in f.Outputs ->
                 [ n.Entry.Name; $"({y.[0]:F3}, {y.[1]:F3}, {y.[2]:F3})"; string p.Kind; string p.UnstableDirections
                   describeEigenvalues (toDataTimeEigenvalues f p |> Array.truncate 4); string p.Hits ] ])
 let unstableCounts (points: seq<FixedPoint>) = points |> Seq.map (fun p -> p.UnstableDirections) |> Seq.sort |> List.ofSeq
 let listed (counts: int list) = String.Join(", ", counts)
+for n, m in mapped do
+    page.Text(
+        $"""**{n.Entry.Name}**, trained map: {m.FixedPoints.FixedPoints.Count} fixed points with {listed [ for p in m.FixedPoints.FixedPoints -> p.UnstableDirections ]} multipliers outside the unit circle """
+        + $"""(Lorenz's: {listed (unstableCounts lorenzFixed.FixedPoints)} unstable directions), {m.FixedPoints.SlowPoints.Count} slow points, from {m.FixedPoints.Starts} starts.""")
 for n, f in smooth do
     page.Text(
         (if unstableCounts f.FixedPoints.FixedPoints = unstableCounts lorenzFixed.FixedPoints then
@@ -616,17 +676,23 @@ let kinds (points: seq<FixedPoint>) =
     points |> Seq.map (fun p -> $"{p.Kind} ({p.UnstableDirections})") |> Seq.sort |> fun s -> String.Join(", ", s)
 let lorenzShortest = lorenzOrbits |> List.tryHead |> Option.map (fun (o, _) -> o.Period) |> Option.defaultValue nan
 let fieldValue (n: NetworkAnalysis) (pick: FieldAnalysis -> string) = n.Field |> Option.map pick |> Option.defaultValue "—"
+let mapValue (n: NetworkAnalysis) (pick: MapAnalysis -> string) = n.Map |> Option.map pick |> Option.defaultValue "—"
+let mapExponentAt i (m: MapAnalysis) = if i < m.Spectrum.Exponents.Length then f3 m.Spectrum.Exponents.[i] else "—"
 let exponentAt i (f: FieldAnalysis) = if i < f.Exponents.Length then f3 f.Exponents.[i] else "—"
 let shortestPeriod (f: FieldAnalysis) = f.Orbits |> List.tryHead |> Option.map (fun o -> f3 (o.Period / f.ToDataTime)) |> Option.defaultValue "none found"
 let comparison =
     [ "quantity" :: "Lorenz-63" :: [ for n in networks -> n.Entry.Name ]
+      "λ₁ of the trained map (QR, per data time unit)" :: f3 lorenzSpectrum.Exponents.[0] :: [ for n in networks -> mapValue n (mapExponentAt 0) ]
+      "λ₂ of the trained map" :: f3 lorenzSpectrum.Exponents.[1] :: [ for n in networks -> mapValue n (mapExponentAt 1) ]
+      "Kaplan–Yorke dimension of the map" :: f3 lorenzKaplanYorke :: [ for n in networks -> mapValue n (fun m -> f3 m.KaplanYorke) ]
+      "fixed points of the map (unstable directions)" :: listed (unstableCounts lorenzFixed.FixedPoints) :: [ for n in networks -> mapValue n (fun m -> listed [ for p in m.FixedPoints.FixedPoints -> p.UnstableDirections ]) ]
       "λ₁ of the field (QR, per data time unit)" :: f3 lorenzSpectrum.Exponents.[0] :: [ for n in networks -> fieldValue n (exponentAt 0) ]
-      "λ₂" :: f3 lorenzSpectrum.Exponents.[1] :: [ for n in networks -> fieldValue n (exponentAt 1) ]
-      "λ₃" :: f3 lorenzSpectrum.Exponents.[2] :: [ for n in networks -> fieldValue n (exponentAt 2) ]
+      "λ₂ of the field" :: f3 lorenzSpectrum.Exponents.[1] :: [ for n in networks -> fieldValue n (exponentAt 1) ]
+      "λ₃ of the field" :: f3 lorenzSpectrum.Exponents.[2] :: [ for n in networks -> fieldValue n (exponentAt 2) ]
       "λ_max, Rosenstein on the output series" :: f3 lorenzRosenstein.Exponent :: [ for n in networks -> f3 n.Report.LargestLyapunov ]
-      "Kaplan–Yorke dimension" :: f3 lorenzKaplanYorke :: [ for n in networks -> fieldValue n (fun f -> f3 f.KaplanYorke) ]
+      "Kaplan–Yorke dimension of the field" :: f3 lorenzKaplanYorke :: [ for n in networks -> fieldValue n (fun f -> f3 f.KaplanYorke) ]
       "correlation dimension (free run)" :: f3 lorenzCorrelation.Dimension :: [ for n in networks -> n.Correlation |> Option.map (fun c -> f3 c.Dimension) |> Option.defaultValue "n/a" ]
-      "fixed points (kind, unstable directions)" :: kinds lorenzFixed.FixedPoints :: [ for n in networks -> fieldValue n (fun f -> kinds f.FixedPoints.FixedPoints) ]
+      "fixed points of the field (kind, unstable directions)" :: kinds lorenzFixed.FixedPoints :: [ for n in networks -> fieldValue n (fun f -> kinds f.FixedPoints.FixedPoints) ]
       "shortest periodic orbit (data time units)" :: f3 lorenzShortest :: [ for n in networks -> fieldValue n shortestPeriod ]
       "return map (free run)" :: attractorType lorenzMaxima.Values :: [ for n in networks -> attractorType n.Maxima ]
       "D_stsp / D_H against the test data" :: "—" :: [ for n in networks -> $"{f3 n.Report.DStsp} / {f3 n.Report.DH}" ] ]
@@ -643,18 +709,24 @@ page.Save(Path.Combine(outDir, "04_analysis.html"))
 let reportedFixedPoint (rate: float) (p: FixedPoint, output: float[]) =
     NeuroDyn.Evaluation.AnalysisFixedPoint(output, string p.Kind, p.UnstableDirections, (p.Eigenvalues |> Array.map (fun z -> z.Real) |> Array.max) * rate)
 
-/// Saves what was found of one model beside its report (reports/ID.analysis.json), for chapter 05.
+/// A fixed point of a map as the analysis report holds it: read out, with its fastest growth rate ln|μ| / dt per data time unit.
+let reportedMapFixedPoint (p: MapFixedPoint, output: float[]) =
+    NeuroDyn.Evaluation.AnalysisFixedPoint(output, string p.Stability, p.UnstableDirections, log (p.Multipliers |> Array.map (fun m -> m.Magnitude) |> Array.max) / data.Dt)
+
+/// Saves what was found of one model beside its report (reports/ID.analysis.json), for chapter 05: its trained map's spectrum and fixed
+/// points where it has a map (else its field's), its field's periodic orbits, its free run's measures.
 let saveAnalysis (n: NetworkAnalysis) =
     let f = n.Field
+    let dynamics, exponents, kaplanYorke, fixedPoints =
+        match n.Map, f with
+        | Some m, _ -> (if f.IsSome then "trained map, its field (Δ → 0) and free run" else "trained map and free run"),
+                       m.Spectrum.Exponents, m.KaplanYorke, [| for p in m.Outputs -> reportedMapFixedPoint p |]
+        | None, Some f -> "closed-loop field (Δ → 0) and free run", f.Exponents, f.KaplanYorke, [| for p in f.Outputs -> reportedFixedPoint f.ToDataTime p |]
+        | None, None -> "free run only", [||], nan, [||]
     let analysis =
         NeuroDyn.Evaluation.AnalysisReport(
-            0, n.Entry.Name, common.Mode,
-            (if f.IsSome then "closed-loop field (Δ → 0) and free run" else "free run only"),
-            (f |> Option.map (fun f -> f.Exponents) |> Option.defaultValue [||]),
-            (f |> Option.map (fun f -> f.KaplanYorke) |> Option.defaultValue nan),
-            n.Report.LargestLyapunov,
-            (n.Correlation |> Option.map (fun c -> c.Dimension) |> Option.defaultValue nan),
-            (f |> Option.map (fun f -> [| for p in f.Outputs -> reportedFixedPoint f.ToDataTime p |]) |> Option.defaultValue [||]),
+            0, n.Entry.Name, common.Mode, dynamics, exponents, kaplanYorke, n.Report.LargestLyapunov,
+            (n.Correlation |> Option.map (fun c -> c.Dimension) |> Option.defaultValue nan), fixedPoints,
             (f |> Option.map (fun f -> [| for o in f.Orbits -> o.Period / f.ToDataTime |]) |> Option.defaultValue [||]),
             n.Maxima, n.Seconds, Array.ofList n.Notes)
     NeuroDyn.Evaluation.AnalysisReportFile.Write(analysis, Experiments.analysisPath common n.Entry)
@@ -709,7 +781,22 @@ Output.writeJson (Path.Combine(outDir, "04_analysis.json"))
                        model_file = Experiments.modelPath common n.Entry
                        report_file = Experiments.reportPath common n.Entry
                        analysis_file = Experiments.analysisPath common n.Entry
-                       smooth = n.Field.IsSome
+                       smooth = n.Map.IsSome
+                       map =
+                        n.Map
+                        |> Option.map (fun m ->
+                            box
+                                {| dimension = m.Map.Dimension
+                                   lyapunov = m.Spectrum.Exponents
+                                   kaplan_yorke = m.KaplanYorke
+                                   fixed_points =
+                                    [| for p, y in m.Outputs ->
+                                        {| output = y; stability = string p.Stability; unstable_directions = p.UnstableDirections; hits = p.Hits; q = p.Q
+                                           multipliers = p.Multipliers |> Array.map (fun z -> {| re = z.Real; im = z.Imaginary |}) |} |]
+                                   slow_points = m.FixedPoints.SlowPoints.Count
+                                   fixed_point_starts = m.FixedPoints.Starts
+                                   seconds = m.Seconds |})
+                        |> Option.toObj
                        lambda_max_rosenstein = n.Report.LargestLyapunov
                        correlation_dimension = n.Correlation |> Option.map (fun c -> c.Dimension) |> Option.defaultValue nan
                        d_stsp = n.Report.DStsp

@@ -117,29 +117,36 @@ let tests =
                 let smooth = m.GetProperty("smooth").GetBoolean()
                 Expect.equal smooth (id = "ctrnn" || id = "ei_rate") $"{id}: the rate networks are analysed as smooth systems, the spiking ones by their free run"
                 if smooth then
-                    let field = m.GetProperty "field"
+                    let map, field = m.GetProperty "map", m.GetProperty "field"
+                    // what is saved is the trained map's: its spectrum per data time unit and its fixed points, read out
+                    Expect.sequenceEqual analysis.LyapunovExponents (numbers (map.GetProperty "lyapunov")) $"{id}: the saved spectrum is the page's (the trained map's)"
+                    Expect.all analysis.LyapunovExponents Double.IsFinite $"{id}: finite exponents"
+                    same $"{id} Kaplan–Yorke" (map.GetProperty("kaplan_yorke").GetDouble()) analysis.KaplanYorke
+                    let mapFixed = [ for p in map.GetProperty("fixed_points").EnumerateArray() -> p ]
+                    Expect.equal analysis.FixedPoints.Length mapFixed.Length $"{id}: the saved fixed points are the page's"
+                    for p, saved in List.zip mapFixed (List.ofArray analysis.FixedPoints) do
+                        Expect.sequenceEqual saved.Output (numbers (p.GetProperty "output")) $"{id}: a fixed point read out into Lorenz space"
+                        Expect.equal saved.UnstableDirections (p.GetProperty("unstable_directions").GetInt32()) $"{id}: its unstable directions"
+                        let moduli = [| for z in p.GetProperty("multipliers").EnumerateArray() -> Numerics.Complex(z.GetProperty("re").GetDouble(), z.GetProperty("im").GetDouble()).Magnitude |]
+                        Expect.equal (moduli |> Array.filter (fun r -> r > 1.0) |> Array.length) saved.UnstableDirections $"{id}: unstable directions = multipliers outside the unit circle"
+                        Expect.floatClose { absolute = 1e-9; relative = 1e-9 } saved.LeadingRate (log (Array.max moduli) / 0.01) $"{id}: the leading rate is ln|μ|max / dt"
+                    // the Δ → 0 field: rates per model time unit times Δ/dt
                     let dataTime, modelTime = numbers (field.GetProperty "lyapunov"), numbers (field.GetProperty "lyapunov_model_time")
-                    Expect.sequenceEqual analysis.LyapunovExponents dataTime $"{id}: the saved spectrum is the page's"
-                    Expect.all dataTime Double.IsFinite $"{id}: finite exponents"
                     let factor = field.GetProperty("model_to_data_time").GetDouble()
                     // Δ/dt = 0.1/0.01 for the tutorial's rate networks
                     Expect.floatClose { absolute = 1e-12; relative = 0.0 } factor 10.0 $"{id}: Δ/dt"
                     for i in 0 .. dataTime.Length - 1 do
                         Expect.floatClose { absolute = 1e-12; relative = 1e-12 } dataTime.[i] (modelTime.[i] * factor) $"{id}: λ{i + 1} in data time = model time · Δ/dt"
-                    same $"{id} Kaplan–Yorke" (field.GetProperty("kaplan_yorke").GetDouble()) analysis.KaplanYorke
-                    let fixedPoints = [ for p in field.GetProperty("fixed_points").EnumerateArray() -> p ]
-                    Expect.equal analysis.FixedPoints.Length fixedPoints.Length $"{id}: the saved fixed points are the page's"
-                    for p, saved in List.zip fixedPoints (List.ofArray analysis.FixedPoints) do
-                        Expect.sequenceEqual saved.Output (numbers (p.GetProperty "output")) $"{id}: a fixed point read out into Lorenz space"
-                        Expect.equal saved.UnstableDirections (p.GetProperty("unstable_directions").GetInt32()) $"{id}: its unstable directions"
+                    for p in field.GetProperty("fixed_points").EnumerateArray() do
                         Expect.equal ((p.GetProperty "eigenvalues").GetArrayLength()) (field.GetProperty("dimension").GetInt32()) $"{id}: one eigenvalue per state dimension"
                     Expect.sequenceEqual analysis.PeriodicOrbitPeriods (numbers (field.GetProperty "periodic_orbit_periods")) $"{id}: the saved periods are the page's"
-                    // the comparison table prints the largest exponent as the page's λ₁
-                    Expect.stringContains html $"<td>{analysis.LargestExponent.ToString("F3", Globalization.CultureInfo.InvariantCulture)}</td>" $"{id}: the table shows its λ₁"
+                    // the comparison table prints the largest exponent as the page's λ₁ of the trained map
+                    Expect.stringContains html $"""<td>{analysis.LargestExponent.ToString("F3", Globalization.CultureInfo.InvariantCulture)}</td>""" $"{id}: the table shows its λ₁"
                     let gain = m.GetProperty "gain_diagram"
                     Expect.equal (gain.GetProperty("gains").GetArrayLength()) 21 $"{id}: a quick gain diagram has 21 gains"
                 else
                     Expect.isEmpty analysis.LyapunovExponents $"{id}: no spectrum without smooth dynamics"
+                    Expect.equal (m.GetProperty("map").ValueKind) JsonValueKind.Null $"{id}: no map"
                     Expect.equal (m.GetProperty("field").ValueKind) JsonValueKind.Null $"{id}: no field"
             let truth = AnalysisReportFile.Read(Path.Combine(dir, "reports", "lorenz63.analysis.json"))
             Expect.sequenceEqual truth.LyapunovExponents exponents "Lorenz's saved spectrum is the page's"
