@@ -91,6 +91,23 @@ let private expectExactJacobian (model: RateNetwork<'O>) (seed: int) =
     // central differences with h = 1e-6: truncation h²·G''' ~ 1e-12, rounding ~1e-16/h = 1e-10
     Expect.isLessThan (maxAbsDiff je (finiteDifferences exact.Map s 1e-6)) 1e-8 "exact Jacobian = central differences"
 
+/// A one-dimensional map from its formula and derivative.
+let private map1 (g: float -> float) (dg: float -> float) =
+    { new IMap with
+        member _.Dimension = 1
+        member _.Apply(s, next) = next[0] <- g s[0]
+        member _.Jacobian(s, j) = j[0] <- dg s[0] }
+
+/// A one-unit rate network with no input coupling: dh/dt = −h + tanh(g h), its map by RK4 over Δ = 0.1 (state readout, D = 1, nothing fed back).
+let private oneUnit () =
+    RateNetworkDynamics([| 1.0 |], [| 0.0 |], [| 0.0 |], [| 0.0 |], [| 0.0 |], [| 1.0 |], RateActivation.Tanh, Nullable(), 0.1, OdeMethod.Rk4, 1)
+
+/// The root h* > 0 of h = tanh(g h) (g > 1) by Newton's method from 1.
+let private tanhRoot (g: float) =
+    let mutable h = 1.0
+    for _ in 1 .. 60 do h <- h - (h - tanh (g * h)) / (1.0 - g * (1.0 - tanh (g * h) ** 2.0))
+    h
+
 [<Tests>]
 let tests =
     testList "Maps" [
@@ -203,5 +220,163 @@ let tests =
             Expect.isLessThan errors[2] 0.015 $"max |λ_map − λ_field| at Δ = 0.025: {errors}"
             for e, half in List.pairwise errors do
                 Expect.isTrue (half / e > 0.35 && half / e < 0.65) $"first order in Δ: halving Δ halves the difference ({errors})"
+        }
+
+        test "the Hénon map's period-2 orbit and its multipliers, found from near-returns, are the analytic ones" {
+            // x₀ + x₁ = (1 − b)/a, x₀x₁ = ((1 − b)s − 2 + a s²)/2a, y = b·(the other x); ∂G²/∂h has trace 4a²x₀x₁ + 2b and determinant b²
+            let a, b = 1.4, 0.3
+            let sum = (1.0 - b) / a
+            let product = ((1.0 - b) * sum - 2.0 + a * sum * sum) / (2.0 * a)
+            let x0, x1 = (sum + sqrt (sum * sum - 4.0 * product)) / 2.0, (sum - sqrt (sum * sum - 4.0 * product)) / 2.0
+            let trace = 4.0 * a * a * product + 2.0 * b
+            let mu = [ (trace + sqrt (trace * trace - 4.0 * b * b)) / 2.0; (trace - sqrt (trace * trace - 4.0 * b * b)) / 2.0 ]
+            let search = PeriodicPoints.Find(HenonMap(a, b), [| 0.1; 0.1 |], MapNearReturnOptions(MaxPeriod = 4))
+            let periods = search.Orbits |> Seq.map (fun o -> o.Period) |> List.ofSeq
+            Expect.contains periods 1 $"the fixed point on the attractor (periods found: {periods})"
+            let orbit = search.Orbits |> Seq.find (fun o -> o.Period = 2)
+            Expect.equal (periods |> List.filter ((=) 2)).Length 1 "one period-2 orbit, found once whichever of its points the seeds were near"
+            let points = [ for i in 0 .. 1 -> [| orbit.Orbit[i, 0]; orbit.Orbit[i, 1] |] ]
+            for x, y in [ x0, b * x1; x1, b * x0 ] do
+                // Newton converged to 1e-10 on a well-conditioned 2×2 system: the point to ~1e-10
+                let nearest = points |> List.minBy (fun p -> abs (p[0] - x))
+                Expect.isLessThan (maxAbsDiff nearest [| x; y |]) 1e-9 $"point ({x}, {y})"
+            let found = orbit.Multipliers |> Array.map (fun m -> m.Real) |> Array.sortDescending
+            Expect.isLessThan (maxAbsDiff found (List.toArray mu |> Array.sortDescending)) 1e-8 $"multipliers {found} against {mu}"
+            Expect.equal orbit.Stability MapStability.Saddle "a saddle orbit"
+        }
+
+        test "the logistic map's period-2 points x± = (r + 1 ± √((r − 3)(r + 1)))/2r and multiplier −r² + 2r + 4, stable at r = 3.2, unstable at 3.5" {
+            for r, stability in [ 3.2, MapStability.Stable; 3.5, MapStability.Unstable ] do
+                let logistic = LogisticMap(r)
+                let root = sqrt ((r - 3.0) * (r + 1.0))
+                let expected = [ (r + 1.0 + root) / (2.0 * r); (r + 1.0 - root) / (2.0 * r) ]
+                for seed in [ 0.45; 0.85 ] do
+                    let p = PeriodicPoints.Newton(logistic, [| seed |], 2)
+                    Expect.isTrue p.Converged p.Message
+                    let x = p.State[0]
+                    // quadratic convergence to 1e-10 closing error on a residual of slope |μ − 1| ≥ 0.25: the point to 1e-10/0.25
+                    Expect.isLessThan (expected |> List.map (fun e -> abs (x - e)) |> List.min) 1e-9 $"x = {x} is one of {expected}"
+                    Expect.floatClose { absolute = 1e-8; relative = 0.0 } p.Multipliers[0].Real (-r * r + 2.0 * r + 4.0) "μ = r²(1 − 2x₊)(1 − 2x₋)"
+                    Expect.equal p.Stability stability $"r = {r}"
+        }
+
+        test "Newton for periodic points says why it failed: NaN from the map, divergence, a singular Newton matrix" {
+            let nan = PeriodicPoints.Newton(map1 log (fun x -> 1.0 / x), [| -1.0 |], 1)
+            Expect.isFalse nan.Converged "log of a negative number"
+            Expect.stringContains nan.Message "NaN" nan.Message
+            // G(h) = h + ∛h: Newton on ∛h maps h to −2h, so the closing error grows by 2^(1/3) a step, past 100× in 20 steps
+            let diverging = PeriodicPoints.Newton(map1 (fun x -> x + Math.Cbrt x) (fun x -> 1.0 + 1.0 / (3.0 * Math.Cbrt(x * x))), [| 1.0 |], 1, PeriodicPointOptions(DivergenceFactor = 100.0))
+            Expect.isFalse diverging.Converged "Newton on the cube root"
+            Expect.stringContains diverging.Message "diverged" diverging.Message
+            let shift = PeriodicPoints.Newton(map1 (fun x -> x + 1.0) (fun _ -> 1.0), [| 0.0 |], 3)
+            Expect.isFalse shift.Converged "a shift has no periodic points"
+            Expect.stringContains shift.Message "singular" shift.Message
+            Expect.isEmpty shift.Multipliers "no multipliers without an orbit"
+            Throws.withMessage<ArgumentOutOfRangeException> [ "period" ] (fun () -> PeriodicPoints.Newton(LogisticMap(), [| 0.5 |], 0) |> ignore)
+            Throws.withMessage<ArgumentException> [ "seedState"; "dimension 2" ] (fun () -> PeriodicPoints.Newton(HenonMap(), [| 0.5 |], 2) |> ignore)
+        }
+
+        test "held input, W_rec = 0: fixed points h* = tanh(W_in u* + b) of field and map along a sweep of u*, map multipliers the RK4 polynomial" {
+            TorchRuntime.Initialize() |> ignore
+            let dynamics = (new CtRnn(CtRnnOptions(Hidden = 5, Tau = 0.8, SampleInterval = 0.1, StepsPerSample = 2), 13L)).Dynamics().WithGain(0.0)
+            let inputs = [ for v in [ -1.0; 0.0; 1.0 ] -> [| v; 0.5 * v; -v |] ]
+            let rng = Random(3)
+            let starts = Array2D.init 12 5 (fun _ _ -> 2.0 * rng.NextDouble() - 1.0)
+            let expected (u: double[]) = Array.init 5 (fun i -> tanh (dynamics.Bias[i] + Array.sum (Array.init 3 (fun k -> dynamics.InputWeight[i * 3 + k] * u[k]))))
+            let options = FixedPointOptions(StartCount = 16)
+            for step in HeldInputSweep.FieldFixedPoints(Func<_, _>(fun u -> dynamics.HeldInputField(u) :> IVectorField), inputs, starts, options) do
+                Expect.equal step.Result.FixedPoints.Count 1 "one fixed point of the field"
+                Expect.isLessThan (maxAbsDiff step.Result.FixedPoints[0].Location (expected step.Input)) 1e-10 $"field, u* = {step.Input}"
+            // an RK step keeps every equilibrium of the field, so the map's fixed point is the same; each unit decays linearly,
+            // so every multiplier is the RK4 stability polynomial R(z) = 1 + z + z²/2 + z³/6 + z⁴/24 at z = −(Δ/2)/τ, squared (two steps)
+            let z = -0.05 / 0.8
+            let multiplier = (1.0 + z + z * z / 2.0 + z ** 3.0 / 6.0 + z ** 4.0 / 24.0) ** 2.0
+            for step in HeldInputSweep.MapFixedPoints(Func<_, _>(fun u -> dynamics.HeldInputMap(u) :> IMap), inputs, starts, options) do
+                Expect.equal step.Result.FixedPoints.Count 1 "one fixed point of the map"
+                let p = step.Result.FixedPoints[0]
+                Expect.isLessThan (maxAbsDiff p.Location (expected step.Input)) 1e-10 $"map, u* = {step.Input}"
+                for m in p.Multipliers do Expect.floatClose { absolute = 1e-12; relative = 0.0 } m.Real multiplier "μ = R(z)²"
+                Expect.equal p.Stability MapStability.Stable "stable"
+        }
+
+        test "input Jacobians ∂F/∂u of the held-input field and ∂G/∂u of its map equal central differences" {
+            TorchRuntime.Initialize() |> ignore
+            for dynamics in [ (new CtRnn(CtRnnOptions(Hidden = 6, StepsPerSample = 2), 17L)).Dynamics()
+                              (new EiRateNetwork(EiRateNetworkOptions(Hidden = 8, Activation = RateActivation.Softplus), 18L)).Dynamics() ] do
+                let n = dynamics.Hidden
+                let rng = Random(4)
+                let h = Array.init n (fun _ -> rng.NextDouble() - 0.5)
+                let u = [| 0.3; -0.7; 1.1 |]
+                let fieldJ = dynamics.FieldInputJacobian(h, u)
+                let mapJ = dynamics.HeldInputMap(u).InputJacobian(h)
+                // central differences with δ = 1e-6: truncation ~δ² ≈ 1e-12, rounding ~1e-16/δ = 1e-10
+                let delta = 1e-6
+                for k in 0 .. 2 do
+                    let shifted (sign: float) = Array.mapi (fun i v -> if i = k then v + sign * delta else v) u
+                    let field sign = dynamics.HeldInputField(shifted sign).Evaluate(h)
+                    let map sign = apply (dynamics.HeldInputMap(shifted sign)) h
+                    for i in 0 .. n - 1 do
+                        Expect.floatClose { absolute = 1e-8; relative = 0.0 } fieldJ[i, k] (((field 1.0)[i] - (field (-1.0))[i]) / (2.0 * delta)) $"∂F_{i}/∂u_{k}"
+                        Expect.floatClose { absolute = 1e-8; relative = 0.0 } mapJ[i, k] (((map 1.0)[i] - (map (-1.0))[i]) / (2.0 * delta)) $"∂G_{i}/∂u_{k}"
+        }
+
+        test "the recurrent gain as a parameter: continuation finds the pitchfork of −h + tanh(g h) at g = 1, the map's orbit diagram its branch tanh(g h*) = h*" {
+            let field = RateNetworkGainField(oneUnit().WithGain(0.5))
+            let branch = Continuation.Equilibria(field, "gain", [| 0.0 |], ContinuationOptions(ParameterMax = 2.0))
+            let pitchfork = branch.Bifurcations |> Seq.find (fun b -> b.Kind = BifurcationKind.BranchPoint)
+            Expect.floatClose { absolute = 1e-6; relative = 0.0 } pitchfork.Parameter 1.0 $"the pitchfork at g = {pitchfork.Parameter}"
+            let map = oneUnit().ClosedLoopMap()
+            let diagram = MapOrbitDiagram.Of(map, "gain", [| 0.5; 2.0; 3.0 |], [| 0.5 |], 0, MapOrbitDiagramOptions(Transient = 3000, Points = 5))
+            Expect.isTrue (diagram.Columns |> Seq.forall (fun c -> c.Complete)) "every column complete"
+            // below the pitchfork the origin attracts (multiplier ≈ e^{−0.05} per step); above it the RK map keeps the field's equilibria, h* = tanh(g h*)
+            Expect.isLessThan (diagram.Columns[0].Values |> Array.map abs |> Array.max) 1e-12 "g = 0.5: the origin"
+            for c in diagram.Columns |> Seq.skip 1 do
+                for v in c.Values do Expect.floatClose { absolute = 1e-10; relative = 0.0 } v (tanhRoot c.Parameter) $"g = {c.Parameter}"
+            Expect.floatClose { absolute = 0.0; relative = 0.0 } (map.WithParameter("gain", 2.0).GetParameter "gain") 2.0 "the map's gain"
+        }
+
+        test "the logistic map's orbit diagram: 1 − 1/r before the period doubling at r = 3, the two period-2 points after" {
+            let diagram = MapOrbitDiagram.Of(LogisticMap(), "r", [| 2.8; 3.2 |], [| 0.3 |], 0, MapOrbitDiagramOptions(Transient = 2000, Points = 4, Threads = 2))
+            for v in diagram.Columns[0].Values do Expect.floatClose { absolute = 1e-10; relative = 0.0 } v (1.0 - 1.0 / 2.8) "fixed point"
+            let r = 3.2
+            let root = sqrt ((r - 3.0) * (r + 1.0))
+            let points = diagram.Columns[1].Values |> Array.map (fun v -> round (v * 1e8) / 1e8) |> Array.distinct |> Array.sort
+            Expect.equal points.Length 2 "two points alternate"
+            Expect.floatClose { absolute = 1e-8; relative = 0.0 } points[0] ((r + 1.0 - root) / (2.0 * r)) "x₋"
+            Expect.floatClose { absolute = 1e-8; relative = 0.0 } points[1] ((r + 1.0 + root) / (2.0 * r)) "x₊"
+        }
+
+        test "bad input to maps and their analyses: a result with the reason, or an error naming the argument" {
+            TorchRuntime.Initialize() |> ignore
+            let nanMap = map1 (fun _ -> nan) (fun _ -> nan)
+            let found = MapFixedPoints.Find(nanMap, array2D [ [ 0.1 ]; [ 0.2 ] ], FixedPointOptions(StartCount = 4))
+            Expect.isEmpty found.FixedPoints "no fixed point of a map that returns NaN"
+            Expect.equal found.Discarded 4 "every start discarded"
+            Throws.withMessage<InvalidOperationException> [ "NaN"; "iteration 1" ] (fun () -> MapLyapunovSpectrum.Compute(nanMap, [| 0.1 |], MapLyapunovOptions(TransientIterations = 0)) |> ignore)
+            let column = (MapOrbitDiagram.Of(LogisticMap(), "r", [| 3.5 |], [| 0.3 |], 0)).Columns[0]
+            Expect.isTrue column.Complete column.Message
+            let diverging = { new IParameterizedMap with
+                                member _.Dimension = 1
+                                member _.Apply(s, next) = next[0] <- 10.0 * s[0] * s[0] + 1.0
+                                member _.Jacobian(s, j) = j[0] <- 20.0 * s[0]
+                                member _.ParameterNames = [| "c" |]
+                                member _.GetParameter _ = 0.0
+                                member this.WithParameter(_, _) = this }
+            let blown = (MapOrbitDiagram.Of(diverging, "c", [| 0.0 |], [| 0.3 |], 0)).Columns[0]
+            Expect.isFalse blown.Complete "an orbit that overflows"
+            Expect.stringContains blown.Message "NaN or infinity" blown.Message
+            let dynamics = (new CtRnn(CtRnnOptions(Hidden = 4), 1L)).Dynamics()
+            Throws.withMessage<ArgumentOutOfRangeException> [ "gain"; ">= 0" ] (fun () -> dynamics.ClosedLoopMap().WithParameter("gain", -1.0) |> ignore)
+            Throws.withMessage<ArgumentOutOfRangeException> [ "gain" ] (fun () -> RateNetworkGainField(dynamics).WithParameter("gain", nan) |> ignore)
+            Throws.withMessage<ArgumentException> [ "tau"; "gain" ] (fun () -> dynamics.ClosedLoopMap().GetParameter "tau" |> ignore)
+            Throws.withMessage<ArgumentOutOfRangeException> [ "r"; "[0, 4]" ] (fun () -> LogisticMap().WithParameter("r", 5.0) |> ignore)
+            Throws.withMessage<ArgumentException> [ "input"; "3 inputs" ] (fun () -> dynamics.HeldInputMap([| 1.0 |]) |> ignore)
+            Throws.withMessage<ArgumentException> [ "startStates"; "columns" ] (fun () -> MapFixedPoints.Find(HenonMap(), array2D [ [ 0.1; 0.2; 0.3 ] ]) |> ignore)
+            Throws.withMessage<ArgumentException> [ "jacobian"; "square" ] (fun () -> MapFixedPoints.Multipliers(Array2D.zeroCreate 2 3) |> ignore)
+            Throws.withMessage<ArgumentException> [ "initialState"; "dimension 2" ] (fun () -> MapLyapunovSpectrum.Compute(HenonMap(), [| 0.1 |]) |> ignore)
+            Throws.withMessage<NotSupportedException> [ "adaptive" ] (fun () ->
+                let d = dynamics
+                RateNetworkDynamics(d.RecurrentWeight, d.InputWeight, d.Bias, d.OutputWeight, d.OutputBias, d.TimeConstants, d.Activation, d.IncrementScale,
+                                    d.SampleInterval, OdeMethod.Dopri5, 1).ClosedLoopMap() |> ignore)
         }
     ]

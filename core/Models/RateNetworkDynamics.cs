@@ -54,6 +54,26 @@ public sealed record RateNetworkDynamics(double[] RecurrentWeight, double[] Inpu
     public RateNetworkVectorField HeldInputField(double[] input) =>
         new(ScaledRecurrentWeight(), InputWeight, Bias, new double[OutputWeight.Length], CheckedInput(input), TimeConstants, Activation);
 
+    /// <summary>The input Jacobian of the held-input field, ∂f/∂u = diag(γ ⊙ φ'(g W h + W_in u + b)) W_in (n×D), at the hidden state h and the held input u.</summary>
+    public double[,] FieldInputJacobian(double[] hidden, double[] input)
+    {
+        ArgumentNullException.ThrowIfNull(hidden);
+        if (hidden.Length != Hidden) throw new ArgumentException($"hidden has {hidden.Length} entries but the network has {Hidden} units.", nameof(hidden));
+        Guard.Finite(hidden, nameof(hidden));
+        var u = CheckedInput(input);
+        int n = Hidden, d = InputSize;
+        var jacobian = new double[n, d];
+        for (int i = 0; i < n; i++)
+        {
+            double pre = Bias[i];
+            for (int j = 0; j < n; j++) pre += Gain * RecurrentWeight[i * n + j] * hidden[j];
+            for (int k = 0; k < d; k++) pre += InputWeight[i * d + k] * u[k];
+            double slope = Activation.Slope(pre) / TimeConstants[i];
+            for (int k = 0; k < d; k++) jacobian[i, k] = slope * InputWeight[i * d + k];
+        }
+        return jacobian;
+    }
+
     /// <summary>g W as a new row-major array.</summary>
     internal double[] ScaledRecurrentWeight() => RecurrentWeight.Select(w => Gain * w).ToArray();
 

@@ -20,7 +20,7 @@ public sealed class RateNetworkMap : IParameterizedMap, IClosedLoopMap
     readonly int n, inputs, columns;
     readonly double step;
     // scratch: the fed-back input, the drive, the hidden state, the stages and their tangents
-    readonly double[] input, drive, hidden, stageState, preactivation, slope, tangent, stageTangent, driveTangent, inputTangent;
+    readonly double[] input, drive, hidden, stageState, slope, tangent, stageTangent, driveTangent, inputTangent;
     readonly double[][] stages, stageTangents;
 
     internal RateNetworkMap(RateNetworkDynamics dynamics, double[]? heldInput)
@@ -37,7 +37,7 @@ public sealed class RateNetworkMap : IParameterizedMap, IClosedLoopMap
         inverseTau = dynamics.TimeConstants.Select(t => 1 / t).ToArray();
         step = dynamics.SampleInterval / dynamics.StepsPerSample;
         input = new double[inputs];
-        (drive, hidden, stageState, preactivation, slope) = (new double[n], new double[n], new double[n], new double[n], new double[n]);
+        (drive, hidden, stageState, slope) = (new double[n], new double[n], new double[n], new double[n]);
         (tangent, stageTangent, driveTangent) = (new double[n * columns], new double[n * columns], new double[n * columns]);
         inputTangent = new double[inputs * columns];
         stages = Enumerable.Range(0, tableau.Stages).Select(_ => new double[n]).ToArray();
@@ -102,6 +102,17 @@ public sealed class RateNetworkMap : IParameterizedMap, IClosedLoopMap
     {
         Differentiate(state);
         for (int i = 0; i < n; i++) tangent.AsSpan(i * columns + Dimension, inputs).CopyTo(jacobian.Slice(i * inputs, inputs));
+    }
+
+    /// <summary>The input Jacobian ∂h_{k+1}/∂x̂ as an n×D array (see <see cref="InputJacobian(ReadOnlySpan{double}, Span{double})"/>).</summary>
+    public double[,] InputJacobian(double[] state)
+    {
+        Guard.Dimension(this, state, nameof(state));
+        var flat = new double[n * inputs];
+        InputJacobian(state, flat);
+        var jacobian = new double[n, inputs];
+        Buffer.BlockCopy(flat, 0, jacobian, 0, flat.Length * sizeof(double));
+        return jacobian;
     }
 
     /// <summary>Runs the map with tangents: ∂h/∂(state, x̂) into <see cref="tangent"/>, ∂x̂/∂(state, x̂) into <see cref="inputTangent"/>.</summary>
@@ -177,10 +188,7 @@ public sealed class RateNetworkMap : IParameterizedMap, IClosedLoopMap
             var k = stages[stage];
             for (int i = 0; i < n; i++)
             {
-                double u = drive[i];
-                var row = weight.AsSpan(i * n, n);
-                for (int j = 0; j < n; j++) u += row[j] * stageState[j];
-                preactivation[i] = u;
+                double u = drive[i] + SpanMath.Dot(weight.AsSpan(i * n, n), stageState);
                 k[i] = (dynamics.Activation.Value(u) - stageState[i]) * inverseTau[i];
                 slope[i] = dynamics.Activation.Slope(u);
             }
