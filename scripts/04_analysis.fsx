@@ -350,6 +350,8 @@ type MapAnalysis =
       KaplanYorke: float
       FixedPoints: MapFixedPointResult
       Outputs: (MapFixedPoint * float[]) list
+      Orbits: PeriodicPoint list
+      OrbitProblem: string option
       Seconds: float }
 
 /// A model's successive z maxima against its recurrent gain (the map's free run per gain), when its map has that parameter.
@@ -427,41 +429,37 @@ let analyseMap (name: string) (modelMap: ModelMap) =
         let y: float[] = Array.zeroCreate map.OutputSize
         map.Prediction(ReadOnlySpan h, Span y)
         y
-    printfn "%s map: λ (per data time unit) %A, %d fixed points, %.1f s" name spectrum.Exponents fixedPoints.FixedPoints.Count clock.Elapsed.TotalSeconds
+    // period-k points from near-returns of its orbit, k from 50 to 400 samples (0.5 to 4 data time units, as for the fields)
+    let orbits, orbitProblem =
+        try
+            let search =
+                PeriodicPoints.Find(map, spectrum.FinalState,
+                    MapNearReturnOptions(Transient = 0, Iterations = int (nearReturnTime / data.Dt), MaxPeriod = 400, MaxSeeds = networkOrbitSeeds),
+                    PeriodicPointOptions(Tolerance = 1e-8, MaxIterations = 12))
+            let shortEnough = search.Orbits |> Seq.filter (fun o -> o.Period >= 50) |> List.ofSeq
+            shortEnough,
+            (if not shortEnough.IsEmpty then None
+             elif search.Seeds.Count = 0 then Some "its orbit has no near-return within 400 samples"
+             elif search.Failures.Count > 0 then Some $"Newton did not converge from its {search.Seeds.Count} near-returns ({search.Failures.[0].Message})"
+             else Some "only orbits shorter than half a time unit (a cycle of a few samples)")
+        with :? InvalidOperationException as e -> [], Some e.Message
+    printfn "%s map: λ (per data time unit) %A, %d fixed points, %d periodic orbits, %.1f s" name spectrum.Exponents fixedPoints.FixedPoints.Count orbits.Length clock.Elapsed.TotalSeconds
     { Map = map; Spectrum = spectrum; KaplanYorke = Dimensions.KaplanYorke spectrum.Exponents; FixedPoints = fixedPoints
-      Outputs = [ for p in fixedPoints.FixedPoints -> p, prediction p.Location ]; Seconds = clock.Elapsed.TotalSeconds }
-
-/// The predicted z of a closed-loop map's free run of `steps` samples from `start`, and why it stopped early if it diverged.
-let freeRunZ (map: IClosedLoopMap) (start: float[]) (steps: int) =
-    let state, next, prediction = Array.copy start, Array.zeroCreate map.Dimension, Array.zeroCreate map.OutputSize
-    let zs = ResizeArray<float>(steps)
-    let mutable problem = None
-    let mutable k = 0
-    while k < steps && problem.IsNone do
-        map.Prediction(ReadOnlySpan state, Span prediction)
-        map.Apply(ReadOnlySpan state, Span next)
-        if Array.forall Double.IsFinite next && Double.IsFinite prediction.[2] then
-            zs.Add prediction.[2]
-            Array.blit next 0 state 0 state.Length
-            k <- k + 1
-        else problem <- Some $"diverged after {k} samples"
-    zs.ToArray(), problem
+      Outputs = [ for p in fixedPoints.FixedPoints -> p, prediction p.Location ]; Orbits = orbits; OrbitProblem = orbitProblem; Seconds = clock.Elapsed.TotalSeconds }
 
 let gains = Array.init gainValues (fun k -> 0.5 + float k / float (gainValues - 1))
 
 /// The orbit diagram over the recurrent gain g (W_rec → g W_rec, 0.5 ≤ g ≤ 1.5): at each gain the trained map runs from the warm-up
-/// state through a transient, and the successive maxima of its predicted z are recorded. None when the map has no gain parameter.
+/// state through a transient (MapOrbitDiagram), and the successive maxima of its fed-back z are recorded. None when the map has no gain
+/// parameter, or when z is not part of its state (the state readout feeds back W_out h, not a coordinate).
 let gainDiagram (modelMap: ModelMap) =
     match modelMap.Map with
-    | :? IParameterizedMap as family when family.ParameterNames |> Seq.contains RateNetworkDynamics.GainName ->
-        let columns =
-            gains
-            |> Array.Parallel.map (fun g ->
-                let map = family.WithParameter(RateNetworkDynamics.GainName, g) :?> IClosedLoopMap
-                let zs, problem = freeRunZ map modelMap.InitialState (gainTransient + gainSamples)
-                let recorded = if zs.Length > gainTransient then zs.[gainTransient ..] else [||]
-                g, SampledMaxima.Of(Array2D.init recorded.Length 1 (fun i _ -> recorded.[i]), 0), problem |> Option.map (fun p -> $"g = {g:G3}: {p}"))
-        Some { Columns = [ for g, m, _ in columns -> g, m ]; Problems = [ for _, _, p in columns do if p.IsSome then p.Value ] }
+    | :? RateNetworkMap as family when family.IncrementState ->
+        let z = family.Dimension - family.OutputSize + 2
+        let diagram =
+            MapOrbitDiagram.Of(family, RateNetworkDynamics.GainName, gains, modelMap.InitialState, z, MapOrbitDiagramOptions(Transient = gainTransient, Points = gainSamples))
+        Some { Columns = [ for c in diagram.Columns -> c.Parameter, SampledMaxima.Of(Array2D.init c.Values.Length 1 (fun i _ -> c.Values.[i]), 0) ]
+               Problems = [ for c in diagram.Columns do if not c.Complete then $"g = {c.Parameter:G3}: {c.Message}" ] }
     | _ -> None
 
 /// The leading part of a free run that is finite (a run that diverged ends where it did).
@@ -494,6 +492,9 @@ let analyse (entry: Experiments.Entry) (report: NeuroDyn.Evaluation.ForecastRepo
     let notes =
         [ if Array2D.length1 freeRun < Array2D.length1 report.FreeRun then yield $"its free run diverged after {Array2D.length1 freeRun} samples"
           yield! Option.toList correlationProblem
+          match mapAnalysis with
+          | Some m -> yield! m.OrbitProblem |> Option.map (fun p -> $"no periodic orbit of its map: {p}") |> Option.toList
+          | None -> ()
           match field with
           | Some f -> yield! f.OrbitProblem |> Option.map (fun p -> $"no periodic orbit of its field: {p}") |> Option.toList
           | None -> ()
@@ -624,7 +625,12 @@ let listed (counts: int list) = String.Join(", ", counts)
 for n, m in mapped do
     page.Text(
         $"""**{n.Entry.Name}**, trained map: {m.FixedPoints.FixedPoints.Count} fixed points with {listed [ for p in m.FixedPoints.FixedPoints -> p.UnstableDirections ]} multipliers outside the unit circle """
-        + $"""(Lorenz's: {listed (unstableCounts lorenzFixed.FixedPoints)} unstable directions), {m.FixedPoints.SlowPoints.Count} slow points, from {m.FixedPoints.Starts} starts.""")
+        + $"""(Lorenz's: {listed (unstableCounts lorenzFixed.FixedPoints)} unstable directions), {m.FixedPoints.SlowPoints.Count} slow points, from {m.FixedPoints.Starts} starts. """
+        + (match m.Orbits with
+           | [] -> $"""No periodic orbit of the map: {defaultArg m.OrbitProblem "none converged"}."""
+           | orbits ->
+               $"""Periodic orbits of the map: periods {String.Join(", ", orbits |> List.map (fun o -> $"{o.Period} samples = {f3 (float o.Period * data.Dt)}"))} data time units """
+               + $"""({String.Join(", ", orbits |> List.map (fun o -> string o.UnstableMultipliers))} unstable multipliers)."""))
 for n, f in smooth do
     page.Text(
         (if unstableCounts f.FixedPoints.FixedPoints = unstableCounts lorenzFixed.FixedPoints then
@@ -644,7 +650,7 @@ for n, f in smooth do
 
 Scale a rate network's recurrent weights by a gain $g$ ($W_{rec} \to g\,W_{rec}$; $g = 1$ is the trained network) and run the
 trained map — the network exactly as trained, with its solver and its feedback — from the warm-up state; after a transient,
-draw the successive maxima of its predicted $z$ against $g$. This is the orbit diagram of the learned system: where the band is
+draw the successive maxima of its fed-back $z$ against $g$. This is the orbit diagram of the learned system: where the band is
 filled the network's own dynamics are irregular, where it shows a few points it cycles, where it shows none it has settled.
 Where does the learned chaos appear and vanish, and is the trained network ($g = 1$) inside the chaotic range or on its edge?
 *)
@@ -653,7 +659,7 @@ page.Chart(
     [ for n, g in withGain -> diagramPoints n.Entry.Name g.Columns ]
     |> Chart.combine
     |> Chart.withXAxisStyle "recurrent gain g (1 = as trained)"
-    |> Chart.withYAxisStyle "successive maxima of the predicted z (z-scored)"
+    |> Chart.withYAxisStyle "successive maxima of the fed-back z (z-scored)"
     |> Chart.withTitle $"The trained maps' orbit diagrams over the recurrent gain ({gainValues} gains, {gainSamples} samples each after {gainTransient})")
 let gainSentences =
     [ for n, g in withGain ->
@@ -685,6 +691,7 @@ let comparison =
       "λ₁ of the trained map (QR, per data time unit)" :: f3 lorenzSpectrum.Exponents.[0] :: [ for n in networks -> mapValue n (mapExponentAt 0) ]
       "λ₂ of the trained map" :: f3 lorenzSpectrum.Exponents.[1] :: [ for n in networks -> mapValue n (mapExponentAt 1) ]
       "Kaplan–Yorke dimension of the map" :: f3 lorenzKaplanYorke :: [ for n in networks -> mapValue n (fun m -> f3 m.KaplanYorke) ]
+      "shortest periodic orbit of the map (data time units)" :: f3 lorenzShortest :: [ for n in networks -> mapValue n (fun m -> m.Orbits |> List.tryHead |> Option.map (fun o -> f3 (float o.Period * data.Dt)) |> Option.defaultValue "none found") ]
       "fixed points of the map (unstable directions)" :: listed (unstableCounts lorenzFixed.FixedPoints) :: [ for n in networks -> mapValue n (fun m -> listed [ for p in m.FixedPoints.FixedPoints -> p.UnstableDirections ]) ]
       "λ₁ of the field (QR, per data time unit)" :: f3 lorenzSpectrum.Exponents.[0] :: [ for n in networks -> fieldValue n (exponentAt 0) ]
       "λ₂ of the field" :: f3 lorenzSpectrum.Exponents.[1] :: [ for n in networks -> fieldValue n (exponentAt 1) ]
@@ -693,7 +700,7 @@ let comparison =
       "Kaplan–Yorke dimension of the field" :: f3 lorenzKaplanYorke :: [ for n in networks -> fieldValue n (fun f -> f3 f.KaplanYorke) ]
       "correlation dimension (free run)" :: f3 lorenzCorrelation.Dimension :: [ for n in networks -> n.Correlation |> Option.map (fun c -> f3 c.Dimension) |> Option.defaultValue "n/a" ]
       "fixed points of the field (kind, unstable directions)" :: kinds lorenzFixed.FixedPoints :: [ for n in networks -> fieldValue n (fun f -> kinds f.FixedPoints.FixedPoints) ]
-      "shortest periodic orbit (data time units)" :: f3 lorenzShortest :: [ for n in networks -> fieldValue n shortestPeriod ]
+      "shortest periodic orbit of the field (data time units)" :: f3 lorenzShortest :: [ for n in networks -> fieldValue n shortestPeriod ]
       "return map (free run)" :: attractorType lorenzMaxima.Values :: [ for n in networks -> attractorType n.Maxima ]
       "D_stsp / D_H against the test data" :: "—" :: [ for n in networks -> $"{f3 n.Report.DStsp} / {f3 n.Report.DH}" ] ]
 page.Table comparison
@@ -727,7 +734,10 @@ let saveAnalysis (n: NetworkAnalysis) =
         NeuroDyn.Evaluation.AnalysisReport(
             0, n.Entry.Name, common.Mode, dynamics, exponents, kaplanYorke, n.Report.LargestLyapunov,
             (n.Correlation |> Option.map (fun c -> c.Dimension) |> Option.defaultValue nan), fixedPoints,
-            (f |> Option.map (fun f -> [| for o in f.Orbits -> o.Period / f.ToDataTime |]) |> Option.defaultValue [||]),
+            (match n.Map, f with
+             | Some m, _ -> [| for o in m.Orbits -> float o.Period * data.Dt |]
+             | None, Some f -> [| for o in f.Orbits -> o.Period / f.ToDataTime |]
+             | None, None -> [||]),
             n.Maxima, n.Seconds, Array.ofList n.Notes)
     NeuroDyn.Evaluation.AnalysisReportFile.Write(analysis, Experiments.analysisPath common n.Entry)
 let savedAnalyses = [ for n in networks -> saveAnalysis n ]
@@ -795,6 +805,8 @@ Output.writeJson (Path.Combine(outDir, "04_analysis.json"))
                                            multipliers = p.Multipliers |> Array.map (fun z -> {| re = z.Real; im = z.Imaginary |}) |} |]
                                    slow_points = m.FixedPoints.SlowPoints.Count
                                    fixed_point_starts = m.FixedPoints.Starts
+                                   periodic_orbit_periods = [| for o in m.Orbits -> float o.Period * data.Dt |]
+                                   periodic_orbit_problem = defaultArg m.OrbitProblem ""
                                    seconds = m.Seconds |})
                         |> Option.toObj
                        lambda_max_rosenstein = n.Report.LargestLyapunov

@@ -10,13 +10,11 @@ open Expecto
 open NeuroDyn.Evaluation
 open NeuroDyn.Tests.ChapterTests
 
-let private numbers (e: JsonElement) = [| for v in e.EnumerateArray() -> v.GetDouble() |]
+/// A number of the chapter's JSON, where NaN is written as the string "NaN".
+let private number (e: JsonElement) =
+    if e.ValueKind = JsonValueKind.String then Double.Parse(e.GetString(), Globalization.CultureInfo.InvariantCulture) else e.GetDouble()
 
-let private expectFinite (e: JsonElement) (key: string) =
-    let v = e.GetProperty key
-    let values = if v.ValueKind = JsonValueKind.Array then numbers v else [| v.GetDouble() |]
-    Expect.isNonEmpty values $"{key} has values"
-    Expect.all values Double.IsFinite $"{key} is finite"
+let private numbers (e: JsonElement) = [| for v in e.EnumerateArray() -> number v |]
 
 /// The traces (name, x, y) of the chart whose layout holds `title`, read from the `var data = [...]` Plotly.NET writes before it.
 let private chartTraces (html: string) (title: string) =
@@ -79,7 +77,7 @@ let tests =
                 Expect.equal ((p.GetProperty "eigenvalues").GetArrayLength()) 3 "three eigenvalues"
 
             // the periodic orbits found from a quick run's 20 near-returns have Viswanath's periods where they carry a published word
-            let orbits = [ for o in lorenz.GetProperty("periodic_orbits").EnumerateArray() -> o.GetProperty("word").GetString(), o.GetProperty("period").GetDouble(), o.GetProperty("published").GetDouble() ]
+            let orbits = [ for o in lorenz.GetProperty("periodic_orbits").EnumerateArray() -> o.GetProperty("word").GetString(), o.GetProperty("period").GetDouble(), number (o.GetProperty "published") ]
             Expect.isNonEmpty orbits "Lorenz has periodic orbits"
             Expect.isTrue (orbits |> List.exists (fun (w, _, _) -> w = "AB")) "AB, the shortest, is among them"
             for w, period, published in orbits do
@@ -99,9 +97,9 @@ let tests =
                 Expect.equal (m.GetProperty("analysis_file").GetString()) (Path.Combine(dir, "reports", id + ".analysis.json")) $"{id}: the analysis lies beside its report"
                 Expect.equal (analysis.Name, analysis.Mode) (name, "quick") $"{id}: who and which mode"
                 // the same network has the same numbers here as in its report (its chapter's measurement)
-                same $"{id} Rosenstein" (m.GetProperty("lambda_max_rosenstein").GetDouble()) report.LargestLyapunov
+                same $"{id} Rosenstein" (number (m.GetProperty "lambda_max_rosenstein")) report.LargestLyapunov
                 same $"{id} Rosenstein in the analysis" analysis.RosensteinExponent report.LargestLyapunov
-                same $"{id} D_stsp" (m.GetProperty("d_stsp").GetDouble()) report.DStsp
+                same $"{id} D_stsp" (number (m.GetProperty "d_stsp")) report.DStsp
                 Expect.equal (m.GetProperty("free_run_steps").GetInt32()) (Array2D.length1 report.FreeRun) $"{id}: the report's free run"
                 // the return map's points are the saved maxima, z_max(n) against z_max(n+1), and they are maxima of the free run's z
                 let maxima = analysis.FreeRunMaxima
@@ -121,7 +119,7 @@ let tests =
                     // what is saved is the trained map's: its spectrum per data time unit and its fixed points, read out
                     Expect.sequenceEqual analysis.LyapunovExponents (numbers (map.GetProperty "lyapunov")) $"{id}: the saved spectrum is the page's (the trained map's)"
                     Expect.all analysis.LyapunovExponents Double.IsFinite $"{id}: finite exponents"
-                    same $"{id} Kaplan–Yorke" (map.GetProperty("kaplan_yorke").GetDouble()) analysis.KaplanYorke
+                    same $"{id} Kaplan–Yorke" (number (map.GetProperty "kaplan_yorke")) analysis.KaplanYorke
                     let mapFixed = [ for p in map.GetProperty("fixed_points").EnumerateArray() -> p ]
                     Expect.equal analysis.FixedPoints.Length mapFixed.Length $"{id}: the saved fixed points are the page's"
                     for p, saved in List.zip mapFixed (List.ofArray analysis.FixedPoints) do
@@ -139,7 +137,11 @@ let tests =
                         Expect.floatClose { absolute = 1e-12; relative = 1e-12 } dataTime.[i] (modelTime.[i] * factor) $"{id}: λ{i + 1} in data time = model time · Δ/dt"
                     for p in field.GetProperty("fixed_points").EnumerateArray() do
                         Expect.equal ((p.GetProperty "eigenvalues").GetArrayLength()) (field.GetProperty("dimension").GetInt32()) $"{id}: one eigenvalue per state dimension"
-                    Expect.sequenceEqual analysis.PeriodicOrbitPeriods (numbers (field.GetProperty "periodic_orbit_periods")) $"{id}: the saved periods are the page's"
+                    Expect.sequenceEqual analysis.PeriodicOrbitPeriods (numbers (map.GetProperty "periodic_orbit_periods")) $"{id}: the saved periods are the page's (the map's)"
+                    for period in analysis.PeriodicOrbitPeriods do
+                        // a period-k point of the map: k samples of dt = 0.01, between half a time unit and four
+                        Expect.floatClose { absolute = 1e-9; relative = 0.0 } (period / 0.01) (Math.Round(period / 0.01)) $"{id}: period {period} is a whole number of samples"
+                        Expect.isTrue (period >= 0.5 && period <= 4.0) $"{id}: period {period} within the searched range"
                     // the comparison table prints the largest exponent as the page's λ₁ of the trained map
                     Expect.stringContains html $"""<td>{analysis.LargestExponent.ToString("F3", Globalization.CultureInfo.InvariantCulture)}</td>""" $"{id}: the table shows its λ₁"
                     let gain = m.GetProperty "gain_diagram"
