@@ -499,7 +499,7 @@ let analyse (entry: Experiments.Entry) (report: NeuroDyn.Evaluation.ForecastRepo
           | Some f -> yield! f.OrbitProblem |> Option.map (fun p -> $"no periodic orbit of its field: {p}") |> Option.toList
           | None -> ()
           match mapProblem with
-          | Some p -> yield $"no closed-loop map: {p}; measured from its free run only"
+          | Some p -> yield $"""no closed-loop map: {p.TrimEnd '.'}; measured from its free run only"""
           | None -> ()
           match gain with
           | Some g -> yield! g.Problems |> List.truncate 3 |> List.map (fun p -> $"gain diagram: {p}")
