@@ -407,7 +407,8 @@ let analyseField (name: string) (dynamics: RateNetworkDynamics) (start: float[])
             let problem =
                 if search.Orbits.Count > 0 then None
                 elif search.Seeds.Count = 0 then Some "its field's orbit has no near-return between 0.5 and 4 time units"
-                else Some $"Newton did not converge from its {search.Seeds.Count} near-returns ({search.Failures.[0].Message})"
+                elif search.Failures.Count > 0 then Some $"Newton did not converge from its {search.Seeds.Count} near-returns ({search.Failures.[0].Message})"
+                else Some $"the orbits Newton found from its {search.Seeds.Count} near-returns repeat shorter ones (a cycle traversed several times)"
             List.ofSeq search.Orbits, problem
         with :? InvalidOperationException as e -> [], Some e.Message
     printfn "%s field: λ (data time) %A, %d fixed points, %d periodic orbits, %.1f s" name exponents fixedPoints.FixedPoints.Count orbits.Length clock.Elapsed.TotalSeconds
