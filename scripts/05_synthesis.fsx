@@ -70,6 +70,31 @@ let rows =
           (if sameMeasures r m.Saved then "yes" else "NO") ] ]
     @ [ [ "Lorenz-63 (truth)"; ""; ""; ""; ""; ""; ""; ""; f "F3" protocol.LyapunovExponent; "" ] ]
 page.Table(header :: rows)
+
+(**
+## What chapter 04's analysis found
+
+Chapter 04 analysed every model as a dynamical system and saved its findings beside its report (`reports/ID.analysis.json`):
+the largest Lyapunov exponent (the QR spectrum's of a smooth network, Rosenstein's from the free run of a spiking one, per time
+unit), the Kaplan–Yorke dimension from the spectrum, the fixed points found (with their unstable directions) and the shortest
+periodic orbit. A model chapter 04 has not analysed in this mode shows "not analysed".
+*)
+/// Chapter 04's analysis of a model, if this run's output folder holds one of this mode.
+let analysisOf (path: string) =
+    if File.Exists path then
+        let a = AnalysisReportFile.Read path
+        if a.Mode = common.Mode then Some a else None
+    else None
+let fixedPointSummary (a: AnalysisReport) =
+    if a.FixedPoints.Length = 0 then "none found"
+    else String.Join(", ", a.FixedPoints |> Array.map (fun p -> string p.UnstableDirections) |> Array.sort) |> sprintf "%d (unstable directions %s)" a.FixedPoints.Length
+let analysisHeader = [ "model"; "dynamics analysed"; "largest exponent"; "Kaplan–Yorke dimension"; "fixed points"; "shortest periodic orbit" ]
+let analysisRows =
+    [ for name, path in [ for m in measured -> m.Again.Name, Experiments.analysisPath common m.Entry ] @ [ "Lorenz-63 (truth)", Experiments.truthAnalysisPath common ] ->
+        match analysisOf path with
+        | Some a -> [ name; a.Dynamics; f "F3" a.LargestExponent; f "F3" a.KaplanYorke; fixedPointSummary a; (if Double.IsFinite a.ShortestPeriod then f "F4" a.ShortestPeriod else "none found") ]
+        | None -> [ name; "not analysed (run chapter 04)"; ""; ""; ""; "" ] ]
+page.Table(analysisHeader :: analysisRows)
 let notes = [ for m in measured do for n in m.Again.Notes -> $"{m.Again.Name}: {n}" ]
 if not notes.IsEmpty then page.Text("**Notes.**\n\n" + String.Join("\n", notes |> List.map (fun n -> "* " + n)))
 
@@ -170,6 +195,8 @@ let markdown =
       "| " + String.Join(" | ", header) + " |"
       "|" + String.Join("|", header |> List.mapi (fun i _ -> if i = 0 then "---" else "---:")) + "|" ]
     @ [ for r in rows -> "| " + String.Join(" | ", r |> List.map cell) + " |" ]
+    @ [ ""; "Chapter 04's analysis:"; ""; "| " + String.Join(" | ", analysisHeader) + " |"; "|" + String.Join("|", analysisHeader |> List.map (fun _ -> "---")) + "|" ]
+    @ [ for r in analysisRows -> "| " + String.Join(" | ", r |> List.map cell) + " |" ]
     @ [ "" ] @ conclusions @ [ "" ] @ [ for file in figures -> $"![{Path.GetFileNameWithoutExtension file}](figures/{file})" ]
 AtomicFile.WriteAllText(Path.Combine(common.OutDir, "05_synthesis.md"), String.Join("\n", markdown) + "\n")
 
@@ -180,6 +207,7 @@ Output.writeJson (Path.Combine(common.OutDir, "05_synthesis.json"))
         [| for m in measured ->
             {| id = m.Entry.Id; name = m.Again.Name; chapter = m.Entry.Chapter; report_file = Experiments.reportPath common m.Entry
                measured_again_file = Path.Combine(common.OutDir, "reports", "05_synthesis", m.Entry.Id + ".json")
+               analysis_file = Experiments.analysisPath common m.Entry
                same_as_report = sameMeasures m.Again m.Saved |} |]
        conclusions = conclusions
        figures = [| for file in figures -> "figures/" + file |] |}

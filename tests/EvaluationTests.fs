@@ -133,6 +133,48 @@ let tests =
                 Directory.Delete(dir, true)
         }
 
+        test "an analysis report survives its JSON file beside the forecast report; other versions, unknown keys and non-finite exponents are refused" {
+            let dir = Run.tempFolder "analysis-report"
+            try
+                let path = AnalysisReportFile.PathBeside(Path.Combine(dir, "ctrnn.json"))
+                Expect.equal path (Path.Combine(dir, "ctrnn.analysis.json")) "ID.json → ID.analysis.json"
+                let analysis exponents rosenstein periods =
+                    AnalysisReport(0, "CT-RNN", "quick", "closed-loop field", exponents, 2.0627, rosenstein, 2.05,
+                        [| AnalysisFixedPoint([| 0.1; -0.2; 0.3 |], "SaddleFocus", 2, 0.094) |], periods, [| 0.5; 1.25; 0.75 |], 1.5,
+                        [| "Rosenstein's exponent: the free run settled." |])
+                let report = analysis [| 0.91; 0.0; -14.5 |] nan [| 2.305907; 1.558652 |]
+                let written = AnalysisReportFile.Write(report, path)
+                Expect.equal written.SchemaVersion AnalysisReportFile.SchemaVersion "written with this schema version"
+                let read = AnalysisReportFile.Read path
+                Expect.equal (read.Name, read.Mode, read.Dynamics, read.LyapunovExponents, read.PeriodicOrbitPeriods, read.FreeRunMaxima, read.Notes)
+                    (report.Name, report.Mode, report.Dynamics, report.LyapunovExponents, report.PeriodicOrbitPeriods, report.FreeRunMaxima, report.Notes) "fields"
+                Expect.equal (BitConverter.DoubleToInt64Bits read.RosensteinExponent) (BitConverter.DoubleToInt64Bits nan) "NaN survives"
+                Expect.equal read.FixedPoints.[0].Output [| 0.1; -0.2; 0.3 |] "fixed point output"
+                Expect.equal (read.FixedPoints.[0].Kind, read.FixedPoints.[0].UnstableDirections, read.FixedPoints.[0].LeadingRate) ("SaddleFocus", 2, 0.094) "fixed point stability"
+                Expect.equal (read.LargestExponent, read.ShortestPeriod) (0.91, 1.558652) "the largest exponent is the spectrum's, the shortest period the least"
+                AnalysisReportFile.Write(analysis [||] 0.8 [||], path) |> ignore
+                Expect.equal (AnalysisReportFile.Read path).LargestExponent 0.8
+                    "without a spectrum the largest exponent is Rosenstein's"
+                Expect.isTrue (Double.IsNaN (AnalysisReportFile.Read path).ShortestPeriod) "no orbit: no shortest period"
+                let edit (change: JsonObject -> unit) =
+                    AnalysisReportFile.Write(report, path) |> ignore
+                    let json = JsonNode.Parse(File.ReadAllText path).AsObject()
+                    change json
+                    File.WriteAllText(path, json.ToJsonString())
+                edit (fun j -> j.["schema_version"] <- JsonValue.Create 7)
+                Throws.withMessage<InvalidDataException> [ path; "analysis report of schema version 7"; "chapter 04" ] (fun () -> AnalysisReportFile.Read path |> ignore)
+                edit (fun j -> j.["lyapunov_exponent"] <- JsonValue.Create 1.0)
+                Throws.withMessage<InvalidDataException> [ path; "lyapunov_exponent" ] (fun () -> AnalysisReportFile.Read path |> ignore)
+                edit (fun j -> j.Remove "kaplan_yorke" |> ignore)
+                Throws.withMessage<InvalidDataException> [ path; "kaplan_yorke" ] (fun () -> AnalysisReportFile.Read path |> ignore)
+                edit (fun j -> j.["lyapunov_exponents"] <- JsonNode.Parse "[0.9, \"NaN\"]")
+                Throws.withMessage<InvalidDataException> [ path; "lyapunov_exponents"; "non-finite" ] (fun () -> AnalysisReportFile.Read path |> ignore)
+                Throws.withMessage<InvalidDataException> [ "periodic_orbit_periods" ] (fun () -> AnalysisReportFile.Write(analysis [| 0.9 |] nan [| -1.0 |], path) |> ignore)
+                Throws.withMessage<FileNotFoundException> [ "missing.analysis.json"; "chapter 04" ] (fun () -> AnalysisReportFile.Read(Path.Combine(dir, "missing.analysis.json")) |> ignore)
+            finally
+                Directory.Delete(dir, true)
+        }
+
         test "percentiles follow numpy's linear rule and column std numpy's population std" {
             let random = Random 11
             let values = Array.init 37 (fun _ -> Math.Round(random.NextDouble() * 10.0, 6))

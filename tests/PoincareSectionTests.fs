@@ -68,6 +68,30 @@ let tests =
                 let d = lorenz.Evaluate(maxima.States.[k, *])
                 Expect.isLessThanOrEqual (abs d.[2]) 1e-8 "dz/dt = 0 at a maximum"
 
+        testCase "maxima of a sampled series: a sine's peaks to the parabola's (ωh)⁴ error, Lorenz's z-maxima as the dense-output ones" <| fun () ->
+            // sin(ωt + φ) sampled at h = 0.1, ω = 1.3: every peak is 1; the parabola through three samples misses it by O((ωh)⁴)
+            // (6.7e-6 at the worst sampling offset, computed by hand), so (ωh)⁴/8 = 3.6e-5 bounds it, while the raw samples miss
+            // by up to 1 − cos(ωh/2) = 2.1e-3
+            let h, omega, phase = 0.1, 1.3, 0.37
+            let sine = Array2D.init 2000 1 (fun i _ -> sin (omega * float i * h + phase))
+            let peaks = SampledMaxima.Of(sine, 0)
+            Expect.equal peaks.Length 42 "one peak per period: 200 time units hold 41.4 periods of 2π/1.3"
+            for p in peaks do Expect.floatClose { absolute = (omega * h) ** 4.0 / 8.0; relative = 0.0 } p 1.0 "a peak of the sine"
+            // Lorenz sampled at the data's dt = 0.01 by DOP853 against PoincareSection's events on the same trajectory over 15 time units
+            // (the integrations' 1e-11 errors grow by e^(0.9·15) ≈ 7e5 to 1e-5): the parabola's error is of order A·(h/τ)⁴ with
+            // z's amplitude A ≈ 40 and its time scale at a maximum τ ≈ 0.1, 4e-3, hence 5e-3
+            let grid = Array.init 1501 (fun k -> float k * 0.01)
+            let sampled = (Ode.Solve(lorenz, x0, 0.0, 15.0, OdeOptions(Method = OdeMethod.Dop853, Rtol = 1e-11, Atol = 1e-11, TEval = grid))).States
+            let fromSamples = SampledMaxima.Of(sampled, 2)
+            let exact = PoincareSection.Maxima(lorenz, x0, 2, SectionOptions(MaxTime = 15.0, MaxEvents = 100))
+            let n = min fromSamples.Length exact.Count
+            Expect.isGreaterThanOrEqual n 15 "about 20 maxima in 15 time units"
+            for k in 0 .. n - 1 do
+                Expect.floatClose { absolute = 5e-3; relative = 0.0 } fromSamples.[k] exact.Values.[k] $"maximum {k}"
+            Expect.equal (SampledMaxima.ReturnMap [| 1.0; 2.0; 3.0 |]) (array2D [ [ 1.0; 2.0 ]; [ 2.0; 3.0 ] ]) "pairs of successive values"
+            Throws.withMessage<ArgumentException> [ "series[3, 0]"; "not finite" ] (fun () -> SampledMaxima.Of(array2D [ [ 0.0 ]; [ 1.0 ]; [ 0.0 ]; [ nan ] ], 0) |> ignore)
+            Throws.withMessage<ArgumentOutOfRangeException> [ "coordinate"; "0..0" ] (fun () -> SampledMaxima.Of(sine, 1) |> ignore)
+
         testCase "a section never crossed: incomplete, with the reason, after MaxTime" <| fun () ->
             let c = PoincareSection.Crossings(lorenz, x0, Hyperplane.Coordinate(3, 2, 1000.0), SectionOptions(MaxTime = 50.0))
             Expect.isFalse c.Complete "never crossed"

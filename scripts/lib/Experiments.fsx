@@ -29,6 +29,12 @@ let modelPath (common: Output.ChapterOptions) (entry: Entry) = Path.Combine(comm
 /// The report of an entry in the output folder.
 let reportPath (common: Output.ChapterOptions) (entry: Entry) = Path.Combine(common.OutDir, "reports", entry.Id + ".json")
 
+/// The analysis of an entry by chapter 04 (`AnalysisReport`), beside its report: reports/ID.analysis.json.
+let analysisPath (common: Output.ChapterOptions) (entry: Entry) = AnalysisReportFile.PathBeside(reportPath common entry)
+
+/// Chapter 04's analysis of Lorenz-63 itself, the truth every model's analysis is read against: reports/lorenz63.analysis.json.
+let truthAnalysisPath (common: Output.ChapterOptions) = Path.Combine(common.OutDir, "reports", "lorenz63.analysis.json")
+
 /// Measures a trained model by this run's protocol, saves its model file and its report, and returns the report.
 let evaluateAndSave (common: Output.ChapterOptions) (data: LorenzData) (entry: Entry) (model: obj) (trainingSeconds: float) =
     let report = Evaluate.Run(model, data, protocol common, ModelRun(entry.Name, common.Mode, int64 common.Seed, trainingSeconds))
