@@ -10,13 +10,14 @@ excitatory units first, then n_I = n - n_E inhibitory ones,
     W = |A| D,  D = diag(+1 for E columns, -1 for I columns)   (Dale's law; A is the stored w_rec_magnitude)
     prediction = W_out r_read + b_out (or x_last + s * (W_out r_read + b_out)), r_read = the n_E E units or all n (w_out's width)
 
-with phi the file's activation (Tanh, Softplus or RectifiedTanh). W_in [n, 3] and b [n] are used as stored, one row and one bias
-per unit, so a network whose input reaches only some units (rows of zeros) needs nothing more here.
+with phi the file's activation (Tanh, Softplus or RectifiedTanh). W_in [n, 3] and b [n] are one row and one bias per unit; with
+input = Excitatory (the default) the external input reaches the E units only, so the I units' rows of W_in and b are zero (applied
+here as the model applies its mask); with input = All every unit receives it.
 
 Tensors in the file: w_rec_magnitude [n, n], w_in [n, 3], b [n], w_out [3, n_read], b_out [3] (float64). Options in the metadata:
-hidden, excitatory_fraction, tau_e, tau_i, activation, readout_from_excitatory, sample_interval, solver, steps_per_sample, readout,
-increment_scale, input_size, output_size; spectral_radius and external_drive (the initialisation) and adjoint, rtol, atol (training)
-are not needed to predict. Any other option is an error naming it.
+hidden, excitatory_fraction, tau_e, tau_i, activation, readout_from_excitatory, input, sample_interval, solver, steps_per_sample, readout,
+increment_scale, input_size, output_size; spectral_radius and external_drive (the initialisation) and adjoint, rtol, atol, balance_penalty, balance_target
+(training) are not needed to predict. Any other option is an error naming it.
 """
 import math
 
@@ -25,8 +26,9 @@ import torch
 from model_file import read_model
 from rate_network import SHARED_KEYS, TRAINING_KEYS, RateNetwork, choice, main
 
-E_I_KEYS = ["excitatory_fraction", "tau_e", "tau_i", "activation", "readout_from_excitatory"]
+E_I_KEYS = ["excitatory_fraction", "tau_e", "tau_i", "activation", "readout_from_excitatory", "input"]
 INITIALISATION_KEYS = ["spectral_radius", "external_drive"]
+BALANCE_TRAINING_KEYS = ["balance_penalty", "balance_target"]
 
 
 def excitatory_count(fraction, n):
@@ -37,7 +39,7 @@ def excitatory_count(fraction, n):
 
 def load_ei_rate_network(path):
     """The E/I rate network of a NeuroDyn model file."""
-    arrays, options = read_model(path, "EiRateNetwork", SHARED_KEYS + E_I_KEYS, TRAINING_KEYS + INITIALISATION_KEYS)
+    arrays, options = read_model(path, "EiRateNetwork", SHARED_KEYS + E_I_KEYS, TRAINING_KEYS + BALANCE_TRAINING_KEYS + INITIALISATION_KEYS)
     n = int(options["hidden"])
     n_e = excitatory_count(float(options["excitatory_fraction"]), n)
     magnitude = torch.from_numpy(arrays["w_rec_magnitude"]).abs()
@@ -49,7 +51,10 @@ def load_ei_rate_network(path):
         raise ValueError(f"{path}: w_out reads {w_out.shape[1]} units, but readout_from_excitatory = {options['readout_from_excitatory']} "
                          f"with {n_e} E units of {n} means {read}")
     activation = choice(options, "activation", ["Tanh", "Softplus", "RectifiedTanh"])
-    return RateNetwork(w_rec, torch.from_numpy(arrays["w_in"]), torch.from_numpy(arrays["b"]), w_out, torch.from_numpy(arrays["b_out"]),
+    w_in, b = torch.from_numpy(arrays["w_in"]).clone(), torch.from_numpy(arrays["b"]).clone()
+    if choice(options, "input", ["Excitatory", "All"]) == "Excitatory":
+        w_in[n_e:], b[n_e:] = 0.0, 0.0
+    return RateNetwork(w_rec, w_in, b, w_out, torch.from_numpy(arrays["b_out"]),
                        inverse_tau, activation, options)
 
 
