@@ -67,7 +67,8 @@ internal static class AdaptiveSolver
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var scale = torch.maximum(y.abs(), next.abs()).mul_(options.Rtol).add_(options.Atol);
+        using Scalar rtol = options.Rtol.ToScalar(), atol = options.Atol.ToScalar();   // explicit: see RungeKuttaStep.Combine
+        var scale = torch.maximum(y.abs(), next.abs()).mul_(rtol).add_(atol);
         return RmsNorm(error.div(scale));
     }
 
@@ -79,10 +80,12 @@ internal static class AdaptiveSolver
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var scale = y.abs().mul(options.Rtol).add_(options.Atol);
+        using Scalar rtol = options.Rtol.ToScalar(), atol = options.Atol.ToScalar();   // explicit: see RungeKuttaStep.Combine
+        var scale = y.abs().mul(rtol).add_(atol);
         double d1 = RmsNorm(f0.div(scale));
         double h0 = StepSizeController.ProbeStep(RmsNorm(y.div(scale)), d1, span);
-        var f1 = f.Evaluate(t + h0, y.add(f0, alpha: h0));
+        using var step = h0.ToScalar();
+        var f1 = f.Evaluate(t + h0, y.add(f0, alpha: step));
         double d2 = RmsNorm(f1.sub(f0).div_(scale)) / h0;
         return controller.InitialStep(h0, d1, d2, span, options.MaxStep);
     }

@@ -23,13 +23,16 @@ internal static class RungeKuttaStep
     }
 
     /// <summary>y + h Σ_j w_j k_j (or h Σ_j w_j k_j when y is null), skipping zero weights.</summary>
+    /// <remarks>Each factor is an explicit Scalar disposed after its call: an implicitly converted one is referenced by nothing once
+    /// its handle is passed, so the garbage collector may finalize (free) it while libtorch still reads it.</remarks>
     static Tensor Combine(Tensor? y, double h, double[] weights, Tensor[] stages)
     {
         Tensor? sum = y;
         for (int j = 0; j < weights.Length; j++)
         {
             if (weights[j] == 0.0) continue;
-            sum = sum is null ? stages[j].mul(h * weights[j]) : sum.add(stages[j], alpha: h * weights[j]);
+            using var factor = (h * weights[j]).ToScalar();
+            sum = sum is null ? stages[j].mul(factor) : sum.add(stages[j], alpha: factor);
         }
         return sum ?? torch.zeros_like(stages[0]);
     }
