@@ -40,6 +40,8 @@ open Plotly.NET
 let args = Cli.Args.FromFsi()
 let common = Output.chapterOptions args
 let quick, full, outDir, dataPath, seed = common.Quick, common.Full, common.OutDir, common.DataPath, common.Seed
+let autogradMaps =
+    args.Flag("autograd-maps", "also analyse the maps differentiated by autograd (the GRU): one backward pass per state dimension for every Jacobian, minutes per model")
 args.Check()
 
 /// Length of the Lyapunov averages in data time units (Lorenz, the networks' fields and maps), of the sampled orbits in samples, and the number of fixed-point starts.
@@ -329,6 +331,11 @@ same way; the z-scoring of the data changes neither).
 surrogate derivative used to train one is not its Jacobian. They are measured from their free-running output: Rosenstein's
 largest exponent (Rosenstein et al. 1993: the growth of the distance between neighbouring states of the series), the
 correlation dimension, and the return map.
+
+**The GRU** (chapter 01's discrete-time baseline) is smooth and has a map, but no Jacobian written out: `SequenceModelMaps` differentiates
+its map by autograd, one backward pass per state dimension for every Jacobian. That takes minutes for the spectrum, the fixed points
+and the period-k points, so this page measures the GRU from its free run like the spiking networks; `--autograd-maps` analyses its
+map as well.
 *)
 /// What was found in a rate network's Δ → 0 field (model time converted to data time by ToDataTime = Δ/dt).
 type FieldAnalysis =
@@ -479,7 +486,10 @@ let analyse (entry: Experiments.Entry) (report: NeuroDyn.Evaluation.ForecastRepo
     let modelMap, mapProblem =
         match model with
         | :? ISequenceModel as m ->
-            try Some(SequenceModelMaps.ClosedLoop(m, warmUpWindow)), None
+            try
+                let modelMap = SequenceModelMaps.ClosedLoop(m, warmUpWindow)
+                if modelMap.Map :? RateNetworkMap || autogradMaps then Some modelMap, None
+                else None, Some "its map is differentiated by autograd, one backward pass per state dimension for every Jacobian, which takes minutes; --autograd-maps analyses it"
             with :? NotSupportedException as e -> None, Some e.Message
         | _ -> None, Some "it is not a recurrent sequence model with a state to differentiate (a spiking reservoir with a trained readout)"
     let mapAnalysis = modelMap |> Option.map (analyseMap entry.Name)
