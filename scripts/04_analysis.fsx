@@ -52,7 +52,7 @@ let fixedPointStarts = if quick then 32 else 256
 /// Periodic orbits: the near-return search's trajectory (data time units) and its seeds, for Lorenz and for each network's field.
 let nearReturnTime = if quick then 100.0 else 200.0
 let lorenzOrbitSeeds = if quick then 20 else 60
-let networkOrbitSeeds = if quick then 2 elif full then 12 else 4
+let networkOrbitSeeds = if quick then 2 elif full then 12 else 2
 /// Lorenz's return map (maxima) and its orbit diagram over ρ (values, maxima per value).
 let cuspMaxima = if quick then 500 else 2000
 let rhoValues = if quick then 40 elif full then 400 else 150
