@@ -33,7 +33,7 @@ that regime: weights $\sim 1/\sqrt{n_E}$, each row's inhibition scaled to match 
 the whole matrix scaled to spectral radius 1. Then we train it on the Lorenz data and watch what happens to the balance.
 
 Run it with `dotnet fsi scripts/02_ei_rate.fsx`; `--quick` for a tiny run, `--full` for the long one, `--hidden 128 --epochs 20 --rollout-epochs 20 --rollout-steps 30 --readout state --tau-e 0.5 --tau-i 0.25 --input all --balance-penalty 3 --seed 3` to explore,
-`--resume` to continue an interrupted run, `-- --help` for the list of options.
+`--seeds 5` to train the network over five seeds instead of three, `--resume` to continue an interrupted run, `-- --help` for the list of options.
 *)
 #load "prelude.fsx"
 open System
@@ -104,11 +104,12 @@ let networkOptionsFor (size: int) (mode: EiInput) (penalty: float) (target: floa
     EiRateNetworkOptions(Hidden = size, TauE = tauE, TauI = tauI, Input = mode, BalancePenalty = penalty, BalanceTarget = target,
                          Readout = (if incrementReadout then ReadoutTarget.Increment else ReadoutTarget.State))
 let networkOptions = networkOptionsFor hidden input 0.0 1.0
-let model = new EiRateNetwork(networkOptions, int64 seed)
-printfn "E/I network: %d excitatory + %d inhibitory units, %d parameters" model.ExcitatoryCount model.InhibitoryCount model.ParameterCount
-let initialWeights = toMatrix model.RecurrentWeight
+/// The main seed's network before training: the sweep's run of that seed starts from these very weights.
+let untrained = new EiRateNetwork(networkOptions, int64 seed)
+printfn "E/I network: %d excitatory + %d inhibitory units, %d parameters" untrained.ExcitatoryCount untrained.InhibitoryCount untrained.ParameterCount
+let initialWeights = toMatrix untrained.RecurrentWeight
 page.Chart(Plots.signedHeatmap "Recurrent weights at initialisation (red excitatory, blue inhibitory)" "presynaptic unit j" "postsynaptic unit i" initialWeights)
-page.Text($"**{model.ExcitatoryCount}** excitatory and **{model.InhibitoryCount}** inhibitory units, **{model.ParameterCount}** trainable parameters; Dale violations at initialisation: **{model.DaleViolations()}**. The input $W^{{in}} x + b$ reaches **{model.InputUnits}** units (`--input {inputText}`).")
+page.Text($"**{untrained.ExcitatoryCount}** excitatory and **{untrained.InhibitoryCount}** inhibitory units, **{untrained.ParameterCount}** trainable parameters; Dale violations at initialisation: **{untrained.DaleViolations()}**. The input $W^{{in}} x + b$ reaches **{untrained.InputUnits}** units (`--input {inputText}`).")
 
 (**
 ## Balance, measured
@@ -120,7 +121,7 @@ $E - I + X$ small in comparison, and $I$ tracking $E$ in time (a positive correl
 *)
 let warmup = seqLength
 let balanceSeries = Series.Rows(data.Test, 0, min (Array2D.length1 data.Test) (warmup + 1000))
-let balanceBefore = model.MeasureBalance(balanceSeries, warmup)
+let balanceBefore = untrained.MeasureBalance(balanceSeries, warmup)
 let currentTimes (b: BalanceDiagnostics) = Array.init (Array2D.length1 b.Excitatory) (fun k -> float (k + warmup) * data.Dt)
 let shown = min 500 (Array2D.length1 balanceBefore.Excitatory)
 let currentsChart (title: string) (b: BalanceDiagnostics) =
@@ -138,9 +139,9 @@ page.Chart(currentsChart "Inputs to excitatory unit 0 before training" balanceBe
 page.Text($"Before training: mean excitatory input **{balanceBefore.MeanExcitatoryInput:F3}**, inhibitory **{balanceBefore.MeanInhibitoryInput:F3}** (ratio I/E **{balanceBefore.Ratio:F3}**); the mean net input is **{100.0 * balanceBefore.NetRelativeToExcitatory:F1}%%** of the excitation; E–I correlation in time **{balanceBefore.EiCorrelation:F3}**.")
 
 (**
-## Training: one step, then closed-loop rollouts
+## Training: one step, then closed-loop rollouts, over seeds
 
-The network is trained like the CT-RNN of chapter 01, by the same two-phase recipe (`Models.trainWithRollouts`, shared by the
+The network is trained like the CT-RNN of chapter 01, by the same two-phase recipe (`Models.phases`, shared by the
 chapters). First **one-step training**: windows of 50 states, the next state as target, Adam with a cosine learning-rate schedule,
 the best validation epoch kept. That alone makes a good one-step predictor but a poor forecaster — the network never sees its own
 errors, and in closed loop they feed back and carry it off the attractor. So a second phase trains on **closed-loop rollouts**: after
@@ -154,9 +155,16 @@ where $x_{last}$ is the latest input (the window's last sample, or in closed loo
 the small change from one sample to the next, which they do far more accurately; the trade is that the closed-loop system gains the
 fed-back state $x$ as three extra coordinates (`--readout state` gives the plain readout).
 
-The matrices are small (64 units), so one thread is faster than two on a shared machine: torch's threads only wait for each other.
-The trained network is saved as `models/ei_rate.safetensors` (weights, every option, one checksum over both) and measured by the
-tutorial's protocol into `reports/ei_rate.json`, which chapter 05 loads.
+**Over seeds.** One training run of a forecaster of a chaotic system is one draw: the same recipe from another seed (another
+initialisation, another batch order) forecasts a few tenths of a Lyapunov time longer or shorter. So the network is trained once per
+seed — 3 seeds in the default run, 5 with `--full`, 2 with `--quick`, `--seeds N` to choose, starting at `--seed` — by the sweep
+(`Experiments.trainOverSeeds`, on `NeuroDyn.Sweeps`) in `sweeps/ei_rate/` of the output folder: each seed is a worker process with one
+torch thread (the matrices are small, 64 units, so one thread per network beats two: torch's threads only wait for each other),
+trained by the recipe's two phases in turn; `--resume` keeps the finished seeds and continues an interrupted one from its checkpoint.
+While the seeds train, this process trains the two comparison variants of the section *Input to E only or to all units* below (one
+seed each), so that both cores stay busy. Every figure of "the network" below is the **main seed**'s (`--seed`): its model file and
+report are copied to `models/ei_rate.safetensors` (weights, every option, one checksum over both) and `reports/ei_rate.json`, which
+chapters 04 and 05 load; the seed table under *Forecasts* shows every seed.
 *)
 let recipe: Models.RolloutRecipe =
     { OneStepEpochs = oneStepEpochs
@@ -167,33 +175,68 @@ let recipe: Models.RolloutRecipe =
       RolloutLearningRate = rolloutLearningRate
       BatchesPerEpoch = (if quick then Some 4 elif full then None else Some 100) }
 let protocol = Experiments.protocol common
-let measureVpt () =
-    Evaluate.ValidPredictionTime(model, data.Test, protocol.WarmUp, protocol.Starts, protocol.Horizon, data.Dt, protocol.LyapunovExponent, protocol.Threshold, protocol.StartSeed)
-/// Both phases' histories and seconds, and the one-step solution's test figures.
-type TrainingRecord =
-    { OneStepHistory: EpochRecord[]; RolloutHistory: EpochRecord[]; OneStepSeconds: float; RolloutSeconds: float
-      OneStepMse: float; OneStepVpt: VptResult }
-let record =
-    let mutable oneStepMse, oneStepVpt = nan, None
-    let measureOneStep () =
-        oneStepMse <- Evaluate.OneStepMse(model, data.Test, protocol.WarmUp)
-        let v = measureVpt ()
-        oneStepVpt <- Some v
-        printfn "after one-step training: test MSE %.3g, VPT median %.2f" oneStepMse v.Median
-    let checkpoints = Models.PhaseCheckpoints(Path.Combine(outDir, "models"), "ei_rate", [ "onestep"; "rollout" ], common.Resume)
-    let run = Models.trainWithRollouts model data recipe seed (checkpoints.For >> Some) measureOneStep
-    { OneStepHistory = Array.ofSeq run.OneStep.History; RolloutHistory = Array.ofSeq run.Rollout.History
-      OneStepSeconds = run.OneStepSeconds; RolloutSeconds = run.RolloutSeconds; OneStepMse = oneStepMse; OneStepVpt = oneStepVpt.Value }
-let trainSeconds = record.OneStepSeconds + record.RolloutSeconds
-let epochsRun = record.OneStepHistory.Length + record.RolloutHistory.Length
+let seeds = Experiments.seeds common
+let seedsText = seeds |> Seq.map string |> String.concat ", "
+/// The largest Lyapunov exponent of a trained network's closed-loop field, per Lorenz time unit, from the state after the first test window.
+let lambdaMaxOf (network: EiRateNetwork) (steps: int) =
+    let lyapunov =
+        LyapunovSpectrum.Compute(network.AsVectorField(), network.ClosedLoopState(Series.Rows(data.Test, 0, seqLength)),
+            LyapunovOptions(Dt = 0.01, Count = 1, Steps = steps, TransientSteps = (if quick then 500 else 5000)))
+    lyapunov.Exponents.[0] * network.Options.SampleInterval / data.Dt
+/// The seeds' training by the sweep on worker processes, started here and awaited once this process has trained the comparison variants.
+let seedTraining =
+    Async.StartAsTask(async { return Experiments.trainOverSeeds common data Experiments.eiRate "ei_rate" networkOptions (Models.phases data recipe) })
+let variantRecipe = { recipe with BatchesPerEpoch = (if variantBatches = 0 then None else Some variantBatches) }
+/// A trained network of the comparison: its name and settings, its report by the protocol, balance before and after, largest exponent.
+type Variant =
+    { Name: string; Input: EiInput; Penalty: float; Target: float; Hidden: int; RolloutSteps: int; Recipe: Models.RolloutRecipe
+      Report: ForecastReport; BalanceBefore: BalanceDiagnostics; BalanceAfter: BalanceDiagnostics; LambdaMax: float; Seconds: float }
+/// The I/E input ratio ρ₀ of an untrained network on 256 training windows, as the balance penalty measures it.
+let initialRatio (network: EiRateNetwork) =
+    use windows = WindowBatches.OneStep(data.Train, seqLength)
+    let count = min 256 windows.Count
+    use batch = windows.Batch(Array.init count (fun k -> k * (windows.Count / count)))
+    use noGrad = torch.no_grad()
+    network.InputRatio(batch.Windows).item<float>()
+/// Trains a network of `size` units with the input into `mode`'s units and balance penalty `penalty` (0 = none) by `variantRecipe`
+/// (rollouts of `steps`), checkpointing as `checkpointName` if given, and measures it.
+let trainVariant (name: string) (mode: EiInput) (penalty: float) (size: int) (variantRecipe: Models.RolloutRecipe) (steps: int) (lyapunovSteps: int) (checkpointName: string option) =
+    let target = initialRatio (new EiRateNetwork(networkOptionsFor size mode 0.0 1.0, int64 seed))
+    let network = new EiRateNetwork(networkOptionsFor size mode penalty (if penalty > 0.0 then target else 1.0), int64 seed)
+    let before = network.MeasureBalance(balanceSeries, warmup)
+    let variantRecipe = { variantRecipe with RolloutSteps = steps }
+    let checkpoints = checkpointName |> Option.map (fun n -> Models.PhaseCheckpoints(Path.Combine(outDir, "models"), n, [ "onestep"; "rollout" ], common.Resume))
+    printfn "%s: training" name
+    let run = Models.trainWithRollouts network data variantRecipe seed (fun phase -> checkpoints |> Option.map (fun c -> c.For phase)) ignore
+    let seconds = run.OneStepSeconds + run.RolloutSeconds
+    let measured = Evaluate.Run(network, data, protocol, ModelRun(name, common.Mode, int64 seed, seconds))
+    { Name = name; Input = mode; Penalty = penalty; Target = target; Hidden = size; RolloutSteps = steps; Recipe = variantRecipe; Report = measured
+      BalanceBefore = before; BalanceAfter = network.MeasureBalance(balanceSeries, warmup); LambdaMax = lambdaMaxOf network lyapunovSteps; Seconds = seconds }
+let lyapunovSteps = if quick then 2000 elif full then 200_000 else 50_000
+let otherVariant = trainVariant $"input {inputName otherInput}" otherInput 0.0 hidden variantRecipe recipe.RolloutSteps lyapunovSteps (Some "ei_rate-input_other")
+let balancedVariant = trainVariant $"input {inputName input}, balance penalty λ = {balancePenalty:G3}" input balancePenalty hidden variantRecipe recipe.RolloutSteps lyapunovSteps (Some "ei_rate-balanced")
+let seedRuns = seedTraining.GetAwaiter().GetResult()
+/// The main seed's trained network, as the sweep saved it.
+let model = ModelArtifact.Load<EiRateNetwork>(Experiments.modelPath common Experiments.eiRate)
+let oneStepPhase, rolloutPhase = seedRuns.Main.Phases[0], seedRuns.Main.Phases[1]
+let oneStepHistory, rolloutHistory = Array.ofSeq oneStepPhase.History, Array.ofSeq rolloutPhase.History
+let trainSeconds = oneStepPhase.Seconds + rolloutPhase.Seconds
+let epochsRun = oneStepHistory.Length + rolloutHistory.Length
+/// The main seed's network at the end of one-step training, measured by the protocol's one-step MSE and VPT.
+let oneStepMse, oneStepVpt =
+    use oneStepModel = ModelArtifact.Load<EiRateNetwork>(seedRuns.Main.PhaseModelPath oneStepPhase.Name)
+    let mse = Evaluate.OneStepMse(oneStepModel, data.Test, protocol.WarmUp)
+    let vpt = Evaluate.ValidPredictionTime(oneStepModel, data.Test, protocol.WarmUp, protocol.Starts, protocol.Horizon, data.Dt, protocol.LyapunovExponent, protocol.Threshold, protocol.StartSeed)
+    printfn "after one-step training: test MSE %.3g, VPT median %.2f" mse vpt.Median
+    mse, vpt
 let phaseCurves (phase: string) (history: EpochRecord[]) (offset: int) =
     [ $"{phase}: train", history |> Array.map (fun e -> float (e.Epoch + offset)), history |> Array.map (fun e -> e.TrainLoss)
       $"{phase}: validation", history |> Array.map (fun e -> float (e.Epoch + offset)), history |> Array.map (fun e -> e.ValidationLoss) ]
 page.Chart(
-    Plots.logY "Loss per epoch: one-step training, then closed-loop rollouts (their loss is over the whole rollout)" "epoch" "MSE (z-scored)"
-        (phaseCurves "one-step" record.OneStepHistory 0 @ phaseCurves "rollouts" record.RolloutHistory record.OneStepHistory.Length))
+    Plots.logY $"Loss per epoch of the main seed ({seed}): one-step training, then closed-loop rollouts (their loss is over the whole rollout)" "epoch" "MSE (z-scored)"
+        (phaseCurves "one-step" oneStepHistory 0 @ phaseCurves "rollouts" rolloutHistory oneStepHistory.Length))
 let daleViolations = model.DaleViolations()
-page.Text($"Training took **{trainSeconds:F1} s** ({record.OneStepSeconds:F1} s for {record.OneStepHistory.Length} one-step epochs, {record.RolloutSeconds:F1} s for {record.RolloutHistory.Length} rollout epochs of up to {recipe.RolloutSteps} steps); Dale violations after training: **{daleViolations}**.")
+page.Text($"Training the main seed took **{trainSeconds:F1} s** ({oneStepPhase.Seconds:F1} s for {oneStepHistory.Length} one-step epochs, {rolloutPhase.Seconds:F1} s for {rolloutHistory.Length} rollout epochs of up to {recipe.RolloutSteps} steps) on its worker process, beside the other seeds; the {seeds.Length} seeds ({seedsText}) took **{seedRuns.Seconds:F0} s** of wall time. Dale violations after training: **{daleViolations}**.")
 
 (**
 ## What training did to the weights and the balance
@@ -236,8 +279,8 @@ One-step predictions read 50 true states and predict the next; closed-loop predi
 feed each prediction back as the next input. The valid prediction time (VPT) is how long a closed-loop forecast stays within
 a normalised error of 0.4, in Lyapunov times ($1/\lambda_{max}$ of Lorenz-63 ≈ 1.1 time units), over many start points.
 *)
-/// The trained network measured by the protocol and saved with its model file.
-let report = Experiments.evaluateAndSave common data Experiments.eiRate model trainSeconds
+/// The main seed's report: its network measured by the protocol on its worker process.
+let report = seedRuns.Main.Report
 let testMse, vpt = report.OneStepMse, report.Vpt
 let forecastSteps = min protocol.Horizon (Array2D.length1 data.Test - seqLength)
 let oneStep =
@@ -252,7 +295,7 @@ page.Chart(Plots.timeSeries "Test data: truth, one-step and closed-loop predicti
     [ "truth", truth; "one-step", oneStep; "closed loop", closedLoop ])
 page.Table(
     [ [ "training"; "test MSE (one step)"; "VPT median"; "VPT p10"; "VPT p90" ]
-      [ "one-step only"; $"{record.OneStepMse:E2}"; $"{record.OneStepVpt.Median:F2}"; $"{record.OneStepVpt.P10:F2}"; $"{record.OneStepVpt.P90:F2}" ]
+      [ "one-step only"; $"{oneStepMse:E2}"; $"{oneStepVpt.Median:F2}"; $"{oneStepVpt.P10:F2}"; $"{oneStepVpt.P90:F2}" ]
       [ "+ closed-loop rollouts"; $"{testMse:E2}"; $"{vpt.Median:F2}"; $"{vpt.P10:F2}"; $"{vpt.P90:F2}" ] ])
 page.Text($"One-step test MSE **{testMse:G3}** (z-scored units). Closed-loop VPT over {vpt.N} starts: median **{vpt.Median:F2}** Lyapunov times (10th–90th percentile {vpt.P10:F2}–{vpt.P90:F2}; {vpt.Censored} forecasts never crossed the threshold within the horizon).")
 let ctRnnReport = Experiments.reportPath common Experiments.ctRnn
@@ -283,57 +326,68 @@ Both Jacobians are known in closed form; chapter 04's tools apply to them direct
 dynamics are chaotic like Lorenz-63 ($\lambda_{max} \approx 0.906$). The network runs on its own clock, one sample interval
 $\Delta = 0.1$ per data step $dt = 0.01$, so its exponent is multiplied by $\Delta/dt$ to compare.
 *)
-/// The largest Lyapunov exponent of a trained network's closed-loop field, per Lorenz time unit, from the state after the first test window.
-let lambdaMaxOf (network: EiRateNetwork) (steps: int) =
-    let lyapunov =
-        LyapunovSpectrum.Compute(network.AsVectorField(), network.ClosedLoopState(Series.Rows(data.Test, 0, seqLength)),
-            LyapunovOptions(Dt = 0.01, Count = 1, Steps = steps, TransientSteps = (if quick then 500 else 5000)))
-    lyapunov.Exponents.[0] * network.Options.SampleInterval / data.Dt
-let lambdaMax = lambdaMaxOf model (if quick then 2000 elif full then 200_000 else 50_000)
+let lambdaMax = lambdaMaxOf model lyapunovSteps
 page.Text($"Largest Lyapunov exponent of the trained network: **{lambdaMax:F3}** per Lorenz time unit (Lorenz-63: 0.906).")
+
+(**
+## Over seeds
+
+The figures above are one seed's. Here is every seed's network, trained by the same recipe and measured by the same protocol, with
+its balance after training (on the same test data as above) and its free run's largest exponent: the spread between them is the
+yardstick for every comparison on this page — a difference between two networks smaller than it says nothing about them.
+*)
+/// One seed's trained network, measured: its report, its I/E balance on the test data and its largest Lyapunov exponent.
+type SeedRow = { Seed: int; Report: ForecastReport; BalanceAfter: BalanceDiagnostics; LambdaMax: float }
+let seedRows =
+    [ for run in seedRuns.Runs ->
+        if run.Seed = seed then { Seed = seed; Report = report; BalanceAfter = balanceAfter; LambdaMax = lambdaMax }
+        else
+            use network = ModelArtifact.Load<EiRateNetwork>(run.Files.ModelPath)
+            { Seed = run.Seed; Report = run.Report; BalanceAfter = network.MeasureBalance(balanceSeries, warmup); LambdaMax = lambdaMaxOf network lyapunovSteps } ]
+/// Median, minimum and maximum of a measure over the seeds.
+type Spread = { Median: float; Min: float; Max: float }
+let spreadOf (measure: SeedRow -> float) =
+    let values = seedRows |> List.map measure |> Array.ofList
+    { Median = Evaluate.Percentile(values, 0.5); Min = Array.min values; Max = Array.max values }
+let seedMeasures: (string * string * (SeedRow -> float) * (float -> string)) list =
+    [ "vpt_median", "VPT median", (fun r -> r.Report.Vpt.Median), (fun v -> $"{v:F2}")
+      "test_mse_one_step", "test MSE (one step)", (fun r -> r.Report.OneStepMse), (fun v -> $"{v:E2}")
+      "d_stsp", "D_stsp", (fun r -> r.Report.DStsp), (fun v -> $"{v:F3}")
+      "d_h", "D_H", (fun r -> r.Report.DH), (fun v -> $"{v:F3}")
+      "ratio_after", "I/E after", (fun r -> r.BalanceAfter.Ratio), (fun v -> $"{v:F2}")
+      "lambda_max", "λ_max", (fun r -> r.LambdaMax), (fun v -> $"{v:F3}") ]
+let spreads = [ for key, _, measure, _ in seedMeasures -> key, spreadOf measure ] |> Map.ofList
+page.Table(
+    ("seed" :: [ for _, title, _, _ in seedMeasures -> title ])
+    :: [ for r in seedRows -> (if r.Seed = seed then $"{r.Seed} (main)" else string r.Seed) :: [ for _, _, measure, show in seedMeasures -> show (measure r) ] ]
+    @ [ "median" :: [ for key, _, _, show in seedMeasures -> show spreads[key].Median ]
+        "range" :: [ for key, _, _, show in seedMeasures -> $"{show spreads[key].Min} – {show spreads[key].Max}" ] ])
+let vptSpread = spreads["vpt_median"]
+/// The position of a value against the seeds' range of a measure: within it, or beyond it (above or below).
+let againstSeeds (spread: Spread) (value: float) =
+    if value > spread.Max then "above the seeds' range" elif value < spread.Min then "below the seeds' range" else "within the seeds' range"
+page.Text(
+    $"Over the **{seedRows.Length} seeds** ({seedsText}, {recipe.OneStepEpochs} + {recipe.RolloutEpochs} epochs each) the median VPT spans **{vptSpread.Min:F2}–{vptSpread.Max:F2}** Lyapunov times "
+    + $"(median {vptSpread.Median:F2}; the main seed's {vpt.Median:F2}), a spread of {vptSpread.Max - vptSpread.Min:F2}; D_stsp spans {spreads["d_stsp"].Min:F3}–{spreads["d_stsp"].Max:F3}, "
+    + $"the ratio I/E after training {spreads["ratio_after"].Min:F2}–{spreads["ratio_after"].Max:F2} (from {balanceBefore.Ratio:F2} for the main seed before training), "
+    + $"and λ_max {spreads["lambda_max"].Min:F3}–{spreads["lambda_max"].Max:F3}. A network below is better or worse than this one only where it lies beyond that range.")
 
 (**
 ## Input to E only or to all units, and keeping the balance
 
-Two variations on the network above, trained by the same recipe and measured by the same protocol: the **other input mode**
+Two variations on the network above, trained by the same recipe and measured by the same protocol, **one seed each** (the main
+seed, trained while the network's seeds trained on the worker processes): the **other input mode**
 (`--input all` feeds $W^{in} x + b$ to the inhibitory units as well; with the default they receive it only through the excitatory
 ones), and a **balance-keeping** network, whose training loss carries a penalty $\lambda\,(\rho - \rho_0)^2$ on the ratio $\rho$ of
 inhibitory to excitatory input (summed over units, at the rates after each training window) departing from its value $\rho_0$ at
 initialisation (`--balance-penalty` sets $\lambda$; `EiRateNetworkOptions.BalancePenalty`, which the trainer adds to the loss).
-Balance is measured as above, on the test data, before and after training.
+Balance is measured as above, on the test data, before and after training. With one seed per variant, a variant's VPT says something
+about its input mode or its penalty only where it lies beyond the range of the network's seeds above, not merely away from the main
+seed's value.
 *)
-let variantRecipe = { recipe with BatchesPerEpoch = (if variantBatches = 0 then None else Some variantBatches) }
-/// A trained network of the comparison: its name and settings, its report by the protocol, balance before and after, largest exponent.
-type Variant =
-    { Name: string; Input: EiInput; Penalty: float; Target: float; Hidden: int; RolloutSteps: int; Recipe: Models.RolloutRecipe
-      Report: ForecastReport; BalanceBefore: BalanceDiagnostics; BalanceAfter: BalanceDiagnostics; LambdaMax: float; Seconds: float }
-/// The I/E input ratio ρ₀ of an untrained network on 256 training windows, as the balance penalty measures it.
-let initialRatio (network: EiRateNetwork) =
-    use windows = WindowBatches.OneStep(data.Train, seqLength)
-    let count = min 256 windows.Count
-    use batch = windows.Batch(Array.init count (fun k -> k * (windows.Count / count)))
-    use noGrad = torch.no_grad()
-    network.InputRatio(batch.Windows).item<float>()
-/// Trains a network of `size` units with the input into `mode`'s units and balance penalty `penalty` (0 = none) by `variantRecipe`
-/// (rollouts of `steps`), checkpointing as `checkpointName` if given, and measures it.
-let trainVariant (name: string) (mode: EiInput) (penalty: float) (size: int) (variantRecipe: Models.RolloutRecipe) (steps: int) (lyapunovSteps: int) (checkpointName: string option) =
-    let target = initialRatio (new EiRateNetwork(networkOptionsFor size mode 0.0 1.0, int64 seed))
-    let network = new EiRateNetwork(networkOptionsFor size mode penalty (if penalty > 0.0 then target else 1.0), int64 seed)
-    let before = network.MeasureBalance(balanceSeries, warmup)
-    let variantRecipe = { variantRecipe with RolloutSteps = steps }
-    let checkpoints = checkpointName |> Option.map (fun n -> Models.PhaseCheckpoints(Path.Combine(outDir, "models"), n, [ "onestep"; "rollout" ], common.Resume))
-    printfn "%s: training" name
-    let run = Models.trainWithRollouts network data variantRecipe seed (fun phase -> checkpoints |> Option.map (fun c -> c.For phase)) ignore
-    let seconds = run.OneStepSeconds + run.RolloutSeconds
-    let measured = Evaluate.Run(network, data, protocol, ModelRun(name, common.Mode, int64 seed, seconds))
-    { Name = name; Input = mode; Penalty = penalty; Target = target; Hidden = size; RolloutSteps = steps; Recipe = variantRecipe; Report = measured
-      BalanceBefore = before; BalanceAfter = network.MeasureBalance(balanceSeries, warmup); LambdaMax = lambdaMaxOf network lyapunovSteps; Seconds = seconds }
-let lyapunovSteps = if quick then 2000 elif full then 200_000 else 50_000
 let mainVariant =
     { Name = $"input {inputName input} (the network above)"; Input = input; Penalty = 0.0; Target = initialRatio (new EiRateNetwork(networkOptions, int64 seed)); Hidden = hidden
       RolloutSteps = recipe.RolloutSteps; Recipe = recipe; Report = report; BalanceBefore = balanceBefore; BalanceAfter = balanceAfter; LambdaMax = lambdaMax; Seconds = trainSeconds }
-let otherVariant = trainVariant $"input {inputName otherInput}" otherInput 0.0 hidden variantRecipe recipe.RolloutSteps lyapunovSteps (Some "ei_rate-input_other")
-let balancedVariant = trainVariant $"input {inputName input}, balance penalty λ = {balancePenalty:G3}" input balancePenalty hidden variantRecipe recipe.RolloutSteps lyapunovSteps (Some "ei_rate-balanced")
 let variants = [ mainVariant; otherVariant; balancedVariant ]
 /// Batches per epoch of a recipe as text.
 let batchesText (r: Models.RolloutRecipe) = match r.BatchesPerEpoch with Some b -> string b | None -> "all"
@@ -345,13 +399,17 @@ page.Table(
 let budgetNote =
     if variantRecipe.BatchesPerEpoch = recipe.BatchesPerEpoch then "All three trained with the same budget."
     else $"The two variants trained on {batchesText variantRecipe} batches per epoch instead of {batchesText recipe} (to keep the chapter's run short; `--variant-batches` changes it, and `--full` gives all three the same budget), so they had less training than the network above: compare them with each other first."
-let vptChange (a: Variant) (b: Variant) =
-    let ratio = b.Report.Vpt.Median / a.Report.Vpt.Median
-    if ratio > 1.05 then $"{ratio:F2}× as long" elif ratio < 0.95 then $"only {ratio:F2}× as long" else "about as long"
+/// A variant's median VPT against the seeds of the network above: beyond their range (and which way), or within it.
+let vptVerdict (v: Variant) =
+    let position = againstSeeds vptSpread v.Report.Vpt.Median
+    if position = "within the seeds' range" then $"within the seed spread ({vptSpread.Min:F2}–{vptSpread.Max:F2}): no difference this run can show"
+    else $"beyond the seed spread ({position}, {vptSpread.Min:F2}–{vptSpread.Max:F2})"
+let ratioSpread = spreads["ratio_after"]
 page.Text(
-    $"{budgetNote} Feeding the input to {inputName otherInput} units instead of {inputName input} ones gives a median VPT of **{otherVariant.Report.Vpt.Median:F2}** Lyapunov times against **{mainVariant.Report.Vpt.Median:F2}** (one-step MSE {otherVariant.Report.OneStepMse:G3} against {mainVariant.Report.OneStepMse:G3}), and leaves the ratio I/E at **{otherVariant.BalanceAfter.Ratio:F2}** (from {otherVariant.BalanceBefore.Ratio:F2}). "
-    + $"The balance penalty (λ = {balancePenalty:G3}, ρ₀ = {balancedVariant.Target:F3}) keeps the ratio at **{balancedVariant.BalanceAfter.Ratio:F2}** on the test data, where the same network without it ends at **{mainVariant.BalanceAfter.Ratio:F2}**; "
-    + $"it forecasts {vptChange mainVariant balancedVariant} as the network above (median VPT **{balancedVariant.Report.Vpt.Median:F2}**), and its free run's largest exponent is {balancedVariant.LambdaMax:F3} (the network above: {mainVariant.LambdaMax:F3}).")
+    $"{budgetNote} Feeding the input to {inputName otherInput} units instead of {inputName input} ones gives a median VPT of **{otherVariant.Report.Vpt.Median:F2}** Lyapunov times, {vptVerdict otherVariant} "
+    + $"(one-step MSE {otherVariant.Report.OneStepMse:G3}; the network's seeds {spreads["test_mse_one_step"].Min:G3}–{spreads["test_mse_one_step"].Max:G3}), and leaves the ratio I/E at **{otherVariant.BalanceAfter.Ratio:F2}** (from {otherVariant.BalanceBefore.Ratio:F2}; the network's seeds end at {ratioSpread.Min:F2}–{ratioSpread.Max:F2}). "
+    + $"The balance penalty (λ = {balancePenalty:G3}, ρ₀ = {balancedVariant.Target:F3}) keeps the ratio at **{balancedVariant.BalanceAfter.Ratio:F2}** on the test data, where the same network without it ends at **{ratioSpread.Min:F2}–{ratioSpread.Max:F2}** over its seeds ({againstSeeds ratioSpread balancedVariant.BalanceAfter.Ratio}); "
+    + $"its median VPT is **{balancedVariant.Report.Vpt.Median:F2}**, {vptVerdict balancedVariant}, and its free run's largest exponent {balancedVariant.LambdaMax:F3} (the network's seeds: {spreads["lambda_max"].Min:F3}–{spreads["lambda_max"].Max:F3}).")
 
 (**
 ## Looking for a chaotic E/I network
@@ -360,7 +418,7 @@ Forecasting a few Lyapunov times is not the same as having learned the attractor
 network that has learned the dynamics should be chaotic too. We call a trained E/I network *chaotic like Lorenz* when its free
 run's largest exponent lies within 20% of 0.906 and its state-space divergence $D_{stsp}$ is no worse than the CT-RNN's of chapter 01.
 A small search varies what could matter under Dale's law — the rollout length $K$, the input mode, the balance penalty and the
-size — each recipe trained once with a reduced budget and measured like the networks above. `--search FILE` runs it (minutes on
+size — each recipe trained once (one seed, the main seed) with a reduced budget and measured like the networks above. `--search FILE` runs it (minutes on
 two cores) and writes its table; the page shows the committed table `scripts/results/02_ei_recipe_search.json`, together with the
 three networks trained above.
 *)
@@ -422,12 +480,17 @@ page.Table(
               (if chaoticLike r then "yes" else "no") ] ])
 /// A row of the committed search table by its label.
 let searchRow (label: string) = match searched with Some(rows, _, _) -> rows |> List.tryFind (fun r -> r.label = label) | None -> None
+/// Whether a difference of median VPT exceeds the seed-to-seed spread (maximum − minimum) of the network above.
+let spreadWord (difference: float) = if abs difference > vptSpread.Max - vptSpread.Min then "beyond that spread" else "within it"
 match searchRow "the chapter's settings", searchRow "input to all units", searchRow "balance penalty" with
 | Some chapter, Some toAll, Some penalized ->
     page.Text(
         $"The search's rows share one budget, so they compare the options fairly: input to all units forecasts a median of **{toAll.vpt_median:F2}** Lyapunov times "
         + $"against **{chapter.vpt_median:F2}** with the input to E only (D_stsp {toAll.d_stsp:F2} against {chapter.d_stsp:F2}); the balance penalty gives **{penalized.vpt_median:F2}** "
-        + $"against {chapter.vpt_median:F2}, and holds I/E at {penalized.ratio_after:F2} where the same recipe without it ends at {chapter.ratio_after:F2}.")
+        + $"against {chapter.vpt_median:F2}, and holds I/E at {penalized.ratio_after:F2} where the same recipe without it ends at {chapter.ratio_after:F2}. "
+        + $"But each row is one seed, and the seeds of the network above differ by up to **{vptSpread.Max - vptSpread.Min:F2}** Lyapunov times in median VPT: "
+        + $"the input mode's difference of {abs (toAll.vpt_median - chapter.vpt_median):F2} is {spreadWord (toAll.vpt_median - chapter.vpt_median)} and the penalty's "
+        + $"{abs (penalized.vpt_median - chapter.vpt_median):F2} {spreadWord (penalized.vpt_median - chapter.vpt_median)} (the search's smaller budget may well spread its seeds differently).")
 | _ -> ()
 let searchVerdict =
     let found = allRows |> List.filter chaoticLike
@@ -475,8 +538,8 @@ Output.writeJson (Path.Combine(outDir, "02_ei_rate.json"))
            ei_correlation = balanceBefore.EiCorrelation
            net_relative = balanceBefore.NetRelativeToExcitatory |}
        one_step_only =
-        {| test_mse_one_step = record.OneStepMse
-           vpt_lyapunov_times = {| median = record.OneStepVpt.Median; p10 = record.OneStepVpt.P10; p90 = record.OneStepVpt.P90; n = record.OneStepVpt.N |} |}
+        {| test_mse_one_step = oneStepMse
+           vpt_lyapunov_times = {| median = oneStepVpt.Median; p10 = oneStepVpt.P10; p90 = oneStepVpt.P90; n = oneStepVpt.N |} |}
        train_seconds = trainSeconds
        epochs_run = epochsRun
        lambda_max = lambdaMax
@@ -487,8 +550,18 @@ Output.writeJson (Path.Combine(outDir, "02_ei_rate.json"))
                batches_per_epoch = Option.toNullable v.Recipe.BatchesPerEpoch; one_step_epochs = v.Recipe.OneStepEpochs; rollout_epochs = v.Recipe.RolloutEpochs
                vpt_median = v.Report.Vpt.Median; vpt_p10 = v.Report.Vpt.P10; vpt_p90 = v.Report.Vpt.P90; test_mse_one_step = v.Report.OneStepMse
                d_stsp = v.Report.DStsp; lambda_max = v.LambdaMax; train_seconds = v.Seconds
+               vpt_against_seeds = againstSeeds vptSpread v.Report.Vpt.Median
                balance_before = {| ratio = v.BalanceBefore.Ratio; net_relative = v.BalanceBefore.NetRelativeToExcitatory; ei_correlation = v.BalanceBefore.EiCorrelation |}
                balance_after = {| ratio = v.BalanceAfter.Ratio; net_relative = v.BalanceAfter.NetRelativeToExcitatory; ei_correlation = v.BalanceAfter.EiCorrelation |} |} ]
+       seeds =
+        [ for r in seedRows ->
+            {| seed = r.Seed; main = (r.Seed = seed); vpt_median = r.Report.Vpt.Median; vpt_p10 = r.Report.Vpt.P10; vpt_p90 = r.Report.Vpt.P90
+               test_mse_one_step = r.Report.OneStepMse; d_stsp = r.Report.DStsp; d_h = r.Report.DH; ratio_after = r.BalanceAfter.Ratio
+               lambda_max = r.LambdaMax; train_seconds = r.Report.TrainingSeconds |} ]
+       seed_spread =
+        {| count = seedRows.Length
+           sweep_seconds = seedRuns.Seconds
+           measures = spreads |> Map.map (fun _ s -> {| median = s.Median; min = s.Min; max = s.Max |}) |}
        recipe_search =
         {| file = searchFile
            rows = (match searched with Some(rows, _, _) -> rows.Length | None -> 0)

@@ -47,6 +47,33 @@ let tests =
             Expect.equal report.Kind "EiRateNetwork" "kind"
             Expect.equal report.ParameterCount (json.GetProperty("parameters").GetInt32()) "the report's model is the chapter's"
             Expect.equal (comparison[0].GetProperty("vpt_median").GetDouble()) report.Vpt.Median "the comparison's first row is the saved network's report"
+            for v in comparison do
+                Expect.contains [ "within the seeds' range"; "above the seeds' range"; "below the seeds' range" ] (v.GetProperty("vpt_against_seeds").GetString())
+                    "each network's VPT is placed against the seeds' range"
+            // the network over seeds: two in quick mode, from --seed on, each trained by the sweep in its own run folder
+            let seeds = [ for s in json.GetProperty("seeds").EnumerateArray() -> s ]
+            Expect.equal [ for s in seeds -> s.GetProperty("seed").GetInt32() ] [ 0; 1 ] "seeds 0 and 1 in quick mode"
+            Expect.equal [ for s in seeds -> s.GetProperty("main").GetBoolean() ] [ true; false ] "seed 0 (--seed) is the main seed"
+            Expect.equal (seeds[0].GetProperty("vpt_median").GetDouble()) report.Vpt.Median "the main seed's row is the saved report"
+            Expect.equal (seeds[0].GetProperty("ratio_after").GetDouble()) (balance.GetProperty("ratio").GetDouble()) "and its balance the measured one"
+            for s in seeds do
+                for key in [ "vpt_median"; "test_mse_one_step"; "d_stsp"; "d_h"; "lambda_max"; "train_seconds" ] do
+                    Expect.isTrue (Double.IsFinite(s.GetProperty(key).GetDouble())) $"seeds[].{key} is a number"
+                Expect.isGreaterThan (s.GetProperty("ratio_after").GetDouble()) 0.0 "each seed's I/E after training is a positive number"
+            Expect.notEqual (seeds[0].GetProperty("test_mse_one_step").GetDouble()) (seeds[1].GetProperty("test_mse_one_step").GetDouble())
+                "two seeds train two different networks"
+            let spread = json.GetProperty("seed_spread")
+            Expect.equal (spread.GetProperty("count").GetInt32()) 2 "the spread is over both seeds"
+            let vptSpread = spread.GetProperty("measures").GetProperty("vpt_median")
+            let vpts = [ for s in seeds -> s.GetProperty("vpt_median").GetDouble() ]
+            Expect.equal (vptSpread.GetProperty("min").GetDouble(), vptSpread.GetProperty("max").GetDouble()) (List.min vpts, List.max vpts) "the VPT range is the seeds' minimum and maximum"
+            Expect.floatClose Accuracy.veryHigh (vptSpread.GetProperty("median").GetDouble()) (List.average vpts) "the median of two seeds is their mean"
+            let runs = Directory.GetFiles(Path.Combine(dir, "sweeps", "ei_rate"), "report.json", SearchOption.AllDirectories) |> Array.map NeuroDyn.Evaluation.ForecastReportFile.Read
+            Expect.equal (runs |> Array.map (fun r -> r.Seed) |> Array.sort) [| 0L; 1L |] "the sweep's folder holds one report per seed"
+            let mainRun = runs |> Array.find (fun r -> r.Seed = 0L)
+            Expect.equal (mainRun.Vpt.Median, mainRun.OneStepMse, mainRun.DStsp) (report.Vpt.Median, report.OneStepMse, report.DStsp) "reports/ei_rate.json is the main seed's run"
+            Expect.equal mainRun.Name "E/I rate network (Dale)" "the runs carry the chapter's model name"
+            Expect.equal mainRun.Mode "quick" "and its mode"
             // two epochs of four batches cannot fit Lorenz, but they must improve on predicting the z-scored mean (MSE ≈ 1)
             Expect.isLessThan report.OneStepMse 1.5 "one-step MSE is sane"
             let loaded = NeuroDyn.Artifacts.ModelArtifact.Load<NeuroDyn.Models.EiRateNetwork>(Path.Combine(dir, "models", "ei_rate.safetensors"))
