@@ -255,7 +255,7 @@ page.Text($"The first three components explain **{100.0 * Array.sum pca.Explaine
 (**
 ## What this run reached, and what `--full` does
 
-The default run is sized for a few minutes on one thread. `--full` trains on every window in each epoch, for more
+The default run trains each seed for a minute or two on one thread (the seeds run side by side, one per core). `--full` trains on every window in each epoch, for more
 epochs, then on longer rollouts with a gentler learning rate. Since errors grow like $e^{\lambda t}$, each factor of about
 $e^2 \approx 7$ in the one-step MSE should buy about one more Lyapunov time — as long as the one-step error is what limits
 the forecast; beyond some point the closed loop's own sensitivity to its errors, which the one-step loss does not see, takes
