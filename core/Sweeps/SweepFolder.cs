@@ -4,7 +4,8 @@ using NeuroDyn.Training;
 namespace NeuroDyn.Sweeps;
 
 /// <summary>What a sweep's folder holds: sweep.json (the definition and its fingerprint) and runs/ID/ per run — run.json (its settings), and as it
-/// runs checkpoint.safetensors, then model.safetensors and report.json (+ report.free_run.npy), or error.txt if it failed.</summary>
+/// runs checkpoint.PHASE.safetensors while a phase trains, model.PHASE.safetensors after each phase but the last and history.json (the finished
+/// phases, <see cref="SweepRunFiles"/>), then model.safetensors and report.json (+ report.free_run.npy), or error.txt if it failed.</summary>
 public static class SweepFolder
 {
     /// <summary>The sweep's definition file.</summary>
@@ -17,8 +18,8 @@ public static class SweepFolder
     public const string ModelFile = "model.safetensors";
     /// <summary>A run's forecast report (<see cref="Evaluation.ForecastReportFile"/>), written last: its presence and checksums make a run finished.</summary>
     public const string ReportFile = "report.json";
-    /// <summary>A run's training checkpoint while it trains.</summary>
-    public const string CheckpointFile = "checkpoint.safetensors";
+    /// <summary>The finished phases' histories and seconds (<see cref="SweepRunFiles"/>), or the reservoir's ridge selection.</summary>
+    public const string HistoryFile = "history.json";
     /// <summary>A failed run's error.</summary>
     public const string ErrorFile = "error.txt";
 
@@ -33,7 +34,7 @@ public static class SweepFolder
     public sealed record DefinitionFileContent(string Format, int Version, string Fingerprint, SweepDefinition Definition);
 
     const string FormatName = "neurodyn-sweep";
-    const int FormatVersion = 1;
+    const int FormatVersion = 2;
 
     /// <summary>Writes the plan into <paramref name="folder"/> (sweep.json and each run's run.json), keeping what an earlier preparation of the
     /// same sweep wrote. A folder that holds another sweep, or a run folder that is not one of this sweep's runs, is an error before anything is written.</summary>
@@ -116,7 +117,7 @@ public static class SweepFolder
                 var read = Evaluation.ForecastReportFile.Read(report);
                 Torch.TorchRuntime.Initialize();
                 using (SafeTensors.Read(Path.Combine(runFolder, ModelFile))) { }
-                if (read.Name == settings.Id && read.Seed == settings.Seed) return new SweepRunState(SweepRunStatus.Finished, "", read);
+                if (read.Name == settings.Name && read.Mode == settings.Mode && read.Seed == settings.Seed) return new SweepRunState(SweepRunStatus.Finished, "", read);
             }
             catch (Exception e) when (e is InvalidDataException or IOException or CheckpointException)
             {

@@ -2,20 +2,17 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using NeuroDyn.Evaluation;
 using NeuroDyn.Training;
 
 namespace NeuroDyn.Sweeps;
 
-/// <summary>The JSON of a sweep's files (sweep.json, each run's run.json): indented, snake_case keys, enums by name, unknown keys refused.</summary>
+/// <summary>The JSON of a sweep's files (sweep.json, each run's run.json and history.json): the reports' strict layout (<see cref="ReportJson"/>:
+/// indented, snake_case keys, unknown keys refused) with enums by name and training objectives as objects.</summary>
 internal static class SweepJson
 {
-    internal static readonly JsonSerializerOptions Options = new()
+    internal static readonly JsonSerializerOptions Options = new(ReportJson.Options)
     {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        RespectRequiredConstructorParameters = true,
         Converters = { new JsonStringEnumConverter(), new ObjectiveConverter() },
     };
 
@@ -23,12 +20,7 @@ internal static class SweepJson
     internal static string Write<T>(T value) => JsonSerializer.Serialize(value, Options);
 
     /// <summary>The value in the JSON file at <paramref name="path"/>; a missing or unreadable file is an error naming it and saying what to do.</summary>
-    internal static T Read<T>(string path, string what, string advice)
-    {
-        if (!File.Exists(path)) throw new FileNotFoundException($"No {what} at '{path}'. {advice}", path);
-        try { return JsonSerializer.Deserialize<T>(File.ReadAllText(path), Options) ?? throw new JsonException("the file holds null"); }
-        catch (JsonException e) { throw new InvalidDataException($"'{path}' is not a valid {what} ({e.Message}). {advice}", e); }
-    }
+    internal static T Read<T>(string path, string what, string advice) where T : class => ReportJson.Read<T>(path, Options, what, advice);
 
     /// <summary>Lower-case hex SHA-256 of a text's UTF-8 bytes.</summary>
     internal static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));

@@ -1,19 +1,38 @@
 using NeuroDyn.Models;
+using NeuroDyn.Models.Reservoir;
 
 namespace NeuroDyn.Sweeps;
 
-/// <summary>A kind of model a sweep can train: its name in grids and run files, its options record (swept by option name), and how to build one.</summary>
+/// <summary>How a sweep trains a kind of model.</summary>
+public enum SweepTrainingMethod
+{
+    /// <summary>By <see cref="Training.Trainer.Fit"/>, one call per <see cref="SweepDefinition.Phases"/> entry, on a torch model built by <see cref="SweepModelKind.Create"/>.</summary>
+    Phases,
+    /// <summary>By <see cref="ReservoirForecaster.Train"/> (ridge regression) with <see cref="SweepDefinition.Reservoir"/>; no phases.</summary>
+    Reservoir,
+}
+
+/// <summary>A kind of model a sweep can train: its name in grids and run files, its options record (swept by option name), how it trains, and
+/// (for a torch kind) how to build one.</summary>
 /// <param name="Name">The kind's name, e.g. "ctrnn".</param>
 /// <param name="OptionsType">The options record (an init-only record with defaults, read and written by <see cref="Artifacts.OptionsMetadata"/>).</param>
-/// <param name="Create">Builds the model from options of <paramref name="OptionsType"/> and an initialisation seed.</param>
-public sealed record SweepModelKind(string Name, Type OptionsType, Func<object, long, ISequenceModel> Create)
+/// <param name="Method">How a run of this kind trains.</param>
+/// <param name="Create">Builds the untrained model from options of <paramref name="OptionsType"/> and an initialisation seed; null for the reservoir.</param>
+public sealed record SweepModelKind(string Name, Type OptionsType, SweepTrainingMethod Method, Func<object, long, ISequenceModel>? Create)
 {
-    /// <summary>A kind whose options record is <typeparamref name="TOptions"/>.</summary>
+    /// <summary>A torch kind whose options record is <typeparamref name="TOptions"/>, trained by phases.</summary>
     public static SweepModelKind Of<TOptions>(string name, Func<TOptions, long, ISequenceModel> create) where TOptions : class, new() =>
-        new(name, typeof(TOptions), (options, seed) => create((TOptions)options, seed));
+        new(name, typeof(TOptions), SweepTrainingMethod.Phases, (options, seed) => create((TOptions)options, seed));
 
     /// <summary>The options record with every default.</summary>
     public object DefaultOptions() => Activator.CreateInstance(OptionsType)!;
+
+    /// <summary>Throws an <see cref="ArgumentException"/> if the options make no model: a torch kind builds one (and disposes it), the reservoir validates them.</summary>
+    public void Check(object options)
+    {
+        if (Create is not null) Create(options, 0).Module.Dispose();
+        else ((SpikingReservoirOptions)options).Validate();
+    }
 }
 
 /// <summary>The kinds of model a sweep can train; a new kind is one line here.</summary>
@@ -25,6 +44,8 @@ public static class SweepModelKinds
         SweepModelKind.Of<CtRnnOptions>("ctrnn", (options, seed) => new CtRnn(options, seed)),
         SweepModelKind.Of<EiRateNetworkOptions>("ei_rate", (options, seed) => new EiRateNetwork(options, seed)),
         SweepModelKind.Of<GruOptions>("gru", (options, seed) => new GruNetwork(options, seed)),
+        SweepModelKind.Of<SurrogateLifOptions>("surrogate_lif", (options, seed) => new SurrogateLifNetwork(options, seed)),
+        new("reservoir", typeof(SpikingReservoirOptions), SweepTrainingMethod.Reservoir, null),
     ];
 
     /// <summary>The kind called <paramref name="name"/>; an unknown name is an error listing the known ones.</summary>

@@ -19,7 +19,8 @@ public sealed record SweepPlan(SweepDefinition Definition, SweepModelKind Kind, 
 {
     /// <summary>Checks every part of the definition before any run starts and lists its runs. Each problem is an <see cref="ArgumentException"/>
     /// naming the option, value or file: an unknown kind or option, an empty grid or axis, a value that does not parse or gives invalid options,
-    /// repeated values or seeds, a recipe setting the sweep owns, a missing or invalid data set.</summary>
+    /// repeated values or seeds, a recipe that does not fit the kind (no phases, repeated or unsafe phase names, a setting the sweep owns;
+    /// phases for the reservoir or its settings missing), a missing or invalid data set.</summary>
     public static SweepPlan Of(SweepDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
@@ -48,7 +49,10 @@ public sealed record SweepPlan(SweepDefinition Definition, SweepModelKind Kind, 
         if (definition.Seeds is null || definition.Seeds.Count == 0)
             throw new ArgumentException("The sweep has no seeds; give at least one (e.g. Seeds = [0, 1, 2]).", nameof(definition));
         Distinct(definition.Seeds.Select(s => s.ToString(System.Globalization.CultureInfo.InvariantCulture)), "The seeds");
-        CheckTraining(definition.Training);
+        CheckRecipe(kind, definition);
+        var name = string.IsNullOrEmpty(definition.Name) ? kind.Name : definition.Name;
+        if (string.IsNullOrWhiteSpace(definition.Mode))
+            throw new ArgumentException("The sweep's Mode is empty; give the mode its reports carry (default \"sweep\"; a chapter's \"default\", \"full\" or \"quick\").", "definition");
         ArgumentNullException.ThrowIfNull(definition.Protocol);
         definition.Protocol.Validate();
         if (definition.ThreadsPerRun < 1)
@@ -72,6 +76,8 @@ public sealed record SweepPlan(SweepDefinition Definition, SweepModelKind Kind, 
         Distinct(runs.Select(r => r.Id), "The runs' folder names (values differ only in characters a folder name cannot hold)");
         var absolute = definition with
         {
+            Name = name,
+            Phases = (definition.Phases ?? []).ToArray(),
             DataPath = dataPath,
             Fixed = fixedOptions,
             Grid = definition.Grid.Select(a => new SweepAxis(a.Option, a.Values.ToArray())).ToArray(),
@@ -83,7 +89,8 @@ public sealed record SweepPlan(SweepDefinition Definition, SweepModelKind Kind, 
 
     /// <summary>The settings file of one of the runs.</summary>
     public SweepRunSettings SettingsOf(SweepRun run) => new(SweepRunSettings.FormatName, SweepRunSettings.FormatVersion, Fingerprint, run.Id, Kind.Name,
-        run.Values, run.Seed, run.Options, Definition.Training, Definition.Protocol, Definition.DataPath, DataSha256, Definition.ThreadsPerRun);
+        Definition.Name!, Definition.Mode, run.Values, run.Seed, run.Options, Definition.Phases, Definition.Reservoir, Definition.Protocol, Definition.DataPath,
+        DataSha256, Definition.ThreadsPerRun);
 
     static void CheckKey(SweepModelKind kind, Dictionary<string, string> defaults, string key, string where)
     {
@@ -123,8 +130,7 @@ public sealed record SweepPlan(SweepDefinition Definition, SweepModelKind Kind, 
         string where = point.Count == 0 ? "The sweep's options" : "The grid point " + string.Join(", ", point.Select(p => $"{p.Key}={p.Value}"));
         try
         {
-            var built = OptionsMetadata.Read(kind.OptionsType, new MetadataReader(options, "sweep definition"));
-            kind.Create(built, 0).Module.Dispose();
+            kind.Check(OptionsMetadata.Read(kind.OptionsType, new MetadataReader(options, "sweep definition")));
         }
         catch (Exception e) when (e is ArgumentException or InvalidDataException)
         {
@@ -132,19 +138,56 @@ public sealed record SweepPlan(SweepDefinition Definition, SweepModelKind Kind, 
         }
     }
 
-    static void CheckTraining(TrainingOptions training)
+    /// <summary>Checks the recipe the kind trains by: non-empty phases with distinct file-safe names and the sweep's own settings at their defaults
+    /// (no reservoir settings) for a torch kind; reservoir settings with the noise seed at its default (and no phases) for the reservoir.</summary>
+    static void CheckRecipe(SweepModelKind kind, SweepDefinition definition)
     {
-        ArgumentNullException.ThrowIfNull(training);
-        static void Owned(bool set, string name, string why)
+        var phases = definition.Phases ?? [];
+        if (kind.Method == SweepTrainingMethod.Reservoir)
         {
-            if (set) throw new ArgumentException($"The sweep's recipe sets TrainingOptions.{name}, which the sweep sets itself ({why}); leave it at its default.", "definition");
+            if (phases.Count > 0)
+                throw new ArgumentException($"The sweep gives {phases.Count} training phase(s) to the kind '{kind.Name}', which trains by ridge regression, not by the trainer; " +
+                    "leave Phases empty and give its settings as SweepDefinition.Reservoir (ReservoirTrainingOptions).", "definition");
+            if (definition.Reservoir is null)
+                throw new ArgumentException($"The kind '{kind.Name}' needs its training settings: set SweepDefinition.Reservoir to a ReservoirTrainingOptions (washout, λ grid, features, standardize, input noise).", "definition");
+            if (definition.Reservoir.NoiseSeed != 0)
+                throw new ArgumentException("The sweep's Reservoir sets NoiseSeed, which the sweep sets itself (each run's seed from SweepDefinition.Seeds); leave it at its default.", "definition");
+            if (definition.Reservoir.Lambdas is null || definition.Reservoir.Lambdas.Count == 0 || definition.Reservoir.Lambdas.Any(l => !(l > 0 && double.IsFinite(l))))
+                throw new ArgumentException("The sweep's Reservoir.Lambdas must hold at least one finite ridge strength > 0 (e.g. RidgeRegression.LogGrid(1e-8, 1e4, 25)).", "definition");
+            if (definition.Reservoir.Washout < 0)
+                throw new ArgumentException($"The sweep's Reservoir.Washout is {definition.Reservoir.Washout}; it must be >= 0 samples.", "definition");
+            return;
         }
-        Owned(training.CheckpointPath is not null, nameof(training.CheckpointPath), "each run checkpoints into its own folder");
+        if (definition.Reservoir is not null)
+            throw new ArgumentException($"The sweep sets Reservoir (ridge-regression settings), but the kind '{kind.Name}' trains by phases of the trainer; leave Reservoir null.", "definition");
+        if (phases.Count == 0)
+            throw new ArgumentException($"The sweep has no training phases; a {kind.Name} trains by Phases, e.g. [TrainingPhase(\"onestep\", TrainingOptions(Epochs = 20))] " +
+                "(phases train in order on the same model).", "definition");
+        foreach (var phase in phases)
+        {
+            ArgumentNullException.ThrowIfNull(phase, nameof(definition));
+            if (string.IsNullOrEmpty(phase.Name) || !phase.Name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+                throw new ArgumentException($"The training phase name '{phase.Name}' is not file-safe; name each phase with letters, digits, '-' and '_' (e.g. \"onestep\", \"rollout\"): it names the phase's files.", "definition");
+            CheckTraining(phase);
+        }
+        Distinct(phases.Select(p => p.Name), "The training phases' names");
+    }
+
+    static void CheckTraining(TrainingPhase phase)
+    {
+        var training = phase.Options;
+        if (training is null) throw new ArgumentException($"The training phase '{phase.Name}' has no Options; give it a TrainingOptions.", "definition");
+        void Owned(bool set, string name, string why)
+        {
+            if (set) throw new ArgumentException($"The sweep's training phase '{phase.Name}' sets TrainingOptions.{name}, which the sweep sets itself ({why}); leave it at its default.", "definition");
+        }
+        Owned(training.CheckpointPath is not null, nameof(training.CheckpointPath), "each phase checkpoints into the run's folder");
         Owned(training.Resume, nameof(training.Resume), "a run resumes whenever its folder holds a checkpoint");
         Owned(training.StopAfterEpochs is not null, nameof(training.StopAfterEpochs), "a run trains to the end");
         Owned(training.Threads is not null, nameof(training.Threads), "use SweepDefinition.ThreadsPerRun");
         Owned(training.Seed != 0, nameof(training.Seed), "each run's seed comes from SweepDefinition.Seeds");
-        Trainer.Validate(training);
+        try { Trainer.Validate(training); }
+        catch (ArgumentException e) { throw new ArgumentException($"The training phase '{phase.Name}': {e.Message}", "definition", e); }
     }
 
     static (string Path, string Sha256) CheckData(string path)

@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using NeuroDyn.Artifacts;
 using NeuroDyn.Data;
 using NeuroDyn.Evaluation;
+using NeuroDyn.Models;
+using NeuroDyn.Models.Reservoir;
 using NeuroDyn.IO;
 using NeuroDyn.Torch;
 using NeuroDyn.Training;
@@ -11,7 +13,8 @@ using TorchSharp;
 namespace NeuroDyn.Sweeps;
 
 /// <summary>One run of a sweep, in this process: what the sweep program's <c>run FOLDER</c> does. It trains the model of the folder's run.json
-/// (resuming from the folder's checkpoint if there is one), saves the model file, then the report; an error is written to error.txt instead.</summary>
+/// phase by phase (skipping finished phases, resuming the current one from its checkpoint; the reservoir by its ridge fit), saves the model
+/// file, then the report; an error is written to error.txt instead.</summary>
 public static class SweepRunExecution
 {
     /// <summary>Runs the run in <paramref name="runFolder"/> unless it is finished, writing progress to <paramref name="log"/>; returns its state.
@@ -52,21 +55,79 @@ public static class SweepRunExecution
         var data = LoadData(settings);
         var kind = SweepModelKinds.Named(settings.Model);
         var options = OptionsMetadata.Read(kind.OptionsType, new MetadataReader(settings.Options, Path.Combine(folder, SweepFolder.SettingsFile)));
-        var model = kind.Create(options, settings.Seed);
-        var checkpoint = Path.Combine(folder, SweepFolder.CheckpointFile);
-        bool resume = File.Exists(checkpoint);
-        log.WriteLine(resume ? $"{settings.Id}: resuming from {checkpoint}" : $"{settings.Id}: training");
-        var clock = Stopwatch.StartNew();
-        var training = settings.Training with { Seed = settings.Seed, CheckpointPath = checkpoint, Resume = resume, Threads = settings.Threads };
-        var fit = Trainer.Fit(model, data.Train, data.Val, training, new ConsoleProgress(log, showBar: false, every: Math.Max(1, training.Epochs / 10)));
-        double seconds = clock.Elapsed.TotalSeconds;
-        log.WriteLine($"{settings.Id}: {fit.Message}");
-        var report = Evaluate.Run(model, data, settings.Protocol, new ModelRun(settings.Id, "sweep", settings.Seed, seconds));
-        ModelArtifact.Save(model, Path.Combine(folder, SweepFolder.ModelFile));
-        var written = ForecastReportFile.Write(report, Path.Combine(folder, SweepFolder.ReportFile));
+        var files = SweepRunFiles.Of(folder);
+        var (model, seconds) = kind.Method == SweepTrainingMethod.Reservoir
+            ? TrainReservoir(files, (SpikingReservoirOptions)options, data, log)
+            : TrainPhases(files, kind.Create!(options, settings.Seed), data, log);
+        var report = Evaluate.Run(model, data, settings.Protocol, new ModelRun(settings.Name, settings.Mode, settings.Seed, seconds));
+        var written = ForecastReportFile.Write(report, files.ReportPath);
+        foreach (var phase in settings.Phases) DeleteCheckpoint(files.CheckpointPath(phase.Name));
+        return written;
+    }
+
+    /// <summary>Trains the phases in order on <paramref name="model"/>, skipping those history.json records as finished (their model file verified; the
+    /// model continues from the last one's), each resuming from its checkpoint if it has one; after each phase its model file (the last one's is
+    /// model.safetensors), then history.json.
+    /// Returns the model and the phases' seconds.</summary>
+    static (object Model, double Seconds) TrainPhases(SweepRunFiles files, ISequenceModel model, LorenzData data, TextWriter log)
+    {
+        var settings = files.Settings;
+        var finished = FinishedPhases(files, model, log);
+        if (finished.Count < files.Phases.Count) SweepRunFiles.WriteHistory(files.Folder, finished, null);
+        for (int i = finished.Count; i < settings.Phases.Count; i++)
+        {
+            var phase = settings.Phases[i];
+            foreach (var later in settings.Phases.Skip(i + 1)) DeleteCheckpoint(files.CheckpointPath(later.Name));
+            var checkpoint = files.CheckpointPath(phase.Name);
+            bool resume = File.Exists(checkpoint);
+            log.WriteLine(resume ? $"{settings.Id}: phase {phase.Name}: resuming from {checkpoint}" : $"{settings.Id}: phase {phase.Name}: training");
+            var training = phase.Options with { Seed = settings.Seed, CheckpointPath = checkpoint, Resume = resume, Threads = settings.Threads };
+            var fit = Trainer.Fit(model, data.Train, data.Val, training, new ConsoleProgress(log, showBar: false, every: Math.Max(1, training.Epochs / 10)));
+            log.WriteLine($"{settings.Id}: phase {phase.Name}: {fit.Message}");
+            ModelArtifact.Save(model, files.PhaseModelPath(phase.Name));
+            finished.Add(new SweepPhaseHistory(phase.Name, fit.History.Sum(e => e.Seconds), fit.History, fit.BestEpoch, fit.BestValidationLoss, fit.StopReason));
+            SweepRunFiles.WriteHistory(files.Folder, finished, null);
+        }
+        return (model, finished.Sum(p => p.Seconds));
+    }
+
+    /// <summary>The phases history.json records as finished, in the run's order, as far as their model files verify; the model is loaded from the last of them.</summary>
+    static List<SweepPhaseHistory> FinishedPhases(SweepRunFiles files, ISequenceModel model, TextWriter log)
+    {
+        var finished = new List<SweepPhaseHistory>();
+        foreach (var (recorded, phase) in files.Phases.Zip(files.Settings.Phases))
+        {
+            if (recorded.Name != phase.Name) break;
+            try { ModelFiles.LoadSafeTensors(model.Module, files.PhaseModelPath(phase.Name)); }
+            catch (CheckpointException e)
+            {
+                log.WriteLine($"{files.Settings.Id}: phase {phase.Name} trains again: its model file does not verify ({e.Message})");
+                break;
+            }
+            finished.Add(recorded);
+        }
+        if (finished.Count > 0) log.WriteLine($"{files.Settings.Id}: phase(s) {string.Join(", ", finished.Select(p => p.Name))} finished before; continuing");
+        return finished;
+    }
+
+    /// <summary>Trains the spiking reservoir's readout as <see cref="ReservoirForecaster.Train"/> does (wiring and input noise from the run's seed)
+    /// and saves it, then records the ridge fit in history.json. Returns the forecaster and its seconds.</summary>
+    static (object Model, double Seconds) TrainReservoir(SweepRunFiles files, SpikingReservoirOptions options, LorenzData data, TextWriter log)
+    {
+        var settings = files.Settings;
+        log.WriteLine($"{settings.Id}: driving the reservoir and fitting its readout");
+        var training = ReservoirForecaster.Train(options, settings.Seed, data.Train, data.Val, settings.Reservoir! with { NoiseSeed = settings.Seed });
+        var selection = training.Selection;
+        log.WriteLine($"{settings.Id}: λ = {training.Forecaster.Readout.Lambda:G3}, training MSE {training.TrainMse:G4} ({training.Seconds:F1} s)");
+        ModelArtifact.Save(training.Forecaster, files.ModelPath);
+        SweepRunFiles.WriteHistory(files.Folder, [], new SweepRidgeHistory(training.Seconds, selection.Lambdas, selection.ValidationMse, selection.BestIndex, training.TrainMse));
+        return (training.Forecaster, training.Seconds);
+    }
+
+    static void DeleteCheckpoint(string checkpoint)
+    {
         File.Delete(checkpoint);
         File.Delete(Checkpoint.HistoryPath(checkpoint));
-        return written;
     }
 
     static LorenzData LoadData(SweepRunSettings settings)

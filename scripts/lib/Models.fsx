@@ -82,16 +82,27 @@ type PhaseCheckpoints(modelDir: string, name: string, phases: string list, resum
                 delete (List.skip (index + 1) phases)
             { Path = file; Resume = continues }
 
-/// The trainer's settings for one phase of a recipe: one-step (`rollout` false) or closed-loop rollouts; checkpoints to `checkpoint` if given.
-let phaseTraining (data: LorenzData) (recipe: RolloutRecipe) (seed: int) (rollout: bool) (checkpoint: PhaseCheckpoint option) =
+/// The trainer's settings for one phase of a recipe (one-step, `rollout` false, or closed-loop rollouts) with a batch-order seed, a thread
+/// count (null = leave as is) and a checkpoint if given.
+let private phaseOptions (data: LorenzData) (recipe: RolloutRecipe) (rollout: bool) (seed: int) (threads: Nullable<int>) (checkpoint: PhaseCheckpoint option) =
     let epochs, learningRate, objective =
         if rollout then recipe.RolloutEpochs, recipe.RolloutLearningRate, TrainingObjective.Rollout(recipe.RolloutSteps, recipe.CurriculumEpochs)
         else recipe.OneStepEpochs, recipe.LearningRate, TrainingObjective.OneStep
     TrainingOptions(
         Epochs = epochs, BatchSize = 64, SeqLength = data.SeqLength, LearningRate = learningRate, Objective = objective, Seed = seed,
-        MaxBatchesPerEpoch = Option.toNullable recipe.BatchesPerEpoch, EarlyStoppingPatience = Nullable 10, Threads = Nullable 1,
+        MaxBatchesPerEpoch = Option.toNullable recipe.BatchesPerEpoch, EarlyStoppingPatience = Nullable 10, Threads = threads,
         CheckpointPath = (checkpoint |> Option.map (fun c -> c.Path) |> Option.toObj),
         Resume = (checkpoint |> Option.exists (fun c -> c.Resume)))
+
+/// The trainer's settings for one phase of a recipe: one-step (`rollout` false) or closed-loop rollouts, on one torch thread; checkpoints to `checkpoint` if given.
+let phaseTraining (data: LorenzData) (recipe: RolloutRecipe) (seed: int) (rollout: bool) (checkpoint: PhaseCheckpoint option) =
+    phaseOptions data recipe rollout seed (Nullable 1) checkpoint
+
+/// The recipe as a sweep's training phases, "onestep" then "rollout" (`SweepDefinition.Phases`): the settings of `phaseTraining` with the
+/// seed, thread count and checkpoint left for the sweep, which sets each run's seed in both phases and one torch thread per run by default.
+let phases (data: LorenzData) (recipe: RolloutRecipe) : TrainingPhase list =
+    [ TrainingPhase("onestep", phaseOptions data recipe false 0 (Nullable()) None)
+      TrainingPhase("rollout", phaseOptions data recipe true 0 (Nullable()) None) ]
 
 /// What `trainWithRollouts` did: the two phases' results and seconds.
 type RolloutTraining = { OneStep: TrainingResult; Rollout: TrainingResult; OneStepSeconds: float; RolloutSeconds: float }
