@@ -44,6 +44,7 @@ open NeuroDyn.Models
 open NeuroDyn.Training
 open NeuroDyn.Evaluation
 open NeuroDyn.Analysis
+open NeuroDyn.Artifacts
 open Plotly.NET
 open TorchSharp
 
@@ -185,7 +186,7 @@ let lambdaMaxOf (network: EiRateNetwork) (steps: int) =
     lyapunov.Exponents.[0] * network.Options.SampleInterval / data.Dt
 /// The seeds' training by the sweep on worker processes, started here and awaited once this process has trained the comparison variants.
 let seedTraining =
-    Async.StartAsTask(async { return Experiments.trainOverSeeds common data Experiments.eiRate "ei_rate" networkOptions (Models.phases data recipe) })
+    Async.StartAsTask(async { return Experiments.trainOverSeeds common Experiments.eiRate "ei_rate" networkOptions (Experiments.Phases(Models.phases data recipe)) })
 let variantRecipe = { recipe with BatchesPerEpoch = (if variantBatches = 0 then None else Some variantBatches) }
 /// A trained network of the comparison: its name and settings, its report by the protocol, balance before and after, largest exponent.
 type Variant =
@@ -218,13 +219,13 @@ let balancedVariant = trainVariant $"input {inputName input}, balance penalty λ
 let seedRuns = seedTraining.GetAwaiter().GetResult()
 /// The main seed's trained network, as the sweep saved it.
 let model = ModelArtifact.Load<EiRateNetwork>(Experiments.modelPath common Experiments.eiRate)
-let oneStepPhase, rolloutPhase = seedRuns.Main.Phases[0], seedRuns.Main.Phases[1]
-let oneStepHistory, rolloutHistory = Array.ofSeq oneStepPhase.History, Array.ofSeq rolloutPhase.History
+let oneStepPhase, rolloutPhase = seedRuns.MainRun.Phases[0], seedRuns.MainRun.Phases[1]
+let oneStepHistory, rolloutHistory = Array.ofSeq oneStepPhase.Epochs, Array.ofSeq rolloutPhase.Epochs
 let trainSeconds = oneStepPhase.Seconds + rolloutPhase.Seconds
 let epochsRun = oneStepHistory.Length + rolloutHistory.Length
 /// The main seed's network at the end of one-step training, measured by the protocol's one-step MSE and VPT.
 let oneStepMse, oneStepVpt =
-    use oneStepModel = ModelArtifact.Load<EiRateNetwork>(seedRuns.Main.PhaseModelPath oneStepPhase.Name)
+    use oneStepModel = ModelArtifact.Load<EiRateNetwork>(seedRuns.MainRun.PhaseModelPath oneStepPhase.Name)
     let mse = Evaluate.OneStepMse(oneStepModel, data.Test, protocol.WarmUp)
     let vpt = Evaluate.ValidPredictionTime(oneStepModel, data.Test, protocol.WarmUp, protocol.Starts, protocol.Horizon, data.Dt, protocol.LyapunovExponent, protocol.Threshold, protocol.StartSeed)
     printfn "after one-step training: test MSE %.3g, VPT median %.2f" mse vpt.Median
@@ -280,7 +281,7 @@ feed each prediction back as the next input. The valid prediction time (VPT) is 
 a normalised error of 0.4, in Lyapunov times ($1/\lambda_{max}$ of Lorenz-63 ≈ 1.1 time units), over many start points.
 *)
 /// The main seed's report: its network measured by the protocol on its worker process.
-let report = seedRuns.Main.Report
+let report = seedRuns.Main
 let testMse, vpt = report.OneStepMse, report.Vpt
 let forecastSteps = min protocol.Horizon (Array2D.length1 data.Test - seqLength)
 let oneStep =
@@ -336,19 +337,24 @@ The figures above are one seed's. Here is every seed's network, trained by the s
 its balance after training (on the same test data as above) and its free run's largest exponent: the spread between them is the
 yardstick for every comparison on this page — a difference between two networks smaller than it says nothing about them.
 *)
-/// One seed's trained network, measured: its report, its I/E balance on the test data and its largest Lyapunov exponent.
-type SeedRow = { Seed: int; Report: ForecastReport; BalanceAfter: BalanceDiagnostics; LambdaMax: float }
+/// One seed's trained network, measured: its report, its I/E balance on the test data before and after training, and its largest Lyapunov exponent.
+type SeedRow = { Seed: int; Report: ForecastReport; BalanceBefore: BalanceDiagnostics; BalanceAfter: BalanceDiagnostics; LambdaMax: float }
+/// The model file of each seed's run in the network's sweep, by seed.
+let seedModelPaths =
+    let folder = Experiments.sweepPath common Experiments.eiRate
+    [ for run in (NeuroDyn.Sweeps.SweepFolder.ReadPlan folder).Runs ->
+        run.Seed, (NeuroDyn.Sweeps.SweepRunFiles.Of(NeuroDyn.Sweeps.SweepFolder.RunFolder(folder, run.Id))).ModelPath ] |> Map.ofList
 let seedRows =
-    [ for run in seedRuns.Runs ->
-        if run.Seed = seed then { Seed = seed; Report = report; BalanceAfter = balanceAfter; LambdaMax = lambdaMax }
+    [ for seedReport in seedRuns.Reports ->
+        let runSeed = int seedReport.Seed
+        if runSeed = seed then { Seed = seed; Report = report; BalanceBefore = balanceBefore; BalanceAfter = balanceAfter; LambdaMax = lambdaMax }
         else
-            use network = ModelArtifact.Load<EiRateNetwork>(run.Files.ModelPath)
-            { Seed = run.Seed; Report = run.Report; BalanceAfter = network.MeasureBalance(balanceSeries, warmup); LambdaMax = lambdaMaxOf network lyapunovSteps } ]
-/// Median, minimum and maximum of a measure over the seeds.
-type Spread = { Median: float; Min: float; Max: float }
-let spreadOf (measure: SeedRow -> float) =
-    let values = seedRows |> List.map measure |> Array.ofList
-    { Median = Evaluate.Percentile(values, 0.5); Min = Array.min values; Max = Array.max values }
+            use initial = new EiRateNetwork(networkOptions, int64 runSeed)
+            use network = ModelArtifact.Load<EiRateNetwork>(seedModelPaths[runSeed])
+            { Seed = runSeed; Report = seedReport; BalanceBefore = initial.MeasureBalance(balanceSeries, warmup)
+              BalanceAfter = network.MeasureBalance(balanceSeries, warmup); LambdaMax = lambdaMaxOf network lyapunovSteps } ]
+/// A measure's median and range over the seeds.
+let spreadOf (measure: SeedRow -> float) = SeedSpread.Of(seedRows |> List.map measure)
 let seedMeasures: (string * string * (SeedRow -> float) * (float -> string)) list =
     [ "vpt_median", "VPT median", (fun r -> r.Report.Vpt.Median), (fun v -> $"{v:F2}")
       "test_mse_one_step", "test MSE (one step)", (fun r -> r.Report.OneStepMse), (fun v -> $"{v:E2}")
@@ -362,15 +368,16 @@ page.Table(
     :: [ for r in seedRows -> (if r.Seed = seed then $"{r.Seed} (main)" else string r.Seed) :: [ for _, _, measure, show in seedMeasures -> show (measure r) ] ]
     @ [ "median" :: [ for key, _, _, show in seedMeasures -> show spreads[key].Median ]
         "range" :: [ for key, _, _, show in seedMeasures -> $"{show spreads[key].Min} – {show spreads[key].Max}" ] ])
-let vptSpread = spreads["vpt_median"]
+let vptSpread, mseSpread, dStspSpread, ratioSpread, lambdaSpread =
+    spreads["vpt_median"], spreads["test_mse_one_step"], spreads["d_stsp"], spreads["ratio_after"], spreads["lambda_max"]
 /// The position of a value against the seeds' range of a measure: within it, or beyond it (above or below).
-let againstSeeds (spread: Spread) (value: float) =
+let againstSeeds (spread: SeedSpread) (value: float) =
     if value > spread.Max then "above the seeds' range" elif value < spread.Min then "below the seeds' range" else "within the seeds' range"
 page.Text(
-    $"Over the **{seedRows.Length} seeds** ({seedsText}, {recipe.OneStepEpochs} + {recipe.RolloutEpochs} epochs each) the median VPT spans **{vptSpread.Min:F2}–{vptSpread.Max:F2}** Lyapunov times "
-    + $"(median {vptSpread.Median:F2}; the main seed's {vpt.Median:F2}), a spread of {vptSpread.Max - vptSpread.Min:F2}; D_stsp spans {spreads["d_stsp"].Min:F3}–{spreads["d_stsp"].Max:F3}, "
-    + $"the ratio I/E after training {spreads["ratio_after"].Min:F2}–{spreads["ratio_after"].Max:F2} (from {balanceBefore.Ratio:F2} for the main seed before training), "
-    + $"and λ_max {spreads["lambda_max"].Min:F3}–{spreads["lambda_max"].Max:F3}. A network below is better or worse than this one only where it lies beyond that range.")
+    $"Over the **{seedRows.Length} seeds** (seeds {seedsText}; {recipe.OneStepEpochs} one-step and {recipe.RolloutEpochs} rollout epochs each) the median VPT spans **{vptSpread.Min:F2}–{vptSpread.Max:F2}** Lyapunov times "
+    + $"(median {vptSpread.Median:F2}; the main seed's {vpt.Median:F2}), a spread of {vptSpread.Max - vptSpread.Min:F2}; D_stsp spans {dStspSpread.Min:F3}–{dStspSpread.Max:F3}, "
+    + $"the ratio I/E after training {ratioSpread.Min:F2}–{ratioSpread.Max:F2} (from {balanceBefore.Ratio:F2} for the main seed before training), "
+    + $"and λ_max {lambdaSpread.Min:F3} to {lambdaSpread.Max:F3}. A network below is better or worse than this one only where it lies beyond that range.")
 
 (**
 ## Input to E only or to all units, and keeping the balance
@@ -399,17 +406,18 @@ page.Table(
 let budgetNote =
     if variantRecipe.BatchesPerEpoch = recipe.BatchesPerEpoch then "All three trained with the same budget."
     else $"The two variants trained on {batchesText variantRecipe} batches per epoch instead of {batchesText recipe} (to keep the chapter's run short; `--variant-batches` changes it, and `--full` gives all three the same budget), so they had less training than the network above: compare them with each other first."
-/// A variant's median VPT against the seeds of the network above: beyond their range (and which way), or within it.
+/// A variant's median VPT (one seed) against the seeds of the network above (`SeedSpread.Compare`: better or worse only beyond their range).
 let vptVerdict (v: Variant) =
-    let position = againstSeeds vptSpread v.Report.Vpt.Median
-    if position = "within the seeds' range" then $"within the seed spread ({vptSpread.Min:F2}–{vptSpread.Max:F2}): no difference this run can show"
-    else $"beyond the seed spread ({position}, {vptSpread.Min:F2}–{vptSpread.Max:F2})"
-let ratioSpread = spreads["ratio_after"]
+    let range = $"{vptSpread.Min:F2}–{vptSpread.Max:F2}"
+    match SeedSpread.Compare(SeedSpread.Of [ v.Report.Vpt.Median ], vptSpread, true) with
+    | SpreadComparison.Better -> $"longer than every seed of the network ({range}): beyond the seed spread"
+    | SpreadComparison.Worse -> $"shorter than every seed of the network ({range}): beyond the seed spread"
+    | _ -> $"within the network's seed range {range}, so no difference this run can show"
 page.Text(
     $"{budgetNote} Feeding the input to {inputName otherInput} units instead of {inputName input} ones gives a median VPT of **{otherVariant.Report.Vpt.Median:F2}** Lyapunov times, {vptVerdict otherVariant} "
-    + $"(one-step MSE {otherVariant.Report.OneStepMse:G3}; the network's seeds {spreads["test_mse_one_step"].Min:G3}–{spreads["test_mse_one_step"].Max:G3}), and leaves the ratio I/E at **{otherVariant.BalanceAfter.Ratio:F2}** (from {otherVariant.BalanceBefore.Ratio:F2}; the network's seeds end at {ratioSpread.Min:F2}–{ratioSpread.Max:F2}). "
+    + $"(one-step MSE {otherVariant.Report.OneStepMse:G3}; the network's seeds {mseSpread.Min:G3}–{mseSpread.Max:G3}), and leaves the ratio I/E at **{otherVariant.BalanceAfter.Ratio:F2}** (from {otherVariant.BalanceBefore.Ratio:F2}; the network's seeds end at {ratioSpread.Min:F2}–{ratioSpread.Max:F2}). "
     + $"The balance penalty (λ = {balancePenalty:G3}, ρ₀ = {balancedVariant.Target:F3}) keeps the ratio at **{balancedVariant.BalanceAfter.Ratio:F2}** on the test data, where the same network without it ends at **{ratioSpread.Min:F2}–{ratioSpread.Max:F2}** over its seeds ({againstSeeds ratioSpread balancedVariant.BalanceAfter.Ratio}); "
-    + $"its median VPT is **{balancedVariant.Report.Vpt.Median:F2}**, {vptVerdict balancedVariant}, and its free run's largest exponent {balancedVariant.LambdaMax:F3} (the network's seeds: {spreads["lambda_max"].Min:F3}–{spreads["lambda_max"].Max:F3}).")
+    + $"its median VPT is **{balancedVariant.Report.Vpt.Median:F2}**, {vptVerdict balancedVariant}, and its free run's largest exponent {balancedVariant.LambdaMax:F3} (the network's seeds: {lambdaSpread.Min:F3} to {lambdaSpread.Max:F3}).")
 
 (**
 ## Looking for a chaotic E/I network
@@ -420,7 +428,7 @@ run's largest exponent lies within 20% of 0.906 and its state-space divergence $
 A small search varies what could matter under Dale's law — the rollout length $K$, the input mode, the balance penalty and the
 size — each recipe trained once (one seed, the main seed) with a reduced budget and measured like the networks above. `--search FILE` runs it (minutes on
 two cores) and writes its table; the page shows the committed table `scripts/results/02_ei_recipe_search.json`, together with the
-three networks trained above.
+networks trained above (every seed of the network, and the two variants).
 *)
 /// One recipe of the search: a label, the input mode, the balance penalty's strength (0 = none), the size and the rollout length.
 type SearchRecipe = { Label: string; Input: EiInput; Penalty: float; Hidden: int; RolloutSteps: int }
@@ -465,7 +473,13 @@ let searched =
         let recordedCt = match root.GetProperty("ctrnn_d_stsp").ValueKind with Text.Json.JsonValueKind.Number -> Some(root.GetProperty("ctrnn_d_stsp").GetDouble()) | _ -> None
         Some(rows, root.GetProperty("mode").GetString(), recordedCt)
     else None
-let chapterRows = [ for v in variants -> searchRowOf $"{v.Name} (this run)" v ]
+let chapterRows =
+    [ for v in variants -> searchRowOf $"{v.Name} (this run)" v ]
+    @ [ for r in seedRows do
+            if r.Seed <> seed then
+                { searchRowOf $"the network above, seed {r.Seed} (this run)" mainVariant with
+                    vpt_median = r.Report.Vpt.Median; test_mse_one_step = r.Report.OneStepMse; d_stsp = r.Report.DStsp; lambda_max = r.LambdaMax
+                    ratio_before = r.BalanceBefore.Ratio; ratio_after = r.BalanceAfter.Ratio; train_seconds = r.Report.TrainingSeconds } ]
 let allRows = chapterRows @ (match searched with Some(rows, _, _) -> rows | None -> [])
 let referenceDStsp = match ctRnnDStsp, searched with Some d, _ -> Some d | None, Some(_, _, recorded) -> recorded | _ -> None
 let lorenzLambda = 0.906
@@ -550,14 +564,14 @@ Output.writeJson (Path.Combine(outDir, "02_ei_rate.json"))
                batches_per_epoch = Option.toNullable v.Recipe.BatchesPerEpoch; one_step_epochs = v.Recipe.OneStepEpochs; rollout_epochs = v.Recipe.RolloutEpochs
                vpt_median = v.Report.Vpt.Median; vpt_p10 = v.Report.Vpt.P10; vpt_p90 = v.Report.Vpt.P90; test_mse_one_step = v.Report.OneStepMse
                d_stsp = v.Report.DStsp; lambda_max = v.LambdaMax; train_seconds = v.Seconds
-               vpt_against_seeds = againstSeeds vptSpread v.Report.Vpt.Median
+               vpt_against_seeds = string (SeedSpread.Compare(SeedSpread.Of [ v.Report.Vpt.Median ], vptSpread, true))
                balance_before = {| ratio = v.BalanceBefore.Ratio; net_relative = v.BalanceBefore.NetRelativeToExcitatory; ei_correlation = v.BalanceBefore.EiCorrelation |}
                balance_after = {| ratio = v.BalanceAfter.Ratio; net_relative = v.BalanceAfter.NetRelativeToExcitatory; ei_correlation = v.BalanceAfter.EiCorrelation |} |} ]
        seeds =
         [ for r in seedRows ->
             {| seed = r.Seed; main = (r.Seed = seed); vpt_median = r.Report.Vpt.Median; vpt_p10 = r.Report.Vpt.P10; vpt_p90 = r.Report.Vpt.P90
                test_mse_one_step = r.Report.OneStepMse; d_stsp = r.Report.DStsp; d_h = r.Report.DH; ratio_after = r.BalanceAfter.Ratio
-               lambda_max = r.LambdaMax; train_seconds = r.Report.TrainingSeconds |} ]
+               ratio_before = r.BalanceBefore.Ratio; lambda_max = r.LambdaMax; train_seconds = r.Report.TrainingSeconds |} ]
        seed_spread =
         {| count = seedRows.Length
            sweep_seconds = seedRuns.Seconds

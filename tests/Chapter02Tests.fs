@@ -48,8 +48,9 @@ let tests =
             Expect.equal report.ParameterCount (json.GetProperty("parameters").GetInt32()) "the report's model is the chapter's"
             Expect.equal (comparison[0].GetProperty("vpt_median").GetDouble()) report.Vpt.Median "the comparison's first row is the saved network's report"
             for v in comparison do
-                Expect.contains [ "within the seeds' range"; "above the seeds' range"; "below the seeds' range" ] (v.GetProperty("vpt_against_seeds").GetString())
+                Expect.contains [ "Better"; "Worse"; "WithinSpread" ] (v.GetProperty("vpt_against_seeds").GetString())
                     "each network's VPT is placed against the seeds' range"
+            Expect.equal (comparison[0].GetProperty("vpt_against_seeds").GetString()) "WithinSpread" "the main seed lies within its own seeds' range"
             // the network over seeds: two in quick mode, from --seed on, each trained by the sweep in its own run folder
             let seeds = [ for s in json.GetProperty("seeds").EnumerateArray() -> s ]
             Expect.equal [ for s in seeds -> s.GetProperty("seed").GetInt32() ] [ 0; 1 ] "seeds 0 and 1 in quick mode"
