@@ -81,6 +81,13 @@ let tests =
             Expect.equal (loaded.DaleViolations()) 0 "the reloaded network obeys Dale's law"
             Expect.equal loaded.Options.TauE 0.2 "its options come from the file (τ_E of the chapter)"
             Expect.equal loaded.Options.Input NeuroDyn.Models.EiInput.Excitatory "and the input mode"
+            // --resume keeps the finished seeds: the sweep trains nothing again, and the main seed's report stays the same run's
+            let resumed, rerun = ChapterTests.runChapterIn dir (TimeSpan.FromMinutes 5.0) "02_ei_rate" [ "--resume" ]
+            Expect.stringContains rerun.Output "2 runs, 2 finished before, 0 to run" "with --resume the sweep keeps both finished seeds"
+            let again = ChapterTests.expectReport dir "ei_rate"
+            Expect.equal again.Vpt.PerStart report.Vpt.PerStart "the main seed's report is the same run's"
+            Expect.equal [ for s in resumed.GetProperty("seeds").EnumerateArray() -> s.GetProperty("test_mse_one_step").GetDouble() ]
+                [ for s in seeds -> s.GetProperty("test_mse_one_step").GetDouble() ] "and every seed's"
         }
 
         test "02 refuses an unknown --input before any work, naming the choices" {
