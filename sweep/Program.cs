@@ -6,7 +6,8 @@ static class Program
     const string Usage = """
         NeuroDyn sweep program
           run RUN_FOLDER                       train, save and measure one run of a prepared sweep (nothing if it is finished;
-                                               resumes from its checkpoint); exit code 0 finished, 1 failed (see error.txt)
+                                               resumes in the phase it was in, from that phase's checkpoint); exit code 0
+                                               finished, 1 failed (see error.txt)
           local SWEEP_FOLDER [--workers N]     run every unfinished run on N worker processes (default: cores / threads per run)
           export SWEEP_FOLDER [--program DLL]  write commands.txt (one line per run, for GNU parallel) and slurm.sh (a job array)
           collect SWEEP_FOLDER                 write results.csv and results.md of every run
