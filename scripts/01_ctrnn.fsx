@@ -123,7 +123,7 @@ Training a network to be a chaotic system is itself a chaotic process: the initi
 from the seed) decide which of many nearby solutions it ends in, and the valid prediction time of two seeds of the same recipe can differ
 by more than the difference between two recipes. One run is one draw. So the network is trained from several seeds — `--seed` and the
 next ones, three in the default run, five with `--full` (`--seeds N` sets the number) — as a sweep (NeuroDyn.Sweeps): each seed is one
-run of the sweep program in its own folder under `sweeps/ctrnn/`, on as many worker processes as the machine has cores, and each
+run of the sweep program in its own folder under `sweeps/ctrnn/`, all seeds at once on worker processes that share the cores, and each
 saves its model file and its report. The figures of this page are those of the main seed (`--seed`); the table at the end shows every
 seed, and chapter 05 compares the networks over their seeds. Every seed is trained by the same two phases, below.
 
@@ -255,7 +255,7 @@ page.Text($"The first three components explain **{100.0 * Array.sum pca.Explaine
 (**
 ## What this run reached, and what `--full` does
 
-The default run trains each seed for a minute or two on one thread (the seeds run side by side, one per core). `--full` trains on every window in each epoch, for more
+The default run trains each seed for a minute or two on one thread (the seeds run side by side, sharing the cores). `--full` trains on every window in each epoch, for more
 epochs, then on longer rollouts with a gentler learning rate. Since errors grow like $e^{\lambda t}$, each factor of about
 $e^2 \approx 7$ in the one-step MSE should buy about one more Lyapunov time — as long as the one-step error is what limits
 the forecast; beyond some point the closed loop's own sensitivity to its errors, which the one-step loss does not see, takes

@@ -30,7 +30,9 @@ let private expectSeeds (dir: string) (id: string) (name: string) (saved: Foreca
 let tests =
     testSequenced <| testList "chapter 01" [
         test "01 CT-RNN and GRU: JSON results, increment readout recorded, model files and reports, the GRU with the CT-RNN's parameter budget, both over two seeds, page renders" {
-            let dir, json, _ = ChapterTests.runChapter "01_ctrnn" []
+            // ten minutes, as chapters 03 to 05 allow: both networks train over two seeds on worker processes
+            let dir = Run.tempFolder "01_ctrnn"
+            let json, _ = ChapterTests.runChapterIn dir (TimeSpan.FromMinutes 10.0) "01_ctrnn" []
             ChapterTests.expectPage dir "01_ctrnn" 6
             // quick mode: 16 units; W_rec [16·16], W_in [16·3], b [16], W_out [3·16], b_out [3]
             Expect.equal (json.GetProperty("parameters").GetInt32()) (256 + 48 + 16 + 48 + 3) "parameters"

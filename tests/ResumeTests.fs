@@ -62,7 +62,7 @@ let tests =
     testSequenced <| testList "resume" [
         test "01 --resume after a kill: every seed's weights and the chapter's figures as in an uninterrupted run, bit for bit" {
             let whole, resumed = Run.tempFolder "uninterrupted", Run.tempFolder "resumed"
-            let uninterrupted = Run.program "dotnet" (chapter01 whole []) Run.root (TimeSpan.FromMinutes 5.0)
+            let uninterrupted = Run.program "dotnet" (chapter01 whole []) Run.root (TimeSpan.FromMinutes 10.0)
             Expect.equal uninterrupted.ExitCode 0 $"the uninterrupted run succeeds:\n{uninterrupted.Output}"
 
             let checkpoint = killAfterFirstCheckpoint resumed
@@ -70,7 +70,7 @@ let tests =
             let written = JsonDocument.Parse(File.ReadAllText(Checkpoint.HistoryPath checkpoint)).RootElement
             let epochsDone = written.GetProperty("history").GetArrayLength()
             Expect.isLessThan epochsDone 30 "killed during one-step training"
-            let again = Run.program "dotnet" (chapter01 resumed [ "--resume" ]) Run.root (TimeSpan.FromMinutes 5.0)
+            let again = Run.program "dotnet" (chapter01 resumed [ "--resume" ]) Run.root (TimeSpan.FromMinutes 10.0)
             Expect.equal again.ExitCode 0 $"the resumed run succeeds:\n{again.Output}"
             let log = File.ReadAllText(Path.Combine(Path.GetDirectoryName checkpoint, "log.txt"))
             Expect.stringContains log "resuming" "the main seed's run continues from its checkpoint"

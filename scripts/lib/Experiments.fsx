@@ -140,12 +140,14 @@ let private finish (common: Output.ChapterOptions) (entry: Entry) (folder: strin
     { Entry = entry; Reports = [ for _, state in states -> state.Report ]; Main = main; MainRun = files; Seconds = seconds }
 
 /// Trains several networks over this run's seeds at the same time: every sweep is prepared first (bad settings stop the chapter before
-/// any training), then all run together on local worker processes (one per core for each sweep, one torch thread each), so that the cores
-/// stay busy while the last seeds train; with --resume finished seeds are kept and an interrupted one continues from its checkpoint.
-/// Returns each network's seeds (`SeedRuns`), in the order of the jobs.
+/// any training), then all run together, every seed at once on its own worker process (one torch thread each) and the system sharing
+/// the cores among them — with one worker per core, the last seed of a network would train alone while the other cores idle; with every
+/// seed started, the cores stay busy until the last one finishes (about 370 MB of memory per seed). With --resume finished seeds are kept
+/// and an interrupted one continues from its checkpoint. Returns each network's seeds (`SeedRuns`), in the order of the jobs.
 let trainAllOverSeeds (common: Output.ChapterOptions) (jobs: SeedJob list) =
     let folders = [ for job in jobs -> prepare common job ]
-    let outcomes = folders |> List.map (fun folder -> Threading.Tasks.Task.Run(fun () -> Sweep.Run folder)) |> Array.ofList
+    let workers = Nullable(List.length (seeds common))
+    let outcomes = folders |> List.map (fun folder -> Threading.Tasks.Task.Run(fun () -> Sweep.Run(folder, workers = workers))) |> Array.ofList
     Threading.Tasks.Task.WaitAll(outcomes |> Array.map (fun t -> t :> Threading.Tasks.Task))
     [ for job, folder, outcome in List.zip3 jobs folders (List.ofArray outcomes) -> finish common job.Entry folder outcome.Result.Seconds ]
 
