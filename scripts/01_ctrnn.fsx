@@ -46,14 +46,16 @@ independent of the number of steps.
 
 Run it with `dotnet fsi scripts/01_ctrnn.fsx`; try `--hidden 128 --solver rk4 --adjoint --epochs 30`,
 `--readout state`, `--tau 0.5`, `--rollout-steps 30 --rollout-lr 3e-4`, `--quick` for a tiny run or `--full` for the
-full-quality run (all training windows in every epoch, more epochs and longer rollouts; see the end of the page); `--resume`
-continues an interrupted run from its last checkpoint, and `-- --help` lists every option.
+full-quality run (all training windows in every epoch, more epochs and longer rollouts; see the end of the page), `--seeds 5` to
+train each network from five seeds; `--resume` continues an interrupted run (finished seeds are kept, an interrupted one continues from
+its last checkpoint), and `-- --help` lists every option.
 *)
 #load "prelude.fsx"
 open System
 open System.IO
 open Prelude
 open TorchSharp
+open NeuroDyn.Artifacts
 open NeuroDyn.Data
 open NeuroDyn.Models
 open NeuroDyn.Training
@@ -115,59 +117,81 @@ let data = Models.lorenzData dataPath (if quick then 20.0 else 200.0)
 printfn "data: %d train, %d val, %d test samples, windows of %d" (Array2D.length1 data.Train) (Array2D.length1 data.Val) (Array2D.length1 data.Test) data.SeqLength
 
 (**
+## Training over seeds
+
+Training a network to be a chaotic system is itself a chaotic process: the initial weights and the order of the batches (both drawn
+from the seed) decide which of many nearby solutions it ends in, and the valid prediction time of two seeds of the same recipe can differ
+by more than the difference between two recipes. One run is one draw. So the network is trained from several seeds — `--seed` and the
+next ones, three in the default run, five with `--full` (`--seeds N` sets the number) — as a sweep (NeuroDyn.Sweeps): each seed is one
+run of the sweep program in its own folder under `sweeps/ctrnn/`, on as many worker processes as the machine has cores, and each
+saves its model file and its report. The figures of this page are those of the main seed (`--seed`); the table at the end shows every
+seed, and chapter 05 compares the networks over their seeds. Every seed is trained by the same two phases, below.
+
 ## One-step training (teacher forcing)
 
 The classic objective: every window is real data, and the loss is the error of the single next state. It is
 cheap and stable, but the network never sees its own mistakes: in closed loop, small errors feed back and
 may carry it off the attractor.
-*)
-let options = Models.ctRnnOptions data { budget with Readout = readout } solver adjoint
-let model = new CtRnn(options, int64 seed)
-printfn "CT-RNN: %d hidden units, τ = %g, %A readout (s = %.4f), %d parameters, solver %A%s"
-    hidden options.Tau readout options.IncrementScale model.ParameterCount solver (if adjoint then " (adjoint)" else "")
 
-let modelDir = Path.Combine(outDir, "models")
-let checkpoints = Models.PhaseCheckpoints(modelDir, "ctrnn", [ "onestep"; "rollout" ], common.Resume)
-let training (rollout: bool) (name: string) =
-    Models.phaseTraining data budget.Recipe seed rollout (Some(checkpoints.For name))
-
-let clock = Diagnostics.Stopwatch.StartNew()
-let oneStep = Trainer.Fit(model, data.Train, data.Val, training false "onestep", ConsoleProgress())
-let oneStepSeconds = clock.Elapsed.TotalSeconds
-/// The tutorial's measuring protocol (`ForecastProtocol`): every chapter measures every model by it.
-let protocol = Experiments.protocol common
-let oneStepTestMse = Evaluate.OneStepMse(model, data.Test, protocol.WarmUp)
-let vptOneStep =
-    Evaluate.ValidPredictionTime(model, data.Test, protocol.WarmUp, protocol.Starts, protocol.Horizon, data.Dt, protocol.LyapunovExponent, protocol.Threshold, protocol.StartSeed)
-printfn "one-step training: test MSE %.2e, median VPT %.2f Lyapunov times" oneStepTestMse vptOneStep.Median
-
-(**
 ## Closed-loop training on short rollouts
 
-Now the network continues from the one-step solution, but each window is followed by a short **rollout**:
+Then the network continues from the one-step solution, but each window is followed by a short **rollout**:
 the network's own predictions are fed back for $K$ steps and the loss is the error along the whole rollout
 (with a curriculum that lengthens $K$ gradually). Gradients now flow through the feedback loop, so training
 shapes the closed-loop dynamics themselves — what we need if the free-running network is to *become* the
 attractor.
+
+The discrete-time GRU that this page compares with the CT-RNN at its end trains over the same seeds at the same time, so that both
+cores stay busy while the last seeds train.
 *)
-clock.Restart()
-let rollout =
-    Trainer.Fit(model, data.Train, data.Val, training true "rollout", ConsoleProgress())
-let trainSeconds = oneStepSeconds + clock.Elapsed.TotalSeconds
-/// The trained network measured by the protocol, saved with its model file (`models/ctrnn.safetensors`, `reports/ctrnn.json`).
-let report = Experiments.evaluateAndSave common data Experiments.ctRnn model trainSeconds
+let options = Models.ctRnnOptions data { budget with Readout = readout } solver adjoint
+let parameterCount =
+    use counted = new CtRnn(options, int64 seed)
+    counted.ParameterCount
+printfn "CT-RNN: %d hidden units, τ = %g, %A readout (s = %.4f), %d parameters, solver %A%s"
+    hidden options.Tau readout options.IncrementScale parameterCount solver (if adjoint then " (adjoint)" else "")
+/// The GRU's hidden size: the one whose parameter count (readout included) is closest to the CT-RNN's.
+let gruHidden =
+    let countOf n = GruOptions(Hidden = n).ParameterCount
+    [ 1 .. 4 * hidden ] |> List.minBy (fun n -> abs (countOf n - int64 parameterCount))
+let gruOptions = GruOptions(Hidden = gruHidden, Readout = options.Readout, IncrementScale = options.IncrementScale)
+let seeds = Experiments.seeds common
+printfn "training the CT-RNN and the GRU (%d units) over %d seeds (%s)" gruHidden seeds.Length (String.Join(", ", seeds))
+/// Both networks over the seeds: sweeps in sweeps/ctrnn/ and sweeps/gru/; the main seed's files become models/ID.safetensors and reports/ID.json.
+let ctRuns, gruRuns =
+    match Experiments.trainAllOverSeeds common
+            [ { Entry = Experiments.ctRnn; Kind = "ctrnn"; Options = options; Training = Experiments.Phases(Models.phases data budget.Recipe) }
+              { Entry = Experiments.gru; Kind = "gru"; Options = gruOptions; Training = Experiments.Phases(Models.phases data gruRecipe) } ] with
+    | [ ct; gru ] -> ct, gru
+    | other -> failwithf "two networks were trained, but %d results came back" other.Length
+
+/// The main seed's network, loaded from its model file, and its report.
+let model = ModelArtifact.Load<CtRnn>(Experiments.modelPath common Experiments.ctRnn)
+let report = ctRuns.Main
+/// A phase of the main seed's training, as its run's history records it.
+let phase (runs: Experiments.SeedRuns) (name: string) = runs.MainRun.Phases |> Seq.find (fun p -> p.Name = name)
+let oneStep, rollout = phase ctRuns "onestep", phase ctRuns "rollout"
+let trainSeconds = report.TrainingSeconds
+/// The tutorial's measuring protocol (`ForecastProtocol`): every chapter measures every model by it.
+let protocol = Experiments.protocol common
+/// The one-step solution of the main seed (the model its run saved after the first phase), measured by the protocol's one-step MSE and VPT.
+let oneStepTestMse, vptOneStep =
+    use oneStepModel = ModelArtifact.Load<CtRnn>(ctRuns.MainRun.PhaseModelPath "onestep")
+    Evaluate.OneStepMse(oneStepModel, data.Test, protocol.WarmUp),
+    Evaluate.ValidPredictionTime(oneStepModel, data.Test, protocol.WarmUp, protocol.Starts, protocol.Horizon, data.Dt, protocol.LyapunovExponent, protocol.Threshold, protocol.StartSeed)
+printfn "one-step training: test MSE %.2e, median VPT %.2f Lyapunov times" oneStepTestMse vptOneStep.Median
 let testMse, vpt = report.OneStepMse, report.Vpt
 printfn "after rollout training: test MSE %.2e, median VPT %.2f Lyapunov times (p10 %.2f, p90 %.2f)" testMse vpt.Median vpt.P10 vpt.P90
 
-let losses (name: string) (result: TrainingResult) (offset: int) =
-    [ Chart.Line(x = (result.History |> Seq.map (fun e -> e.Epoch + offset)), y = (result.History |> Seq.map (fun e -> e.TrainLoss)), Name = $"{name}: train")
-      Chart.Line(x = (result.History |> Seq.map (fun e -> e.Epoch + offset)), y = (result.History |> Seq.map (fun e -> e.ValidationLoss)), Name = $"{name}: validation") ]
+let losses (name: string) (epochs: Collections.Generic.IReadOnlyList<EpochRecord>) (offset: int) =
+    [ Chart.Line(x = (epochs |> Seq.map (fun e -> e.Epoch + offset)), y = (epochs |> Seq.map (fun e -> e.TrainLoss)), Name = $"{name}: train")
+      Chart.Line(x = (epochs |> Seq.map (fun e -> e.Epoch + offset)), y = (epochs |> Seq.map (fun e -> e.ValidationLoss)), Name = $"{name}: validation") ]
 page.Chart(
-    losses "one-step" oneStep 0 @ losses "rollout" rollout oneStep.History.Count
+    losses "one-step" oneStep.Epochs 0 @ losses "rollout" rollout.Epochs oneStep.Epochs.Count
     |> Chart.combine
     |> Chart.withYAxis (LinearAxis.init (AxisType = StyleParam.AxisType.Log, Title = Title.init "MSE (z-scored)"))
     |> Chart.withXAxisStyle "epoch"
-    |> Chart.withTitle "Loss curves: one-step training, then closed-loop rollouts")
+    |> Chart.withTitle $"Loss curves of seed {seed}: one-step training, then closed-loop rollouts")
 page.Table(
     [ [ "objective"; "test MSE (one step)"; "VPT median"; "VPT p10"; "VPT p90" ]
       [ "one-step"; $"{oneStepTestMse:E2}"; $"{vptOneStep.Median:F2}"; $"{vptOneStep.P10:F2}"; $"{vptOneStep.P90:F2}" ]
@@ -231,7 +255,7 @@ page.Text($"The first three components explain **{100.0 * Array.sum pca.Explaine
 (**
 ## What this run reached, and what `--full` does
 
-The default run is sized for a few minutes on one thread. `--full` trains on every window in each epoch, for more
+The default run trains each seed for a minute or two on one thread (the seeds run side by side, one per core). `--full` trains on every window in each epoch, for more
 epochs, then on longer rollouts with a gentler learning rate. Since errors grow like $e^{\lambda t}$, each factor of about
 $e^2 \approx 7$ in the one-step MSE should buy about one more Lyapunov time — as long as the one-step error is what limits
 the forecast; beyond some point the closed loop's own sensitivity to its errors, which the one-step loss does not see, takes
@@ -246,8 +270,9 @@ let runName = if quick then "quick" elif full then "full" else "default"
 let aim = if quick then "a toy run on a short data set aims at nothing" elif full then "the full run aims at 5 or more" else "the default run aims at 1 or more"
 let batchesText = budget.BatchesPerEpoch |> Option.map string |> Option.defaultValue "all"
 page.Text(
-    $"This **{runName}** run ({hidden} hidden units, τ = {options.Tau}, {options.Readout} readout, {oneStep.History.Count} one-step and "
-    + $"{rollout.History.Count} rollout epochs of {batchesText} batches, rollouts of {budget.RolloutSteps} steps) trained in **{trainSeconds:F0} s**: "
+    $"This **{runName}** run trained the CT-RNN from **{seeds.Length} seeds** ({hidden} hidden units, τ = {options.Tau}, {options.Readout} readout; "
+    + $"per seed {budget.OneStepEpochs} one-step and {budget.RolloutEpochs} rollout epochs at most, of {batchesText} batches, rollouts of "
+    + $"{budget.RolloutSteps} steps). Its main seed, {seed}, trained for {oneStep.Epochs.Count} + {rollout.Epochs.Count} epochs in **{trainSeconds:F0} s**: "
     + $"one-step test MSE **{testMse:E2}**, median VPT **{vpt.Median:F2}** Lyapunov times (p10 {vpt.P10:F2}, p90 {vpt.P90:F2}; {aim}), "
     + $"free run D_stsp = {dStsp:F3}, D_H = {dH:F3}.")
 
@@ -272,51 +297,74 @@ $3n(D + n) + 6n$ parameters where the CT-RNN's dynamics cost $n^2 + nD + n$, so 
 below counts them) to keep the chapter within its time budget; `--quick` and `--full` train both by the same recipe. The CT-RNN's overrides (`--epochs`, `--lr`, …) leave the GRU's
 recipe alone; `--gru-epochs` and `--gru-rollout-epochs` set its epochs.
 *)
-let gruHidden =
-    let countOf n = GruOptions(Hidden = n).ParameterCount
-    [ 1 .. 4 * hidden ] |> List.minBy (fun n -> abs (countOf n - int64 model.ParameterCount))
-let gru = new GruNetwork(GruOptions(Hidden = gruHidden, Readout = options.Readout, IncrementScale = options.IncrementScale), int64 seed)
-printfn "parameter budget: CT-RNN %d parameters (%d units), GRU %d parameters (%d units)" model.ParameterCount hidden gru.ParameterCount gruHidden
-let gruCheckpoints = Models.PhaseCheckpoints(modelDir, "gru", [ "onestep"; "rollout" ], common.Resume)
-let gruTraining = Models.trainWithRollouts gru data gruRecipe seed (fun phase -> Some(gruCheckpoints.For phase)) ignore
-let gruSeconds = gruTraining.OneStepSeconds + gruTraining.RolloutSeconds
-/// The GRU measured by the protocol and saved (`models/gru.safetensors`, `reports/gru.json`).
-let gruReport = Experiments.evaluateAndSave common data Experiments.gru gru gruSeconds
-let epochsOf (t: Models.RolloutTraining) = t.OneStep.History.Count + t.Rollout.History.Count
-let ctEpochs, gruEpochs = oneStep.History.Count + rollout.History.Count, epochsOf gruTraining
+let gruReport = gruRuns.Main
+let gruOneStep, gruRollout = phase gruRuns "onestep", phase gruRuns "rollout"
+let gruSeconds = gruReport.TrainingSeconds
+printfn "parameter budget: CT-RNN %d parameters (%d units), GRU %d parameters (%d units)" parameterCount hidden gruReport.ParameterCount gruHidden
+let ctEpochs, gruEpochs = oneStep.Epochs.Count + rollout.Epochs.Count, gruOneStep.Epochs.Count + gruRollout.Epochs.Count
 page.Table(
-    [ "model"; "hidden units"; "parameters"; "epochs (one-step + rollout)"; "train (s)"; "test MSE (one step)"; "VPT median (p10–p90)"; "D_stsp"; "D_H" ]
-    :: [ for name, units, (r: ForecastReport), (first, second), seconds in
-          [ "CT-RNN", hidden, report, (oneStep.History.Count, rollout.History.Count), trainSeconds
-            "GRU", gruHidden, gruReport, (gruTraining.OneStep.History.Count, gruTraining.Rollout.History.Count), gruSeconds ] ->
-          [ name; string units; string r.ParameterCount; $"{first} + {second}"; $"{seconds:F0}"; $"{r.OneStepMse:E2}"
+    [ "model (seed " + string seed + ")"; "hidden units"; "parameters"; "epochs (one-step + rollout)"; "train (s)"; "test MSE (one step)"; "VPT median (p10–p90)"; "D_stsp"; "D_H" ]
+    :: [ for name, units, (r: ForecastReport), (first: NeuroDyn.Sweeps.SweepPhaseHistory), (second: NeuroDyn.Sweeps.SweepPhaseHistory) in
+          [ "CT-RNN", hidden, report, oneStep, rollout
+            "GRU", gruHidden, gruReport, gruOneStep, gruRollout ] ->
+          [ name; string units; string r.ParameterCount; $"{first.Epochs.Count} + {second.Epochs.Count}"; $"{r.TrainingSeconds:F0}"; $"{r.OneStepMse:E2}"
             $"{r.Vpt.Median:F2} ({r.Vpt.P10:F2}–{r.Vpt.P90:F2})"; $"{r.DStsp:F3}"; $"{r.DH:F3}" ] ])
 page.Chart(
     Plots.attractor3d "Free runs of the CT-RNN and the GRU over the true attractor (z-scored)"
         [ ("truth (test)", data.Test); ("CT-RNN free run", freeRun); ("GRU free run", gruReport.FreeRun) ])
-/// "k times <better>" or "k times <worse>" by the ratio of two figures, or "level with" when they differ by less than 5 % or look alike as shown.
-let compared (shown: float -> string) (better: string) (worse: string) (mine: float) (other: float) =
-    if not (Double.IsFinite mine && Double.IsFinite other) || other = 0.0 || mine = 0.0 then "not comparable with"
-    elif abs (mine / other - 1.0) < 0.05 || shown mine = shown other then "level with"
-    elif mine > other then $"{mine / other:F1} times {better}"
-    else $"{other / mine:F1} times {worse}"
-let attractorText =
-    if Double.IsFinite gruReport.DStsp && Double.IsFinite dStsp then
-        let how = if gruReport.DStsp < dStsp then "better" else "less well"
-        $"its free run fills the true attractor {how} (D_stsp {gruReport.DStsp:F3} against {dStsp:F3})"
-    else
-        let which = if Double.IsFinite dStsp then "the GRU's free run" else "the CT-RNN's free run"
-        $"D_stsp could not be measured for {which} (its report's notes say why)"
-let gruVpt = compared (fun v -> v.ToString "F2") "longer than" "shorter than" gruReport.Vpt.Median vpt.Median
-let gruMse = compared (fun v -> v.ToString "E2") "higher than" "lower than" gruReport.OneStepMse testMse
+
+(**
+## Over the seeds
+
+Every seed of both networks, measured by the same protocol. The spread between seeds of one recipe is the yardstick for any comparison:
+a difference between two networks smaller than it says nothing about the networks. So the sentence below calls the GRU better or worse
+than the CT-RNN only where every seed of one beats every seed of the other (their ranges do not overlap).
+*)
+/// A measure of a network over its seeds: median, range and count (`SeedSpread`).
+let spreadOf (runs: Experiments.SeedRuns) (measure: ForecastReport -> float) = SeedSpread.Of(runs.Reports |> List.map measure)
+let seedTable (name: string) (runs: Experiments.SeedRuns) =
+    let measures: (string * string * (ForecastReport -> float)) list =
+        [ "VPT median", "F2", (fun r -> r.Vpt.Median); "one-step MSE", "E2", (fun r -> r.OneStepMse)
+          "D_stsp", "F3", (fun r -> r.DStsp); "D_H", "F3", (fun r -> r.DH); "train (s)", "F0", (fun r -> r.TrainingSeconds) ]
+    let show (format: string) (x: float) = if Double.IsFinite x then x.ToString(format, Globalization.CultureInfo.InvariantCulture) else "n/a"
+    page.Table(
+        ($"{name}: seed" :: [ for title, _, _ in measures -> title ])
+        :: [ for r in runs.Reports -> (if int r.Seed = seed then $"{r.Seed} (this page)" else string r.Seed) :: [ for _, format, m in measures -> show format (m r) ] ]
+        @ [ "median" :: [ for _, format, m in measures -> show format (spreadOf runs m).Median ]
+            "range" :: [ for _, format, m in measures -> let s = spreadOf runs m in $"{show format s.Min} – {show format s.Max}" ] ])
+seedTable "CT-RNN" ctRuns
+seedTable "GRU" gruRuns
+/// "median (min–max)" of a measure over a network's seeds.
+let range (runs: Experiments.SeedRuns) (measure: ForecastReport -> float) (format: string) =
+    let s = spreadOf runs measure
+    let show (x: float) = x.ToString(format, Globalization.CultureInfo.InvariantCulture)
+    $"{show s.Median} ({show s.Min}–{show s.Max})"
+/// The GRU's measure against the CT-RNN's over the seeds, in words: better or worse only beyond the seed spread.
+let againstCtRnn (what: string) (measure: ForecastReport -> float) (format: string) (higherIsBetter: bool) (better: string) (worse: string) =
+    let verdict =
+        match SeedSpread.Compare(spreadOf gruRuns measure, spreadOf ctRuns measure, higherIsBetter) with
+        | SpreadComparison.Better -> better + " (beyond the seed spread)"
+        | SpreadComparison.Worse -> worse + " (beyond the seed spread)"
+        | SpreadComparison.WithinSpread -> "no different, beyond the seed spread, from"
+        | _ -> "not comparable with"
+    let gru, ct = range gruRuns measure format, range ctRuns measure format
+    $"{what}, {gru}, is {verdict} the CT-RNN's {ct}"
+let ctVpt, gruVpt, ctMse = spreadOf ctRuns (fun r -> r.Vpt.Median), spreadOf gruRuns (fun r -> r.Vpt.Median), spreadOf ctRuns (fun r -> r.OneStepMse)
+let spreadSentence =
+    $"Over {seeds.Length} seeds the CT-RNN's median VPT ranged from **{ctVpt.Min:F2} to {ctVpt.Max:F2}** Lyapunov times (median {ctVpt.Median:F2}) "
+    + $"and its one-step MSE from {ctMse.Min:E2} to {ctMse.Max:E2}; the GRU's VPT from **{gruVpt.Min:F2} to {gruVpt.Max:F2}** (median {gruVpt.Median:F2}). "
+    + $"Seeds of one recipe differ by up to {ctVpt.Max - ctVpt.Min:F2} (CT-RNN) and {gruVpt.Max - gruVpt.Min:F2} (GRU) Lyapunov times."
+let shorter = gruRecipe.OneStepEpochs + gruRecipe.RolloutEpochs < budget.OneStepEpochs + budget.RolloutEpochs
 let gruSentence =
-    $"With **{gru.ParameterCount}** parameters against the CT-RNN's **{model.ParameterCount}**, the GRU's median VPT of **{gruReport.Vpt.Median:F2}** Lyapunov times is "
-    + $"{gruVpt} the CT-RNN's {vpt.Median:F2}; its one-step test MSE of {gruReport.OneStepMse:E2} is "
-    + $"{gruMse} the CT-RNN's {testMse:E2}; {attractorText}; it trained in {gruSeconds:F0} s "
-    + $"({gruEpochs} epochs) against {trainSeconds:F0} s ({ctEpochs} epochs)"
-    + (if gruEpochs < ctEpochs then ", so its figures are those of a shorter training, not the GRU's best." else ".")
-printfn "%s" gruSentence
-page.Text gruSentence
+    $"With **{gruReport.ParameterCount}** parameters against the CT-RNN's **{parameterCount}**, "
+    + againstCtRnn "the GRU's median VPT over the seeds (Lyapunov times)" (fun r -> r.Vpt.Median) "F2" true "longer than" "shorter than" + "; "
+    + againstCtRnn "its one-step test MSE" (fun r -> r.OneStepMse) "E2" false "lower than" "higher than" + "; "
+    + againstCtRnn "its free run's D_stsp" (fun r -> r.DStsp) "F3" false "lower (fills the attractor better) than" "higher (fills it less well) than" + ". "
+    + $"Each seed trained for at most {gruRecipe.OneStepEpochs} + {gruRecipe.RolloutEpochs} epochs against the CT-RNN's {budget.OneStepEpochs} + {budget.RolloutEpochs}"
+    + (if shorter then ", so its figures are those of a shorter training, not the GRU's best." else ".")
+for sentence in [ spreadSentence; gruSentence ] do
+    printfn "%s" sentence
+    page.Text sentence
 
 (**
 ## The saved network and its report
@@ -325,15 +373,24 @@ The trained network is saved as one file, `models/ctrnn.safetensors`: its weight
 SHA-256 over both (`ModelArtifact`; PyTorch reads it too, see `interop/ctrnn_pytorch.py`). The measurements above are its report,
 `reports/ctrnn.json` with the free run beside it (`ForecastReport`, by the tutorial's `ForecastProtocol`). Chapters 04 and 05
 load both, so the CT-RNN has the same numbers on every page. The GRU is saved the same way (`models/gru.safetensors`,
-`reports/gru.json`) and has its row in chapter 05's table.
+`reports/gru.json`) and has its row in chapter 05's table. These are the main seed's files, copied from its run of the sweep (loaded,
+checksums verified, and saved again); every seed's model file and report stay in its run's folder, `sweeps/ctrnn/runs/*/` and
+`sweeps/gru/runs/*/`, where chapter 05 reads them.
 *)
+/// Every seed's figures, for the JSON.
+let seedFigures (runs: Experiments.SeedRuns) =
+    [| for r in runs.Reports ->
+        {| seed = r.Seed; one_step_mse = r.OneStepMse; vpt_median = r.Vpt.Median; d_stsp = r.DStsp; d_h = r.DH; train_seconds = r.TrainingSeconds |} |]
 page.Save(Path.Combine(outDir, "01_ctrnn.html"))
 Output.writeJson (Path.Combine(outDir, "01_ctrnn.json"))
     {| mode = common.Mode
        hidden = hidden
-       parameters = model.ParameterCount
-       epochs = oneStep.History.Count + rollout.History.Count
+       parameters = parameterCount
+       epochs = ctEpochs
        train_seconds = trainSeconds
+       seed = seed
+       seeds = seedFigures ctRuns
+       sweep_folder = Experiments.sweepPath common Experiments.ctRnn
        one_step_only = {| test_mse_one_step = oneStepTestMse; vpt_lyapunov_times = {| median = vptOneStep.Median; p10 = vptOneStep.P10; p90 = vptOneStep.P90; n = vptOneStep.N |} |}
        solver = string solver
        adjoint = adjoint
@@ -345,9 +402,11 @@ Output.writeJson (Path.Combine(outDir, "01_ctrnn.json"))
        report_file = Experiments.reportPath common Experiments.ctRnn
        gru =
         {| hidden = gruHidden
-           parameters = gru.ParameterCount
+           parameters = gruReport.ParameterCount
            epochs = gruEpochs
            train_seconds = gruSeconds
+           seeds = seedFigures gruRuns
+           sweep_folder = Experiments.sweepPath common Experiments.gru
            test_mse_one_step = gruReport.OneStepMse
            vpt_lyapunov_times = {| median = gruReport.Vpt.Median; p10 = gruReport.Vpt.P10; p90 = gruReport.Vpt.P90; n = gruReport.Vpt.N |}
            model_file = Experiments.modelPath common Experiments.gru

@@ -3,12 +3,33 @@ module NeuroDyn.Tests.Chapter01Tests
 
 open System
 open System.IO
+open System.Text.Json
 open Expecto
+open NeuroDyn.Evaluation
+
+/// Every seed's report of a network's sweep in the chapter's output folder (sweeps/ID/runs/*/report.json), by seed.
+let private seedReports (dir: string) (id: string) =
+    [ for run in Directory.GetDirectories(Path.Combine(dir, "sweeps", id, "runs")) -> ForecastReportFile.Read(Path.Combine(run, "report.json")) ]
+    |> List.sortBy (fun r -> r.Seed)
+
+/// Checks a network's training over the seeds: two seeds (quick mode), each its own model; the entry's report is seed 0's, bit for bit,
+/// and the chapter's JSON lists every seed's figures as their reports hold them.
+let private expectSeeds (dir: string) (id: string) (name: string) (saved: ForecastReport) (json: JsonElement) =
+    let reports = seedReports dir id
+    Expect.equal [ for r in reports -> r.Seed ] [ 0L; 1L ] $"{id}: trained from seeds 0 and 1 (--quick trains two)"
+    for r in reports do
+        Expect.equal (r.Name, r.Mode) (name, "quick") $"{id}: seed {r.Seed}'s report carries the network's name and the run's mode"
+    Expect.notEqual reports.[0].Vpt.PerStart reports.[1].Vpt.PerStart $"{id}: the two seeds trained different networks"
+    let bits (r: ForecastReport) = [ r.OneStepMse; r.DStsp; r.DH; r.LargestLyapunov ] |> List.map BitConverter.DoubleToInt64Bits
+    Expect.equal (bits saved) (bits reports.[0]) $"{id}: reports/{id}.json holds seed 0's measures"
+    Expect.equal saved.Vpt.PerStart reports.[0].Vpt.PerStart $"{id}: and its VPT of every start"
+    let listed = [ for s in json.GetProperty("seeds").EnumerateArray() -> s.GetProperty("seed").GetInt64(), s.GetProperty("vpt_median").GetDouble(), s.GetProperty("one_step_mse").GetDouble() ]
+    Expect.equal listed [ for r in reports -> r.Seed, r.Vpt.Median, r.OneStepMse ] $"{id}: the JSON lists every seed's figures"
 
 [<Tests>]
 let tests =
     testSequenced <| testList "chapter 01" [
-        test "01 CT-RNN and GRU: JSON results, increment readout recorded, model files and reports, the GRU with the CT-RNN's parameter budget, page renders" {
+        test "01 CT-RNN and GRU: JSON results, increment readout recorded, model files and reports, the GRU with the CT-RNN's parameter budget, both over two seeds, page renders" {
             let dir, json, _ = ChapterTests.runChapter "01_ctrnn" []
             ChapterTests.expectPage dir "01_ctrnn" 6
             // quick mode: 16 units; W_rec [16·16], W_in [16·3], b [16], W_out [3·16], b_out [3]
@@ -37,7 +58,12 @@ let tests =
             Expect.equal (gru.GetProperty("vpt_lyapunov_times").GetProperty("median").GetDouble()) gruReport.Vpt.Median "the page's GRU VPT is its report's"
             Expect.isLessThan gruReport.OneStepMse 0.1 "the GRU's one-step MSE is sane"
             Expect.isGreaterThan (gru.GetProperty("train_seconds").GetDouble()) 0.0 "the GRU's training time"
+            expectSeeds dir "ctrnn" "CT-RNN" report json
+            expectSeeds dir "gru" "GRU (discrete time)" gruReport gru
             let html = File.ReadAllText(Path.Combine(dir, "01_ctrnn.html"))
             Expect.stringContains html "With <strong>339</strong> parameters against the CT-RNN's <strong>371</strong>" "the page compares the two, counts first"
+            for table in [ "CT-RNN: seed"; "GRU: seed" ] do Expect.stringContains html $"<th>{table}</th>" $"a seed table headed '{table}'"
+            Expect.stringContains html "<td>0 (this page)</td>" "the main seed is marked in the seed tables"
+            Expect.stringContains html "Over 2 seeds the CT-RNN's median VPT ranged from" "a sentence on the spread"
         }
     ]

@@ -1,5 +1,6 @@
-/// Chapter 05 (synthesis) in quick mode after chapters 00–03 in one folder: it measures every saved model again and reproduces
-/// each training chapter's report, draws one free run and one error curve per model, and says which chapter to run when one is missing.
+/// Chapter 05 (synthesis) in quick mode after chapters 00–03 in one folder: it reads every model's reports over its seeds (training and
+/// measuring nothing), shows their medians and ranges, compares by the seed spread, draws one free run and one error curve per model
+/// (the main seed's), and says which chapter to run when one is missing.
 module NeuroDyn.Tests.Chapter05Tests
 
 open System
@@ -43,7 +44,7 @@ let private ids = [ "ctrnn", "CT-RNN"; "gru", "GRU (discrete time)"; "ei_rate", 
 [<Tests>]
 let tests =
     testSequenced <| testList "chapter 05" [
-        test "05 synthesis: every model measured again reproduces its chapter's report; one free run and one error curve per model" {
+        test "05 synthesis: every model's seeds read from its sweep (median and range), nothing measured again; conclusions by the seed spread; one free run and one error curve per model" {
             let dir = Run.tempFolder "05_synthesis"
             let limit = TimeSpan.FromMinutes 5.0
             try
@@ -57,22 +58,37 @@ let tests =
                 ChapterTests.runChapterIn dir limit "02_ei_rate" [] |> ignore
                 ChapterTests.runChapterIn dir (TimeSpan.FromMinutes 10.0) "03_spiking" [] |> ignore
                 let json, _ = ChapterTests.runChapterIn dir (TimeSpan.FromMinutes 10.0) "05_synthesis" []
+                Expect.isFalse (Directory.Exists(Path.Combine(dir, "reports", "05_synthesis"))) "nothing is measured again"
 
-                let bits (r: ForecastReport) = [ r.OneStepMse; r.DStsp; r.DH; r.LargestLyapunov ] |> List.map BitConverter.DoubleToInt64Bits
-                let reports =
-                    [ for id, name in ids ->
-                        let saved = ForecastReportFile.Read(Path.Combine(dir, "reports", id + ".json"))
-                        let again = ForecastReportFile.Read(Path.Combine(dir, "reports", "05_synthesis", id + ".json"))
-                        Expect.equal again.Name name $"{id}: measured again under its name"
-                        // recomputed, not copied: a measurement of its own (its own timings), with the report's results to the last bit
-                        Expect.notEqual again.Timings saved.Timings $"{id}: measured anew in chapter 05"
-                        Expect.equal (bits again) (bits saved) $"{id}: one-step MSE, D_stsp, D_H and λ_max equal the training chapter's report"
-                        Expect.equal again.Vpt.PerStart saved.Vpt.PerStart $"{id}: the VPT of every start"
-                        Expect.equal again.Vpt.ErrorMedian saved.Vpt.ErrorMedian $"{id}: the median error curve"
-                        Expect.equal again.FreeRun saved.FreeRun $"{id}: the free run"
-                        id, again ]
-                for m in json.GetProperty("models").EnumerateArray() do
-                    Expect.isTrue (m.GetProperty("same_as_report").GetBoolean()) $"""the page reports {m.GetProperty("id").GetString()} as equal to its report"""
+                // A model's seeds as its chapter left them: its sweep's reports if it trained over seeds, else its one report.
+                let seedsOf id =
+                    let sweep = Path.Combine(dir, "sweeps", id, "runs")
+                    if Directory.Exists sweep then
+                        [ for run in Directory.GetDirectories sweep -> ForecastReportFile.Read(Path.Combine(run, "report.json")) ] |> List.sortBy (fun r -> r.Seed)
+                    else [ ForecastReportFile.Read(Path.Combine(dir, "reports", id + ".json")) ]
+                let spread id (measure: ForecastReport -> float) = SeedSpread.Of(seedsOf id |> List.map measure)
+                let listed = [ for m in json.GetProperty("models").EnumerateArray() -> m.GetProperty("id").GetString(), m ]
+                Expect.equal (List.map fst listed) (List.map fst ids) "every model, in chapter order"
+                for id, m in listed do
+                    let seeds = seedsOf id
+                    Expect.equal [ for s in m.GetProperty("seeds").EnumerateArray() -> s.GetInt64() ] [ for r in seeds -> r.Seed ] $"{id}: every seed its chapter trained"
+                    Expect.equal (m.GetProperty("one_run").GetBoolean()) (seeds.Length = 1) $"{id}: marked as one run exactly when it has one report"
+                    let vpt, expected = m.GetProperty "vpt_median", spread id (fun r -> r.Vpt.Median)
+                    for key, value in [ "median", expected.Median; "min", expected.Min; "max", expected.Max ] do
+                        Expect.equal (vpt.GetProperty(key).GetDouble()) value $"{id}: the {key} of the seeds' median VPTs"
+                for id in [ "ctrnn"; "gru" ] do Expect.equal (seedsOf id).Length 2 $"chapter 01 trained the {id} from two seeds"
+                let reports = [ for id, _ in ids -> id, ForecastReportFile.Read(Path.Combine(dir, "reports", id + ".json")) ]
+
+                // the conclusions compare by the seed spread: the GRU against the CT-RNN in words that SeedSpread.Compare gives
+                let word = function
+                    | SpreadComparison.Better -> "better" | SpreadComparison.Worse -> "worse"
+                    | SpreadComparison.WithinSpread -> "no difference beyond the seed spread" | _ -> "not comparable"
+                let conclusions = [ for c in json.GetProperty("conclusions").EnumerateArray() -> c.GetString() ]
+                let gruSentence = conclusions |> List.find (fun c -> c.StartsWith "The discrete-time GRU against the CT-RNN")
+                let vptVerdict = word (SeedSpread.Compare(spread "gru" (fun r -> r.Vpt.Median), spread "ctrnn" (fun r -> r.Vpt.Median), true))
+                let mseVerdict = word (SeedSpread.Compare(spread "gru" (fun r -> r.OneStepMse), spread "ctrnn" (fun r -> r.OneStepMse), false))
+                Expect.stringContains gruSentence $"({vptVerdict}" "the VPT verdict follows the seed spread"
+                Expect.stringContains gruSentence $"({mseVerdict}" "the MSE verdict follows the seed spread"
 
                 let html = File.ReadAllText(Path.Combine(dir, "05_synthesis.html"))
                 let pageCharts = charts html
@@ -90,9 +106,9 @@ let tests =
                     Expect.stringContains html $"<td>{Net.WebUtility.HtmlEncode name}</td>" $"the table has a row for the {name}"
 
                 let md = File.ReadAllText(Path.Combine(dir, "05_synthesis.md"))
-                Expect.stringContains md "| model | chapter | parameters | train (s) | test MSE |" "Markdown table header"
+                Expect.stringContains md "| model | chapter | parameters | seeds | train (s) | test MSE | VPT median |" "Markdown table header"
                 let ct = snd reports.[0]
-                Expect.stringContains md $"| CT-RNN | 01_ctrnn | {ct.ParameterCount} |" "the CT-RNN's row with its parameter count"
+                Expect.stringContains md $"| CT-RNN | 01_ctrnn | {ct.ParameterCount} | 2 |" "the CT-RNN's row with its parameter count and seeds"
                 Expect.stringContains md "![05_attractors](figures/05_attractors.png)" "image link to the attractors"
                 // chromium's screenshot is exactly --window-size: 320 px per panel
                 Expect.equal (pngSize (Path.Combine(dir, "figures", "05_attractors.png"))) (320 * 6, 400) "attractor PNG: the truth and five models"

@@ -36,9 +36,10 @@ let outputRoot =
 let dataDuration (quick: bool) = if quick then 20.0 else 200.0
 
 /// The options every chapter takes: `--quick` (tiny sizes, for tests), `--full` (full quality), `--out DIR`, `--data PATH`, `--seed N`,
-/// `--resume` (continue interrupted training; chapters without training have nothing to resume, so that `./build.sh tutorial --resume` works).
+/// `--seeds N` (how many seeds the training chapters train each network with), `--resume` (continue interrupted training; chapters
+/// without training have nothing to resume or seed, so that `./build.sh tutorial --resume` works).
 type ChapterOptions =
-    { Quick: bool; Full: bool; OutDir: string; DataPath: string; Seed: int; Resume: bool }
+    { Quick: bool; Full: bool; OutDir: string; DataPath: string; Seed: int; SeedCount: int; Resume: bool }
 
     /// "quick", "full" or "default": recorded in every chapter's JSON, so that a later chapter can tell what it reads.
     member o.Mode = if o.Quick then "quick" elif o.Full then "full" else "default"
@@ -54,6 +55,9 @@ let defaultOutDir (quick: bool) = Path.Combine(outputRoot, (if quick then "out/q
 let defaultDataPath (quick: bool) =
     Path.Combine(outputRoot, (if quick then "data/processed/quick" else "data/processed"), "lorenz_data.npz")
 
+/// Seeds each network is trained with unless `--seeds` says otherwise: 2 in quick runs (tests), 5 in full ones, 3 by default.
+let defaultSeedCount (quick: bool) (full: bool) = if quick then 2 elif full then 5 else 3
+
 /// Reads the common chapter options (relative paths are taken from the repository root); --quick and --full exclude each other.
 let chapterOptions (args: Cli.Args) =
     let quick = args.Flag("quick", "tiny sizes that run in seconds (for tests); writes to out/quick/ and data/processed/quick/")
@@ -64,5 +68,9 @@ let chapterOptions (args: Cli.Args) =
       OutDir = fromRoot (args.Text("out", defaultOutDir quick, "folder for the page, the JSON results and the models"))
       DataPath = fromRoot (args.Text("data", defaultDataPath quick, "the Lorenz data set (.npz) that chapter 00 writes and the others read"))
       Seed = args.Int("seed", 0, "seed of every random choice (initial state, weights, batches, forecast starts)")
+      SeedCount =
+        let count = args.Int("seeds", defaultSeedCount quick full, "seeds each network of chapters 01-03 is trained with: --seed and the next ones (3; 5 with --full, 2 with --quick)")
+        if count < 1 then args.Refuse $"--seeds {count}: a network needs at least 1 seed"
+        count
       Resume =
         args.Flag("resume", "continue an interrupted run's training from its last checkpoint in <out>/models/ (same options; chapters 01-03 train, the others have nothing to resume)") }
