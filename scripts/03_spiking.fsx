@@ -398,8 +398,10 @@ let seedRows (name: string) (runs: Experiments.SeedRuns) =
 let spreadText (name: string) (runs: Experiments.SeedRuns) =
     let vpt, mse, dStsp = spreadOf runs (fun r -> r.Vpt.Median), spreadOf runs (fun r -> r.OneStepMse), spreadOf runs (fun r -> r.DStsp)
     let twoPlaces, threeDigits = show "F2", show "G3"
-    $"Over its {runs.Reports.Length} seeds the {name}'s median VPT runs from {twoPlaces vpt.Min} to {twoPlaces vpt.Max} Lyapunov times "
-    + $"(a spread of {twoPlaces (vpt.Max - vpt.Min)} around a median of {twoPlaces vpt.Median}), its one-step MSE from {threeDigits mse.Min} to {threeDigits mse.Max} "
+    let vptText =
+        if vpt.Min = vpt.Max then $"median VPT is {twoPlaces vpt.Median} Lyapunov times in every seed"
+        else $"median VPT runs from {twoPlaces vpt.Min} to {twoPlaces vpt.Max} Lyapunov times (a spread of {twoPlaces (vpt.Max - vpt.Min)} around a median of {twoPlaces vpt.Median})"
+    $"Over its {runs.Reports.Length} seeds the {name}'s {vptText}, its one-step MSE from {threeDigits mse.Min} to {threeDigits mse.Max} "
     + $"(a factor {twoPlaces (mse.Max / mse.Min)}), its D_stsp from {twoPlaces dStsp.Min} to {twoPlaces dStsp.Max}. A difference between two networks smaller "
     + "than this spread says nothing about the networks, only about the draws."
 page.Table(seedRows "spiking reservoir" reservoirRuns)

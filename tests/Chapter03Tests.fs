@@ -18,7 +18,9 @@ let private number (e: JsonElement) =
 let tests =
     testSequenced <| testList "chapter 03" [
         test "03 spiking: Brunel's regimes, reservoir and surrogate network over seeds; page, JSON, reloadable models, --resume" {
-            let dir, json, run = ChapterTests.runChapter "03_spiking" []
+            // ten minutes, as chapters 04 and 05 allow this chapter: both networks train over two seeds on worker processes
+            let dir = Run.tempFolder "03_spiking"
+            let json, run = ChapterTests.runChapterIn dir (TimeSpan.FromMinutes 10.0) "03_spiking" []
             printfn "chapter 03 --quick ran in %.1f s" run.Seconds
             ChapterTests.expectPage dir "03_spiking" 15
             Expect.equal (json.GetProperty("n_neurons").GetInt32()) 500 "quick reservoir size"
@@ -125,7 +127,7 @@ let tests =
             Expect.stringContains (json.GetProperty("comparison_over_seeds").GetString()) "Over the seeds" "the networks compared over their seeds"
 
             // --resume: the finished seeds are kept, not trained again, and the main seed's report stays the same
-            let resumed, rerun = ChapterTests.runChapterIn dir (TimeSpan.FromMinutes 5.0) "03_spiking" [ "--resume" ]
+            let resumed, rerun = ChapterTests.runChapterIn dir (TimeSpan.FromMinutes 10.0) "03_spiking" [ "--resume" ]
             let kept = Text.RegularExpressions.Regex.Matches(rerun.Output, "2 runs, 2 finished before, 0 to run").Count
             Expect.equal kept 2 "both sweeps find their two seeds finished and train none again"
             Expect.equal (ChapterTests.expectReport dir "reservoir").Vpt.PerStart report.Vpt.PerStart "the reservoir's report is kept"
