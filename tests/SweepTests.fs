@@ -213,6 +213,16 @@ let tests =
             Expect.floatClose Accuracy.veryHigh report.TrainingSeconds (files.Phases |> Seq.sumBy (fun p -> p.Seconds)) "the report's training time is the phases' sum"
             let e = Throws.capture<ArgumentException> (fun () -> files.PhaseModelPath "warmup" |> ignore)
             Expect.stringContains e.Message "'onestep', 'rollout'" "an unknown phase is an error listing the phases"
+
+            // a phase's model file that no longer verifies does not count as finished: the run trains from that phase again, to the same weights
+            File.Delete files.ReportPath
+            File.AppendAllText(files.PhaseModelPath "onestep", " ")
+            let again = Run.program "dotnet" [ program.Force(); "run"; runFolder ] temp.Path (TimeSpan.FromMinutes 5.0)
+            Expect.equal again.ExitCode 0 $"the run finishes again:\n{again.Output}"
+            Expect.stringContains again.Output "phase onestep trains again" "the damaged phase is trained again"
+            use retrained = ModelArtifact.Load<CtRnn>(files.ModelPath)
+            expectSameBits (weights retrained) (weights model) "the retrained model equals the in-process one"
+            Expect.equal [ for p in (SweepRunFiles.Of runFolder).Phases -> p.Name ] [ "onestep"; "rollout" ] "history.json holds both phases again"
         }
 
         test "the surrogate LIF network and the spiking reservoir train as kinds of their own; the reservoir's files are its in-process training's" {
