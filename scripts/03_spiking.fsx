@@ -33,8 +33,9 @@ Run it with `dotnet fsi scripts/03_spiking.fsx`; `--quick` for a tiny run, `--fu
 `--neurons N` for the reservoir's size, `--sample-ms T` for the biological duration of one sample (ms), `--trace-ms T` for the
 time constant of the spike traces (ms), `--linear-readout` to read the traces without their squares, `--input-noise S` for
 the noise on the training inputs (z-scored units, 0 for none), `--g G` and `--eta E` for the reservoir's inhibition and external drive,
-`--input-scale S` for its input weights (mV), `--sweep-neurons N` for the size of the regime sweep's reservoirs, `--seed S`; `--resume` continues an interrupted surrogate-gradient
-training, `-- --help` lists every option.
+`--input-scale S` for its input weights (mV), `--sweep-neurons N` for the size of the regime sweep's reservoirs, `--seed S` for the main seed,
+`--seeds N` for how many seeds each network is trained with (3; 5 with `--full`); `--resume` keeps the seeds an interrupted run finished and
+continues the one it was training, `-- --help` lists every option.
 *)
 #load "prelude.fsx"
 open System
@@ -189,8 +190,8 @@ let reservoirAt size g eta =
     SpikingReservoirOptions(Network = balancedNetwork size g eta, InputScale = inputScale, TraceTimeConstant = traceMs, SampleDuration = sampleMs)
 let reservoirOptions = reservoirAt neurons inhibition drive
 let washout = if quick then 100 else 200
-let trainSeries = data.Train
-let reservoirSeed = int64 seed + 1L
+/// The main seed's reservoir: its wiring and input weights are drawn from the seed, as the sweep below draws every seed's.
+let reservoirSeed = int64 seed
 let consistencyInput = Series.Rows(data.Train, 0, washout + (if quick then 100 else 300))
 let consistency = timed "reservoir_consistency" (fun () -> ReservoirConsistency.TraceDifference(reservoirOptions, reservoirSeed, consistencyInput, washout))
 printfn "trace difference from two initial states: %.3f" consistency
@@ -204,27 +205,63 @@ page.Text($"With zero input the reservoir (g = {p0.G}, η = {p0.Eta}, C_E = {p0.
           + $"and synchrony χ = {background.Synchrony:F2}. Echo-state check over {Array2D.length1 consistencyInput - washout} samples after the washout: "
           + $"the traces of two runs from different initial states differ by **{consistency:F3}**.")
 let features = if linearReadout then ReadoutFeatures.InputAndTraces else ReadoutFeatures.InputTracesAndSquares
-let training =
-    timed "reservoir_train" (fun () ->
-        ReservoirForecaster.Train(reservoirOptions, reservoirSeed, trainSeries, data.Val,
-            ReservoirTrainingOptions(Washout = washout, Lambdas = RidgeRegression.LogGrid(1e-8, 1e4, 25), Features = features, Standardize = true,
-                                     InputNoise = inputNoise, NoiseSeed = seed)))
-let forecaster = training.Forecaster
+
+(**
+**Seeds.** One reservoir is one draw of wiring, input weights and initial potentials, and one trained network one draw of initial
+weights and batch order; how far a forecast stays valid depends on the draw. So both networks of this chapter, the reservoir and the
+surrogate-gradient network of the last section, are trained from several seeds, `--seed` and the next ones (three in the default run, five
+with `--full`, `--seeds N`), each seed on its own worker process as a sweep (NeuroDyn.Sweeps; `sweeps/reservoir/` and `sweeps/surrogate_lif/`
+in the output folder), the two networks side by side so that both cores stay busy. Every seed is measured by the same protocol and keeps its
+model file and report; with `--resume` the seeds an interrupted run finished are kept. The figures of this page are the main seed's
+(`--seed`), loaded from its model file; each section ends with a table of every seed.
+*)
+/// How every seed's reservoir is trained: driven by the training split, the washout dropped, a ridge readout of [u, r, r²] fitted with λ
+/// chosen on the validation split; the input noise (if any) is drawn from the run's seed.
+let reservoirTraining =
+    ReservoirTrainingOptions(Washout = washout, Lambdas = RidgeRegression.LogGrid(1e-8, 1e4, 25), Features = features, Standardize = true, InputNoise = inputNoise)
+/// The surrogate-gradient network of the last section and its one phase of training (Adam on one-step MSE over windows, early stopping).
+let surrogateOptions = SurrogateLifOptions(Hidden = (if quick then 32 elif full then 200 else 128))
+let surrogateTraining =
+    TrainingOptions(
+        Epochs = (if quick then 2 elif full then 25 else 8), BatchSize = 64, SeqLength = data.SeqLength, LearningRate = 2e-3,
+        MaxBatchesPerEpoch = Nullable(if quick then 4 elif full then 60 else 30), EarlyStoppingPatience = Nullable 8)
+let seeds = Experiments.seeds common
+printfn "training the reservoir and the surrogate network over %d seeds (%s)" seeds.Length (String.Join(", ", seeds))
+/// Both networks over the seeds; the main seed's model files and reports become models/ID.safetensors and reports/ID.json.
+let reservoirRuns, surrogateRuns =
+    let trained =
+        timed "seeds" (fun () ->
+            Experiments.trainAllOverSeeds common
+                [ { Entry = Experiments.reservoir; Kind = "reservoir"; Options = reservoirOptions; Training = Experiments.Ridge reservoirTraining }
+                  { Entry = Experiments.surrogate; Kind = "surrogate_lif"; Options = surrogateOptions; Training = Experiments.Phases [ TrainingPhase("train", surrogateTraining) ] } ])
+    match trained with
+    | [ reservoir; surrogate ] -> reservoir, surrogate
+    | other -> failwithf "two networks were trained, but %d results came back" other.Length
+/// The main seed's reservoir, loaded from its model file, and its report.
+let report, forecaster =
+    let saved, model = Experiments.load common Experiments.reservoir
+    saved, model :?> ReservoirForecaster
+/// Its ridge fit, as its run recorded it: the λ grid and the validation MSE of each.
+let ridge = reservoirRuns.MainRun.Ridge
 /// The tutorial's measuring protocol; the one-step predictions read the test split after its warm-up, as the report's MSE does.
 let protocol = Experiments.protocol common
 let oneStep = timed "reservoir_one_step" (fun () -> forecaster.PredictOneStep(data.Test, protocol.WarmUp))
 printfn "reservoir: λ = %g, one-step test MSE %.3g (persistence %.3g)" forecaster.Readout.Lambda oneStep.Mse oneStep.PersistenceMse
 
 page.Chart(
-    Plots.logLog "Choosing the ridge strength on the validation split" "λ" "validation MSE"
-        [ ("validation MSE", training.Selection.Lambdas, training.Selection.ValidationMse, true) ])
+    Plots.logLog $"Choosing the ridge strength on the validation split (seed {seed})" "λ" "validation MSE"
+        [ ("validation MSE", Array.ofSeq ridge.Lambdas, Array.ofSeq ridge.ValidationMse, true) ])
 /// Mean firing rate (Hz) of the reservoir's neurons on the test split: a trace averages rate × τ_f.
 let reservoirRate = (Seq.cast<float> oneStep.Traces |> Seq.average) / (traceMs / 1000.0)
 let silentFraction =
     let n = forecaster.Options.NeuronCount
     let rows = Array2D.length1 oneStep.Traces
     float (Seq.length (seq { for i in 0 .. n - 1 do if Seq.forall (fun r -> oneStep.Traces.[r, i] < 1e-3) (seq { 0 .. rows - 1 }) then yield i })) / float n
-page.Text($"On the test split the reservoir's neurons fire at {reservoirRate:F0} Hz on average; {100.0 * silentFraction:F0} %% of them stay silent throughout. "
+let seedList, seedSeconds = String.Join(", ", seeds), timings.["seeds"]
+page.Text($"This **{common.Mode}** run trained the reservoir and the surrogate network from **{seeds.Length} seeds** ({seedList}) "
+          + $"in {seedSeconds:F0} s on worker processes. The main seed's reservoir (seed {seed}, {forecaster.Options.NeuronCount} neurons) was driven over "
+          + $"the {Array2D.length1 data.Train} training and {Array2D.length1 data.Val} validation samples and its readout fitted in {report.TrainingSeconds:F0} s. "
+          + $"On the test split the reservoir's neurons fire at {reservoirRate:F0} Hz on average; {100.0 * silentFraction:F0} %% of them stay silent throughout. "
           + $"The readout of {forecaster.Options.NeuronCount} neurons ({forecaster.Readout.FeatureCount} features) uses λ = {forecaster.Readout.Lambda:G3}. "
           + $"One-step test MSE: **{oneStep.Mse:G3}**, against {oneStep.PersistenceMse:G3} for persistence ($\\hat x_{{t+1}} = x_t$).")
 
@@ -260,8 +297,6 @@ state-space divergence $D_{\mathrm{stsp}}$ (KL divergence of occupation histogra
 (Hess et al. 2023). Its largest Lyapunov exponent is estimated from the generated series by Rosenstein's method: the spiking
 system's flow is not smooth, so there is no Jacobian to follow.
 *)
-/// The reservoir measured by the protocol and saved (its wiring, readout and options) with its report.
-let report = timed "reservoir_evaluation" (fun () -> Experiments.evaluateAndSave common data Experiments.reservoir forecaster timings.["reservoir_train"])
 /// The traces the readout read on the test split, with the inputs, beside the model file (interop/reservoir_readout_numpy.py reads them).
 ReservoirTraceFile.Write(ReservoirTraceFile.PathBeside(Experiments.modelPath common Experiments.reservoir), data.Test, protocol.WarmUp, oneStep)
 let vpt, freeRun, dStsp, dH, lambdaMax = report.Vpt, report.FreeRun, report.DStsp, report.DH, report.LargestLyapunov
@@ -338,6 +373,39 @@ page.Text($"Here the one-step error is {sqrt oneStep.Mse:G2} (root mean square p
                  $"The free run does not reproduce the attractor's geometry (D_stsp = {dStsp:F2}; a faithful model stays well below 1)"
              else $"The free run stays close to the attractor's geometry (D_stsp = {dStsp:F2})")
           + (if lambdaMax < 0.3 * lambdaTrue then $", and with an exponent of {lambdaMax:F3} per time unit it is far less chaotic than the data." else "."))
+
+(**
+**Over the seeds.** Every seed's reservoir (its own wiring, input weights and initial potentials; the same recipe), measured by the same
+protocol; the figures above are the main seed's. The median and the range (smallest to largest) over the seeds follow.
+*)
+/// A measure of a network over its seeds: median, range and count (`SeedSpread`).
+let spreadOf (runs: Experiments.SeedRuns) (measure: ForecastReport -> float) = SeedSpread.Of(runs.Reports |> List.map measure)
+/// What the seed tables show of each seed's report: title, number format, value.
+let seedMeasures: (string * string * (ForecastReport -> float)) list =
+    [ "VPT median (Λ)", "F2", (fun r -> r.Vpt.Median)
+      "one-step MSE", "G3", (fun r -> r.OneStepMse)
+      "D_stsp", "F3", (fun r -> r.DStsp)
+      "D_H", "F3", (fun r -> r.DH) ]
+/// A number in a format, or "–" when it could not be measured.
+let show (format: string) (value: float) = if Double.IsFinite value then value.ToString(format, Globalization.CultureInfo.InvariantCulture) else "–"
+/// The rows of a seed table: every seed's measures, then their median and range over the seeds (the page places a table where it is added).
+let seedRows (name: string) (runs: Experiments.SeedRuns) =
+    ($"{name}: seed" :: [ for title, _, _ in seedMeasures -> title ])
+    :: [ for r in runs.Reports -> (if int r.Seed = seed then $"{r.Seed} (this page)" else string r.Seed) :: [ for _, format, m in seedMeasures -> show format (m r) ] ]
+    @ [ "median" :: [ for _, format, m in seedMeasures -> show format (spreadOf runs m).Median ]
+        "range" :: [ for _, format, m in seedMeasures -> let s = spreadOf runs m in $"{show format s.Min} – {show format s.Max}" ] ]
+/// The spread of a network's measures over its seeds, in words.
+let spreadText (name: string) (runs: Experiments.SeedRuns) =
+    let vpt, mse, dStsp = spreadOf runs (fun r -> r.Vpt.Median), spreadOf runs (fun r -> r.OneStepMse), spreadOf runs (fun r -> r.DStsp)
+    let twoPlaces, threeDigits = show "F2", show "G3"
+    let vptText =
+        if vpt.Min = vpt.Max then $"median VPT is {twoPlaces vpt.Median} Lyapunov times in every seed"
+        else $"median VPT runs from {twoPlaces vpt.Min} to {twoPlaces vpt.Max} Lyapunov times (a spread of {twoPlaces (vpt.Max - vpt.Min)} around a median of {twoPlaces vpt.Median})"
+    $"Over its {runs.Reports.Length} seeds the {name}'s {vptText}, its one-step MSE from {threeDigits mse.Min} to {threeDigits mse.Max} "
+    + $"(a factor {twoPlaces (mse.Max / mse.Min)}), its D_stsp from {twoPlaces dStsp.Min} to {twoPlaces dStsp.Max}. A difference between two networks smaller "
+    + "than this spread says nothing about the networks, only about the draws."
+page.Table(seedRows "spiking reservoir" reservoirRuns)
+page.Text(spreadText "reservoir" reservoirRuns)
 
 (**
 ## Does balance help computation?
@@ -474,25 +542,23 @@ $$
 
 a custom autograd function. The network is a discrete-time recurrent LIF network (1 ms steps, $\tau_m = 20$ ms, threshold 1,
 reset by the detached spike), read out from 10 ms spike traces like the reservoir, and trained by the shared trainer on
-windows of 50 samples (Adam, one-step MSE).
+windows of 50 samples (Adam, one-step MSE); every seed was trained so with the reservoir's seeds above.
 *)
-let surrogateOptions = SurrogateLifOptions(Hidden = (if quick then 32 elif full then 200 else 128))
-let surrogate = new SurrogateLifNetwork(surrogateOptions, int64 seed + 2L)
-let surrogateCheckpoint = Models.PhaseCheckpoints(IO.Path.Combine(outDir, "models"), "03_surrogate", [ "train" ], common.Resume).For "train"
-let trainingOptions =
-    TrainingOptions(
-        Epochs = (if quick then 2 elif full then 25 else 8), BatchSize = 64, SeqLength = data.SeqLength, LearningRate = 2e-3,
-        MaxBatchesPerEpoch = Nullable(if quick then 4 elif full then 60 else 30), Seed = seed, EarlyStoppingPatience = Nullable 8, Threads = Nullable 1,
-        CheckpointPath = surrogateCheckpoint.Path, Resume = surrogateCheckpoint.Resume)
-let fitResult = timed "surrogate_train" (fun () -> Trainer.Fit(surrogate, data.Train, data.Val, trainingOptions, ConsoleProgress()))
-let surrogateReport = timed "surrogate_evaluation" (fun () -> Experiments.evaluateAndSave common data Experiments.surrogate surrogate timings.["surrogate_train"])
+/// The main seed's surrogate network (trained with the reservoir above), loaded from its model file, and its report; its run's one phase.
+let surrogateReport, surrogate =
+    let saved, model = Experiments.load common Experiments.surrogate
+    saved, model :?> SurrogateLifNetwork
 let surrogateMse, surrogateVpt = surrogateReport.OneStepMse, surrogateReport.Vpt
+let surrogatePhase = surrogateRuns.MainRun.Phases |> Seq.exactlyOne
+page.Text($"Each seed trained for at most {surrogateTraining.Epochs} epochs of {surrogateTraining.MaxBatchesPerEpoch.Value} batches of 64 windows "
+          + $"({surrogateOptions.Hidden} neurons, learning rate {surrogateTraining.LearningRate:G2}). The main seed, {seed}, trained for "
+          + $"{surrogatePhase.Epochs.Count} epochs in **{surrogatePhase.Seconds:F0} s** (best validation MSE {surrogatePhase.BestValidationLoss:G3}, epoch {surrogatePhase.BestEpoch}).")
 
-let epochs = fitResult.History |> Seq.map (fun e -> float e.Epoch) |> Seq.toArray
+let epochs = surrogatePhase.Epochs |> Seq.map (fun e -> float e.Epoch) |> Seq.toArray
 page.Chart(
-    Plots.logY "Surrogate-gradient training: loss per epoch" "epoch" "MSE"
-        [ "train", epochs, fitResult.History |> Seq.map (fun e -> e.TrainLoss) |> Seq.toArray
-          "validation", epochs, fitResult.History |> Seq.map (fun e -> e.ValidationLoss) |> Seq.toArray ])
+    Plots.logY $"Surrogate-gradient training of seed {seed}: loss per epoch" "epoch" "MSE"
+        [ "train", epochs, surrogatePhase.Epochs |> Seq.map (fun e -> e.TrainLoss) |> Seq.toArray
+          "validation", epochs, surrogatePhase.Epochs |> Seq.map (fun e -> e.ValidationLoss) |> Seq.toArray ])
 /// Spikes of the trained network while it reads one warm-up window: [steps, neurons] as 0/1.
 let surrogateSpikes =
     let window = TorchSharp.torch.tensor(Series.Rows(data.Test, vpt.Starts.[best], protocol.WarmUp), dtype = TorchSharp.torch.ScalarType.Float64).unsqueeze(0L)
@@ -510,19 +576,47 @@ page.Chart(
     Plots.timeSeries "Surrogate network in closed loop from the same start" forecastTimes [ "x"; "y"; "z" ]
         [ "truth", Series.Rows(data.Test, vpt.Starts.[best] + protocol.WarmUp, protocol.Horizon); "surrogate network", surrogateFree; "reservoir", bestForecast ])
 
+page.Table(seedRows "surrogate-gradient LIF network" surrogateRuns)
+page.Text(spreadText "surrogate network" surrogateRuns)
+
+/// How the reservoir's measure compares with the surrogate network's over their seeds, in words: "better" only where every seed of one
+/// beats every seed of the other.
+let overSeeds (measure: ForecastReport -> float) (higherIsBetter: bool) (what: string) =
+    match SeedSpread.Compare(spreadOf reservoirRuns measure, spreadOf surrogateRuns measure, higherIsBetter) with
+    | SpreadComparison.Better -> $"every seed of the reservoir has a better {what} than every seed of the surrogate network"
+    | SpreadComparison.Worse -> $"every seed of the surrogate network has a better {what} than every seed of the reservoir"
+    | SpreadComparison.WithinSpread -> $"the two networks' {what} overlap over the seeds, so neither is better"
+    | _ -> $"the {what} cannot be compared (a measure missing)"
+let vptOverSeeds (runs: Experiments.SeedRuns) = let s = spreadOf runs (fun r -> r.Vpt.Median) in $"{s.Median:F2} ({s.Min:F2}–{s.Max:F2})"
 page.Table(
-    [ "model"; "neurons"; "trained parameters"; "one-step test MSE"; "VPT median (Λ)"; "VPT p10–p90" ]
+    [ "model"; "neurons"; "trained parameters"; $"one-step test MSE (seed {seed})"; $"VPT median (Λ, seed {seed})"; "VPT p10–p90"; $"VPT median over {seeds.Length} seeds (range)" ]
     :: [ [ "spiking reservoir + ridge readout"; $"{forecaster.Options.NeuronCount}"; $"{report.ParameterCount}"
-           $"{report.OneStepMse:G3}"; $"{vpt.Median:F2}"; $"{vpt.P10:F2}–{vpt.P90:F2}" ]
+           $"{report.OneStepMse:G3}"; $"{vpt.Median:F2}"; $"{vpt.P10:F2}–{vpt.P90:F2}"; vptOverSeeds reservoirRuns ]
          [ "surrogate-gradient LIF network"; $"{surrogateOptions.Hidden}"; $"{surrogate.ParameterCount}"
-           $"{surrogateMse:G3}"; $"{surrogateVpt.Median:F2}"; $"{surrogateVpt.P10:F2}–{surrogateVpt.P90:F2}" ]
-         [ "persistence"; "–"; "0"; $"{oneStep.PersistenceMse:G3}"; "–"; "–" ] ])
+           $"{surrogateMse:G3}"; $"{surrogateVpt.Median:F2}"; $"{surrogateVpt.P10:F2}–{surrogateVpt.P90:F2}"; vptOverSeeds surrogateRuns ]
+         [ "persistence"; "–"; "0"; $"{oneStep.PersistenceMse:G3}"; "–"; "–"; "–" ] ])
+let comparison =
+    "Over the seeds, " + overSeeds (fun r -> r.Vpt.Median) true "median VPT" + "; " + overSeeds (fun r -> r.OneStepMse) false "one-step MSE" + "."
+page.Text(comparison)
 
 (**
 The reservoir needs no gradient and trains in one linear solve, but only its readout adapts; the trained network shapes its
-own recurrent dynamics with far fewer neurons. Both are saved under `models/` (the reservoir with its connectivity, input
-weights and readout) with their reports under `reports/`; chapter 05 loads them.
+own recurrent dynamics with far fewer neurons. Every seed of both keeps its model file (the reservoir with its connectivity, input
+weights and readout) and report in its run's folder under `sweeps/`; the main seed's are copied to `models/` and `reports/`, which
+chapter 04 analyses, and chapter 05 compares the networks over all their seeds.
 *)
+
+/// A network's seeds for the JSON: every seed's measures, and their median and range over the seeds.
+let seedsJson (runs: Experiments.SeedRuns) =
+    let spread measure = let s = spreadOf runs measure in {| median = s.Median; min = s.Min; max = s.Max; count = s.Count |}
+    {| main_seed = seed
+       sweep_folder = Experiments.sweepPath common runs.Entry
+       sweep_seconds = runs.Seconds
+       seeds = [ for r in runs.Reports -> {| seed = r.Seed; vpt_median = r.Vpt.Median; one_step_mse = r.OneStepMse; d_stsp = r.DStsp; d_h = r.DH; training_seconds = r.TrainingSeconds |} ]
+       vpt_median = spread (fun r -> r.Vpt.Median)
+       one_step_mse = spread (fun r -> r.OneStepMse)
+       d_stsp = spread (fun r -> r.DStsp)
+       d_h = spread (fun r -> r.DH) |}
 
 page.Save(IO.Path.Combine(outDir, "03_spiking.html"))
 Output.writeJson (IO.Path.Combine(outDir, "03_spiking.json"))
@@ -530,7 +624,7 @@ Output.writeJson (IO.Path.Combine(outDir, "03_spiking.json"))
        n_neurons = forecaster.Options.NeuronCount
        regimes = [ for _, _, _, s in regimeRuns -> s ]
        reservoir =
-        {| train_seconds = timings.["reservoir_train"]
+        {| train_seconds = report.TrainingSeconds
            persistence_mse = oneStep.PersistenceMse
            ridge = forecaster.Readout.Lambda
            lambda_max_data = lambdaTrue
@@ -554,7 +648,8 @@ Output.writeJson (IO.Path.Combine(outDir, "03_spiking.json"))
            background_synchrony = background.Synchrony
            fluctuation_driven = background.FluctuationDriven
            model_file = Experiments.modelPath common Experiments.reservoir
-           report_file = Experiments.reportPath common Experiments.reservoir |}
+           report_file = Experiments.reportPath common Experiments.reservoir
+           over_seeds = seedsJson reservoirRuns |}
        regime_sweep =
         {| n_neurons = sweepNeurons
            seed = sweepSeed
@@ -576,8 +671,10 @@ Output.writeJson (IO.Path.Combine(outDir, "03_spiking.json"))
            vpt_median = vpt.Median; one_step_mse = report.OneStepMse |}
        surrogate =
         {| hidden = surrogateOptions.Hidden
-           train_seconds = timings.["surrogate_train"]
-           epochs = fitResult.EpochsRun
+           train_seconds = surrogateReport.TrainingSeconds
+           epochs = surrogatePhase.Epochs.Count
            model_file = Experiments.modelPath common Experiments.surrogate
-           report_file = Experiments.reportPath common Experiments.surrogate |}
+           report_file = Experiments.reportPath common Experiments.surrogate
+           over_seeds = seedsJson surrogateRuns |}
+       comparison_over_seeds = comparison
        timings_s = timings |}

@@ -1,4 +1,5 @@
-/// Chapter 03 run end to end in quick mode: regimes, reservoir and surrogate network in the JSON, charts on the page, reloadable models.
+/// Chapter 03 run end to end in quick mode: regimes, reservoir and surrogate network (each over two seeds) in the JSON, charts on the page,
+/// reloadable models, and a run with --resume that keeps every finished seed.
 module NeuroDyn.Tests.Chapter03Tests
 
 open System
@@ -16,8 +17,10 @@ let private number (e: JsonElement) =
 [<Tests>]
 let tests =
     testSequenced <| testList "chapter 03" [
-        test "03 spiking: Brunel's regimes, reservoir and surrogate network; page, JSON and reloadable models" {
-            let dir, json, run = ChapterTests.runChapter "03_spiking" []
+        test "03 spiking: Brunel's regimes, reservoir and surrogate network over seeds; page, JSON, reloadable models, --resume" {
+            // ten minutes, as chapters 04 and 05 allow this chapter: both networks train over two seeds on worker processes
+            let dir = Run.tempFolder "03_spiking"
+            let json, run = ChapterTests.runChapterIn dir (TimeSpan.FromMinutes 10.0) "03_spiking" []
             printfn "chapter 03 --quick ran in %.1f s" run.Seconds
             ChapterTests.expectPage dir "03_spiking" 15
             Expect.equal (json.GetProperty("n_neurons").GetInt32()) 500 "quick reservoir size"
@@ -88,5 +91,48 @@ let tests =
                 Expect.equal (BitConverter.DoubleToInt64Bits again.OneStepMse) (BitConverter.DoubleToInt64Bits saved.OneStepMse) $"{id}: same one-step MSE"
                 Expect.equal again.Vpt.PerStart saved.Vpt.PerStart $"{id}: same VPT at every start"
                 Expect.equal again.FreeRun saved.FreeRun $"{id}: same free run"
+
+            // the traces file beside the reservoir's model file holds what the main seed's readout reads on the test split (the interop script applies it)
+            let reservoirModel = NeuroDyn.Artifacts.ModelArtifact.Load(Path.Combine(dir, "models", "reservoir.safetensors")) :?> ReservoirForecaster
+            let traces = Npz.Read(ReservoirTraceFile.PathBeside(Path.Combine(dir, "models", "reservoir.safetensors")))
+            let oneStep = reservoirModel.PredictOneStep(data.Test, report.Protocol.WarmUp)
+            Expect.equal (traces.["traces"].AsMatrix()) oneStep.Traces "the traces file is the main seed's reservoir's"
+            Expect.equal (traces.["predictions"].AsMatrix()) oneStep.Predictions "and its predictions the main seed's readout's"
+
+            // both networks over the quick run's two seeds, 0 (the main seed, the one in models/ and reports/) and 1: each seed's report in
+            // its sweep's run folder, the JSON's table of them, and its median and range computed from the seeds' values
+            let seedReports (id: string) =
+                Directory.GetDirectories(Path.Combine(dir, "sweeps", id, "runs"))
+                |> Array.map (fun run -> ForecastReportFile.Read(Path.Combine(run, "report.json")))
+                |> Array.sortBy (fun r -> r.Seed)
+            for id, main, section in [ "reservoir", report, reservoir; "surrogate_lif", surrogate, json.GetProperty "surrogate" ] do
+                let reports = seedReports id
+                Expect.equal [ for r in reports -> r.Seed ] [ 0L; 1L ] $"{id}: the quick run's two seeds"
+                for r in reports do
+                    Expect.equal (r.Mode, r.Name, r.Kind) (main.Mode, main.Name, main.Kind) $"{id}: seed {r.Seed} is the chapter's network in its mode"
+                Expect.equal reports.[0].Vpt.PerStart main.Vpt.PerStart $"{id}: the main seed's report is the one in reports/"
+                Expect.notEqual reports.[1].OneStepMse reports.[0].OneStepMse $"{id}: another seed draws another network"
+                let overSeeds = section.GetProperty "over_seeds"
+                let rows = overSeeds.GetProperty("seeds").EnumerateArray() |> Seq.toArray
+                Expect.equal [ for row in rows -> row.GetProperty("seed").GetInt64() ] [ 0L; 1L ] $"{id}: the JSON lists both seeds"
+                for row, r in Array.zip rows reports do
+                    Expect.equal (number (row.GetProperty "vpt_median")) r.Vpt.Median $"{id}: seed {r.Seed}'s VPT in the JSON"
+                    Expect.equal (number (row.GetProperty "one_step_mse")) r.OneStepMse $"{id}: seed {r.Seed}'s MSE in the JSON"
+                for key, measure in [ "vpt_median", (fun (r: ForecastReport) -> r.Vpt.Median); "one_step_mse", (fun r -> r.OneStepMse); "d_h", (fun r -> r.DH) ] do
+                    let spread = overSeeds.GetProperty key
+                    let values = reports |> Array.map measure
+                    // two seeds: the median (numpy's rule) is their mean, the range their extremes
+                    Expect.floatClose Accuracy.veryHigh (number (spread.GetProperty "median")) (Array.average values) $"{id}: median of {key} over the seeds"
+                    Expect.equal (number (spread.GetProperty "min"), number (spread.GetProperty "max")) (Array.min values, Array.max values) $"{id}: range of {key} over the seeds"
+            Expect.stringContains (json.GetProperty("comparison_over_seeds").GetString()) "Over the seeds" "the networks compared over their seeds"
+
+            // --resume: the finished seeds are kept, not trained again, and the main seed's report stays the same
+            let resumed, rerun = ChapterTests.runChapterIn dir (TimeSpan.FromMinutes 10.0) "03_spiking" [ "--resume" ]
+            let kept = Text.RegularExpressions.Regex.Matches(rerun.Output, "2 runs, 2 finished before, 0 to run").Count
+            Expect.equal kept 2 "both sweeps find their two seeds finished and train none again"
+            Expect.equal (ChapterTests.expectReport dir "reservoir").Vpt.PerStart report.Vpt.PerStart "the reservoir's report is kept"
+            for section in [ "reservoir"; "surrogate" ] do
+                let vpts (root: JsonElement) = [ for row in root.GetProperty(section).GetProperty("over_seeds").GetProperty("seeds").EnumerateArray() -> number (row.GetProperty "vpt_median") ]
+                Expect.equal (vpts resumed) (vpts json) $"{section}: the resumed run shows the same seeds"
         }
     ]
