@@ -223,7 +223,7 @@ let reservoirTraining =
 let surrogateOptions = SurrogateLifOptions(Hidden = (if quick then 32 elif full then 200 else 128))
 let surrogateTraining =
     TrainingOptions(
-        Epochs = (if quick then 2 elif full then 25 else 8), BatchSize = 64, SeqLength = data.SeqLength, LearningRate = 2e-3,
+        Epochs = (if quick then 2 elif full then 10 else 8), BatchSize = 64, SeqLength = data.SeqLength, LearningRate = 2e-3,
         MaxBatchesPerEpoch = Nullable(if quick then 4 elif full then 60 else 30), EarlyStoppingPatience = Nullable 8)
 let seeds = Experiments.seeds common
 printfn "training the reservoir and the surrogate network over %d seeds (%s)" seeds.Length (String.Join(", ", seeds))
