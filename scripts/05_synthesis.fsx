@@ -69,7 +69,7 @@ let spreadText (format: string) (s: SeedSpread) =
 let vptOf, mseOf, stspOf, dhOf, lambdaOf =
     (fun (r: ForecastReport) -> r.Vpt.Median), (fun (r: ForecastReport) -> r.OneStepMse), (fun (r: ForecastReport) -> r.DStsp),
     (fun (r: ForecastReport) -> r.DH), (fun (r: ForecastReport) -> r.LargestLyapunov)
-let header = [ "model"; "chapter"; "parameters"; "seeds"; "train (s)"; "test MSE"; "VPT median"; "D_stsp"; "D_H"; "λ_max" ]
+let header = [ "model"; "chapter"; "parameters"; "seeds"; "train (s)"; "test MSE"; "VPT median"; "D_stsp"; "D_H"; "λ_max of the free run (Rosenstein)" ]
 let rows =
     [ for m in models ->
         [ m.Main.Name; m.Entry.Chapter; string m.Main.ParameterCount; (if m.Seeds.Length = 1 then "1 (one run)" else string m.Seeds.Length)
@@ -96,7 +96,7 @@ let analysisOf (path: string) =
 let fixedPointSummary (a: AnalysisReport) =
     if a.FixedPoints.Length = 0 then "none found"
     else String.Join(", ", a.FixedPoints |> Array.map (fun p -> string p.UnstableDirections) |> Array.sort) |> sprintf "%d (unstable directions %s)" a.FixedPoints.Length
-let analysisHeader = [ "model"; "dynamics analysed"; "largest exponent"; "Kaplan–Yorke dimension"; "fixed points"; "shortest periodic orbit" ]
+let analysisHeader = [ "model"; "dynamics analysed"; "largest exponent of what was analysed"; "Kaplan–Yorke dimension"; "fixed points"; "shortest periodic orbit" ]
 let analysisRows =
     [ for name, path in [ for m in models -> m.Main.Name, Experiments.analysisPath common m.Entry ] @ [ "Lorenz-63 (truth)", Experiments.truthAnalysisPath common ] ->
         match analysisOf path with
