@@ -40,6 +40,8 @@ open Plotly.NET
 let args = Cli.Args.FromFsi()
 let common = Output.chapterOptions args
 let quick, full, outDir, dataPath, seed = common.Quick, common.Full, common.OutDir, common.DataPath, common.Seed
+let autogradMaps =
+    args.Flag("autograd-maps", "also analyse the maps differentiated by autograd (the GRU's): one batched backward pass per Jacobian, but tens of thousands of Jacobians, a minute or more per model")
 args.Check()
 
 /// Length of the Lyapunov averages in data time units (Lorenz, the networks' fields and maps), of the sampled orbits in samples, and the number of fixed-point starts.
@@ -333,8 +335,10 @@ correlation dimension, and the return map.
 **The GRU** (chapter 01's discrete-time baseline) is smooth and has a map — one GRU update per sample, $G(h, x) = (\mathrm{GRU}(h, \hat x), \hat x)$ —
 but no Jacobian written out and no $\Delta \to 0$ field (it has no time step to shrink). Its map is differentiated by autograd in one
 backward pass: the map is evaluated on $m$ copies of the state stacked as a batch, and pulling the batch back with the identity gives
-row $i$ of the Jacobian from copy $i$ (the GRU treats the rows of a batch independently, which the map checks when it is built). So it
-gets every analysis of a map that the rate networks get, except the gain diagram.
+row $i$ of the Jacobian from copy $i$ (the GRU treats the rows of a batch independently, which the map checks when it is built). Even so
+each Jacobian costs a few milliseconds of tensor calls, and the spectrum, the fixed points and the period-k points take tens of
+thousands of them, so this page measures the GRU from its free run like the spiking networks unless it is run with `--autograd-maps`,
+which gives the GRU every analysis of a map that the rate networks get (except the gain diagram).
 *)
 /// What was found in a rate network's Δ → 0 field (model time converted to data time by ToDataTime = Δ/dt).
 type FieldAnalysis =
@@ -485,7 +489,10 @@ let analyse (entry: Experiments.Entry) (report: NeuroDyn.Evaluation.ForecastRepo
     let modelMap, mapProblem =
         match model with
         | :? ISequenceModel as m ->
-            try Some(SequenceModelMaps.ClosedLoop(m, warmUpWindow)), None
+            try
+                let modelMap = SequenceModelMaps.ClosedLoop(m, warmUpWindow)
+                if modelMap.Map :? RateNetworkMap || autogradMaps then Some modelMap, None
+                else None, Some "its map is differentiated by autograd, a few milliseconds per Jacobian and tens of thousands of them; --autograd-maps analyses it"
             with :? NotSupportedException as e -> None, Some e.Message
         | _ -> None, Some "it is not a recurrent sequence model with a state to differentiate (a spiking reservoir with a trained readout)"
     let mapAnalysis = modelMap |> Option.map (analyseMap entry.Name)

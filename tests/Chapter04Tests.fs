@@ -46,7 +46,8 @@ let tests =
             runChapterIn dir limit "01_ctrnn" [] |> ignore
             runChapterIn dir limit "02_ei_rate" [] |> ignore
             runChapterIn dir (TimeSpan.FromMinutes 10.0) "03_spiking" [] |> ignore
-            let json, _ = runChapterIn dir limit "04_analysis" []
+            // --autograd-maps: the GRU's map is analysed too (its Jacobian by autograd, in one batched pass)
+            let json, _ = runChapterIn dir limit "04_analysis" [ "--autograd-maps" ]
             expectPage dir "04_analysis" 14
 
             let lorenz = json.GetProperty "lorenz"
@@ -114,7 +115,7 @@ let tests =
                     Expect.isTrue (v <= Array.max z + 0.125 * (Array.max z - Array.min z)) $"{id}: a maximum within the free run's range"
                 let smooth = m.GetProperty("smooth").GetBoolean()
                 let rate = id = "ctrnn" || id = "ei_rate"
-                // the GRU's map is differentiated by autograd (in one backward pass), the rate networks' by the chain rule; spiking networks have none
+                // with --autograd-maps the GRU's map is differentiated by autograd (in one backward pass), the rate networks' by the chain rule; spiking networks have none
                 Expect.equal smooth (rate || id = "gru") $"{id}: the rate networks and the GRU are analysed as smooth maps, the spiking networks by their free run"
                 if smooth then
                     let map, field = m.GetProperty "map", m.GetProperty "field"

@@ -77,6 +77,8 @@ public sealed class SequenceModelMap<TState> : IClosedLoopMap
         if (jacobian.Length != m * m) throw new ArgumentException($"jacobian has {jacobian.Length} entries but the map's Jacobian has {m}·{m} = {m * m}.", nameof(jacobian));
         using var scope = torch.NewDisposeScope();
         using var grad = torch.enable_grad();
+        // a batch of m small rows: one thread does it faster than a team whose wake-ups cost more than the operations
+        using var serial = SerialTorchScope.Enter();
         // copy i of the state, pulled back with e_i: Σ_k δ_ik ∂G_k(copy i)/∂(copy i) = row i of the Jacobian (the other copies contribute nothing)
         var copies = Copies(torch.tensor(state.ToArray(), dtype: ScalarType.Float64, device: device), m).requires_grad_(true);
         var next = Next(copies);
