@@ -41,7 +41,7 @@ let args = Cli.Args.FromFsi()
 let common = Output.chapterOptions args
 let quick, full, outDir, dataPath, seed = common.Quick, common.Full, common.OutDir, common.DataPath, common.Seed
 let autogradMaps =
-    args.Flag("autograd-maps", "also analyse the maps differentiated by autograd (the GRU): one backward pass per state dimension for every Jacobian, minutes per model")
+    args.Flag("autograd-maps", "also analyse the maps differentiated by autograd (the GRU's): one batched backward pass per Jacobian, but some 70 000 Jacobians in the default run, about three minutes for the GRU")
 args.Check()
 
 /// Length of the Lyapunov averages in data time units (Lorenz, the networks' fields and maps), of the sampled orbits in samples, and the number of fixed-point starts.
@@ -332,10 +332,14 @@ surrogate derivative used to train one is not its Jacobian. They are measured fr
 largest exponent (Rosenstein et al. 1993: the growth of the distance between neighbouring states of the series), the
 correlation dimension, and the return map.
 
-**The GRU** (chapter 01's discrete-time baseline) is smooth and has a map, but no Jacobian written out: `SequenceModelMaps` differentiates
-its map by autograd, one backward pass per state dimension for every Jacobian. That takes minutes for the spectrum, the fixed points
-and the period-k points, so this page measures the GRU from its free run like the spiking networks; `--autograd-maps` analyses its
-map as well.
+**The GRU** (chapter 01's discrete-time baseline) is smooth and has a map — one GRU update per sample, $G(h, x) = (\mathrm{GRU}(h, \hat x), \hat x)$ —
+but no Jacobian written out and no $\Delta \to 0$ field (it has no time step to shrink). Its map is differentiated by autograd in one
+backward pass: the map is evaluated on $m$ copies of the state stacked as a batch, and pulling the batch back with the identity gives
+row $i$ of the Jacobian from copy $i$ (the GRU treats the rows of a batch independently, which the map checks when it is built): about
+a millisecond of tensor calls for its 39 dimensions, 13 times less than one pass per dimension. Even so the default run's spectrum and
+fixed-point search take some 70 000 Jacobians, about three minutes, so this page measures the GRU from its free run like the spiking
+networks unless it is run with `--autograd-maps`, which gives the GRU every analysis of a map that the rate networks get (except the
+gain diagram).
 *)
 /// What was found in a rate network's Δ → 0 field (model time converted to data time by ToDataTime = Δ/dt).
 type FieldAnalysis =
@@ -489,7 +493,7 @@ let analyse (entry: Experiments.Entry) (report: NeuroDyn.Evaluation.ForecastRepo
             try
                 let modelMap = SequenceModelMaps.ClosedLoop(m, warmUpWindow)
                 if modelMap.Map :? RateNetworkMap || autogradMaps then Some modelMap, None
-                else None, Some "its map is differentiated by autograd, one backward pass per state dimension for every Jacobian, which takes minutes; --autograd-maps analyses it"
+                else None, Some "its map is differentiated by autograd, about a millisecond per Jacobian but some 70 000 of them in the default run; --autograd-maps analyses it"
             with :? NotSupportedException as e -> None, Some e.Message
         | _ -> None, Some "it is not a recurrent sequence model with a state to differentiate (a spiking reservoir with a trained readout)"
     let mapAnalysis = modelMap |> Option.map (analyseMap entry.Name)
@@ -521,6 +525,17 @@ let analyse (entry: Experiments.Entry) (report: NeuroDyn.Evaluation.ForecastRepo
       Maxima = SampledMaxima.Of(freeRun, 2); Notes = notes; Seconds = seconds }
 
 let networks = [ for entry, (report, model) in models -> analyse entry report model ]
+
+/// What a network's reported periodic orbits were found in: its trained map, or — where the map has none — its Δ → 0 field.
+let mapOrbitSource, fieldOrbitSource = "trained map", "field (Δ → 0)"
+
+/// The periodic orbits reported for a network (periods in data time units) and what they were found in: its trained map's, else its
+/// field's (a CT-RNN's map may show none where its field has some), else none ("").
+let reportedOrbits (n: NetworkAnalysis) =
+    match n.Map, n.Field with
+    | Some m, _ when not m.Orbits.IsEmpty -> [| for o in m.Orbits -> float o.Period * data.Dt |], mapOrbitSource
+    | _, Some f when not f.Orbits.IsEmpty -> [| for o in f.Orbits -> o.Period / f.ToDataTime |], fieldOrbitSource
+    | _ -> [||], ""
 let smooth = networks |> List.choose (fun n -> n.Field |> Option.map (fun f -> n, f))
 let mapped = networks |> List.choose (fun n -> n.Map |> Option.map (fun m -> n, m))
 
@@ -638,7 +653,12 @@ for n, m in mapped do
         $"""**{n.Entry.Name}**, trained map: {m.FixedPoints.FixedPoints.Count} fixed points with {listed [ for p in m.FixedPoints.FixedPoints -> p.UnstableDirections ]} multipliers outside the unit circle """
         + $"""(Lorenz's: {listed (unstableCounts lorenzFixed.FixedPoints)} unstable directions), {m.FixedPoints.SlowPoints.Count} slow points, from {m.FixedPoints.Starts} starts. """
         + (match m.Orbits with
-           | [] -> $"""No periodic orbit of the map: {defaultArg m.OrbitProblem "none converged"}."""
+           | [] ->
+               $"""No periodic orbit of the map: {defaultArg m.OrbitProblem "none converged"}."""
+               + (match reportedOrbits n with
+                  | periods, source when source = fieldOrbitSource ->
+                      $""" Its field (Δ → 0) has periodic orbits (periods {String.Join(", ", periods |> Array.map f3)} data time units, below), which its analysis report saves, labelled as the field's."""
+                  | _ -> "")
            | orbits ->
                $"""Periodic orbits of the map: periods {String.Join(", ", orbits |> List.map (fun o -> $"{o.Period} samples = {f3 (float o.Period * data.Dt)}"))} data time units """
                + $"""({String.Join(", ", orbits |> List.map (fun o -> string o.UnstableMultipliers))} unstable multipliers)."""))
@@ -697,12 +717,18 @@ let mapValue (n: NetworkAnalysis) (pick: MapAnalysis -> string) = n.Map |> Optio
 let mapExponentAt i (m: MapAnalysis) = if i < m.Spectrum.Exponents.Length then f3 m.Spectrum.Exponents.[i] else "—"
 let exponentAt i (f: FieldAnalysis) = if i < f.Exponents.Length then f3 f.Exponents.[i] else "—"
 let shortestPeriod (f: FieldAnalysis) = f.Orbits |> List.tryHead |> Option.map (fun o -> f3 (o.Period / f.ToDataTime)) |> Option.defaultValue "none found"
+/// The shortest reported periodic orbit of a network's map, or where its map has none, its field's, labelled as such.
+let shortestReported (n: NetworkAnalysis) =
+    match reportedOrbits n with
+    | [||], _ -> "none found"
+    | periods, source when source = mapOrbitSource -> f3 (Array.min periods)
+    | periods, source -> $"none found (its {source}'s: {f3 (Array.min periods)})"
 let comparison =
     [ "quantity" :: "Lorenz-63" :: [ for n in networks -> n.Entry.Name ]
       "λ₁ of the trained map (QR, per data time unit)" :: f3 lorenzSpectrum.Exponents.[0] :: [ for n in networks -> mapValue n (mapExponentAt 0) ]
       "λ₂ of the trained map" :: f3 lorenzSpectrum.Exponents.[1] :: [ for n in networks -> mapValue n (mapExponentAt 1) ]
       "Kaplan–Yorke dimension of the map" :: f3 lorenzKaplanYorke :: [ for n in networks -> mapValue n (fun m -> f3 m.KaplanYorke) ]
-      "shortest periodic orbit of the map (data time units)" :: f3 lorenzShortest :: [ for n in networks -> mapValue n (fun m -> m.Orbits |> List.tryHead |> Option.map (fun o -> f3 (float o.Period * data.Dt)) |> Option.defaultValue "none found") ]
+      "shortest periodic orbit of the map (data time units)" :: f3 lorenzShortest :: [ for n in networks -> mapValue n (fun _ -> shortestReported n) ]
       "fixed points of the map (unstable directions)" :: listed (unstableCounts lorenzFixed.FixedPoints) :: [ for n in networks -> mapValue n (fun m -> listed [ for p in m.FixedPoints.FixedPoints -> p.UnstableDirections ]) ]
       "λ₁ of the field (QR, per data time unit)" :: f3 lorenzSpectrum.Exponents.[0] :: [ for n in networks -> fieldValue n (exponentAt 0) ]
       "λ₂ of the field" :: f3 lorenzSpectrum.Exponents.[1] :: [ for n in networks -> fieldValue n (exponentAt 1) ]
@@ -732,7 +758,7 @@ let reportedMapFixedPoint (p: MapFixedPoint, output: float[]) =
     NeuroDyn.Evaluation.AnalysisFixedPoint(output, string p.Stability, p.UnstableDirections, log (p.Multipliers |> Array.map (fun m -> m.Magnitude) |> Array.max) / data.Dt)
 
 /// Saves what was found of one model beside its report (reports/ID.analysis.json), for chapter 05: its trained map's spectrum and fixed
-/// points where it has a map (else its field's), its field's periodic orbits, its free run's measures.
+/// points where it has a map (else its field's), its map's periodic orbits (else its field's, labelled), its free run's measures.
 let saveAnalysis (n: NetworkAnalysis) =
     let f = n.Field
     let dynamics, exponents, kaplanYorke, fixedPoints =
@@ -741,14 +767,11 @@ let saveAnalysis (n: NetworkAnalysis) =
                        m.Spectrum.Exponents, m.KaplanYorke, [| for p in m.Outputs -> reportedMapFixedPoint p |]
         | None, Some f -> "closed-loop field (Δ → 0) and free run", f.Exponents, f.KaplanYorke, [| for p in f.Outputs -> reportedFixedPoint f.ToDataTime p |]
         | None, None -> "free run only", [||], nan, [||]
+    let periods, orbitSource = reportedOrbits n
     let analysis =
         NeuroDyn.Evaluation.AnalysisReport(
             0, n.Entry.Name, common.Mode, dynamics, exponents, kaplanYorke, n.Report.LargestLyapunov,
-            (n.Correlation |> Option.map (fun c -> c.Dimension) |> Option.defaultValue nan), fixedPoints,
-            (match n.Map, f with
-             | Some m, _ -> [| for o in m.Orbits -> float o.Period * data.Dt |]
-             | None, Some f -> [| for o in f.Orbits -> o.Period / f.ToDataTime |]
-             | None, None -> [||]),
+            (n.Correlation |> Option.map (fun c -> c.Dimension) |> Option.defaultValue nan), fixedPoints, periods, orbitSource,
             n.Maxima, n.Seconds, Array.ofList n.Notes)
     NeuroDyn.Evaluation.AnalysisReportFile.Write(analysis, Experiments.analysisPath common n.Entry)
 let savedAnalyses = [ for n in networks -> saveAnalysis n ]
@@ -757,7 +780,7 @@ let lorenzAnalysis =
         NeuroDyn.Evaluation.AnalysisReport(
             0, "Lorenz-63 (truth)", common.Mode, "the Lorenz-63 field", lorenzSpectrum.Exponents, lorenzKaplanYorke, lorenzRosenstein.Exponent,
             lorenzCorrelation.Dimension, [| for p in lorenzFixed.FixedPoints -> reportedFixedPoint 1.0 (p, Series.Row(zScore.Apply(array2D [ p.Location ]), 0)) |],
-            [| for o, _ in lorenzOrbits -> o.Period |], lorenzMaxima.Values |> Array.map zScored, 0.0, [||]),
+            [| for o, _ in lorenzOrbits -> o.Period |], (if lorenzOrbits.IsEmpty then "" else "the Lorenz-63 field"), lorenzMaxima.Values |> Array.map zScored, 0.0, [||]),
         Experiments.truthAnalysisPath common)
 printfn "saved the analysis reports: %s" (String.Join(", ", [ for n in networks -> Experiments.analysisPath common n.Entry ] @ [ Experiments.truthAnalysisPath common ]))
 
@@ -769,6 +792,22 @@ let fixedPointJson (rate: float) (p: FixedPoint) =
        unstable_directions = p.UnstableDirections
        hits = p.Hits
        q = p.Q |}
+
+/// One analysed dynamics for the JSON, a trained map or a field, with the entries both have (spectrum per data time unit, fixed points as
+/// `fixedPoints`, slow points, periodic orbits in data time units, seconds) and `own` entries of its kind after the dimension.
+let dynamicsJson (dimension: int) (own: (string * obj) list) (lyapunov: float[]) (kaplanYorke: float) (fixedPoints: obj[]) (slowPoints: int) (starts: int)
+                 (periods: float[]) (orbitProblem: string option) (seconds: float) =
+    dict
+        [ yield "dimension", box dimension
+          yield! own
+          yield "lyapunov", box lyapunov
+          yield "kaplan_yorke", box kaplanYorke
+          yield "fixed_points", box fixedPoints
+          yield "slow_points", box slowPoints
+          yield "fixed_point_starts", box starts
+          yield "periodic_orbit_periods", box periods
+          yield "periodic_orbit_problem", box (defaultArg orbitProblem "")
+          yield "seconds", box seconds ]
 
 Output.writeJson (Path.Combine(outDir, "04_analysis.json"))
     {| mode = common.Mode
@@ -803,22 +842,15 @@ Output.writeJson (Path.Combine(outDir, "04_analysis.json"))
                        report_file = Experiments.reportPath common n.Entry
                        analysis_file = Experiments.analysisPath common n.Entry
                        smooth = n.Map.IsSome
+                       periodic_orbit_source = snd (reportedOrbits n)
                        map =
                         n.Map
                         |> Option.map (fun m ->
-                            box
-                                {| dimension = m.Map.Dimension
-                                   lyapunov = m.Spectrum.Exponents
-                                   kaplan_yorke = m.KaplanYorke
-                                   fixed_points =
-                                    [| for p, y in m.Outputs ->
-                                        {| output = y; stability = string p.Stability; unstable_directions = p.UnstableDirections; hits = p.Hits; q = p.Q
+                            dynamicsJson m.Map.Dimension [] m.Spectrum.Exponents m.KaplanYorke
+                                [| for p, y in m.Outputs ->
+                                    box {| output = y; stability = string p.Stability; unstable_directions = p.UnstableDirections; hits = p.Hits; q = p.Q
                                            multipliers = p.Multipliers |> Array.map (fun z -> {| re = z.Real; im = z.Imaginary |}) |} |]
-                                   slow_points = m.FixedPoints.SlowPoints.Count
-                                   fixed_point_starts = m.FixedPoints.Starts
-                                   periodic_orbit_periods = [| for o in m.Orbits -> float o.Period * data.Dt |]
-                                   periodic_orbit_problem = defaultArg m.OrbitProblem ""
-                                   seconds = m.Seconds |})
+                                m.FixedPoints.SlowPoints.Count m.FixedPoints.Starts [| for o in m.Orbits -> float o.Period * data.Dt |] m.OrbitProblem m.Seconds)
                         |> Option.toObj
                        lambda_max_rosenstein = n.Report.LargestLyapunov
                        correlation_dimension = n.Correlation |> Option.map (fun c -> c.Dimension) |> Option.defaultValue nan
@@ -830,19 +862,10 @@ Output.writeJson (Path.Combine(outDir, "04_analysis.json"))
                        field =
                         n.Field
                         |> Option.map (fun f ->
-                            box
-                                {| dimension = f.Field.Dimension
-                                   hidden = f.Field.HiddenCount
-                                   model_to_data_time = f.ToDataTime
-                                   lyapunov = f.Exponents
-                                   lyapunov_model_time = f.Spectrum.Exponents
-                                   kaplan_yorke = f.KaplanYorke
-                                   fixed_points = [| for p, y in f.Outputs -> {| fixedPointJson f.ToDataTime p with output = y |} |]
-                                   slow_points = f.FixedPoints.SlowPoints.Count
-                                   fixed_point_starts = f.FixedPoints.Starts
-                                   periodic_orbit_periods = [| for o in f.Orbits -> o.Period / f.ToDataTime |]
-                                   periodic_orbit_problem = defaultArg f.OrbitProblem ""
-                                   seconds = f.Seconds |})
+                            dynamicsJson f.Field.Dimension
+                                [ "hidden", box f.Field.HiddenCount; "model_to_data_time", box f.ToDataTime; "lyapunov_model_time", box f.Spectrum.Exponents ]
+                                f.Exponents f.KaplanYorke [| for p, y in f.Outputs -> box {| fixedPointJson f.ToDataTime p with output = y |} |]
+                                f.FixedPoints.SlowPoints.Count f.FixedPoints.Starts [| for o in f.Orbits -> o.Period / f.ToDataTime |] f.OrbitProblem f.Seconds)
                         |> Option.toObj
                        gain_diagram =
                         n.Gain

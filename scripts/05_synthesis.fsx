@@ -100,7 +100,7 @@ let analysisHeader = [ "model"; "dynamics analysed"; "largest exponent of what w
 let analysisRows =
     [ for name, path in [ for m in models -> m.Main.Name, Experiments.analysisPath common m.Entry ] @ [ "Lorenz-63 (truth)", Experiments.truthAnalysisPath common ] ->
         match analysisOf path with
-        | Some a -> [ name; a.Dynamics; f "F3" a.LargestExponent; f "F3" a.KaplanYorke; fixedPointSummary a; (if Double.IsFinite a.ShortestPeriod then f "F4" a.ShortestPeriod else "none found") ]
+        | Some a -> [ name; a.Dynamics; f "F3" a.LargestExponent; f "F3" a.KaplanYorke; fixedPointSummary a; (if Double.IsFinite a.ShortestPeriod then $"""{f "F4" a.ShortestPeriod} ({a.PeriodicOrbitSource})""" else "none found") ]
         | None -> [ name; "not analysed (run chapter 04)"; ""; ""; ""; "" ] ]
 page.Table(analysisHeader :: analysisRows)
 let notes = [ for m in models do for r in m.Seeds do for n in r.Notes -> $"{m.Main.Name}, seed {r.Seed}: {n}" ]

@@ -46,7 +46,8 @@ let tests =
             runChapterIn dir limit "01_ctrnn" [] |> ignore
             runChapterIn dir limit "02_ei_rate" [] |> ignore
             runChapterIn dir (TimeSpan.FromMinutes 10.0) "03_spiking" [] |> ignore
-            let json, _ = runChapterIn dir limit "04_analysis" []
+            // --autograd-maps: the GRU's map is analysed too (its Jacobian by autograd, in one batched pass)
+            let json, _ = runChapterIn dir limit "04_analysis" [ "--autograd-maps" ]
             expectPage dir "04_analysis" 14
 
             let lorenz = json.GetProperty "lorenz"
@@ -114,8 +115,8 @@ let tests =
                     Expect.isTrue (v <= Array.max z + 0.125 * (Array.max z - Array.min z)) $"{id}: a maximum within the free run's range"
                 let smooth = m.GetProperty("smooth").GetBoolean()
                 let rate = id = "ctrnn" || id = "ei_rate"
-                // the GRU's map is differentiated by autograd, which the chapter analyses only with --autograd-maps
-                Expect.equal smooth rate $"{id}: the rate networks are analysed as smooth maps, the GRU and the spiking networks by their free run"
+                // with --autograd-maps the GRU's map is differentiated by autograd (in one backward pass), the rate networks' by the chain rule; spiking networks have none
+                Expect.equal smooth (rate || id = "gru") $"{id}: the rate networks and the GRU are analysed as smooth maps, the spiking networks by their free run"
                 if smooth then
                     let map, field = m.GetProperty "map", m.GetProperty "field"
                     // what is saved is the trained map's: its spectrum per data time unit and its fixed points, read out
@@ -128,7 +129,8 @@ let tests =
                         Expect.sequenceEqual saved.Output (numbers (p.GetProperty "output")) $"{id}: a fixed point read out into Lorenz space"
                         Expect.equal saved.UnstableDirections (p.GetProperty("unstable_directions").GetInt32()) $"{id}: its unstable directions"
                         let moduli = [| for z in p.GetProperty("multipliers").EnumerateArray() -> Numerics.Complex(z.GetProperty("re").GetDouble(), z.GetProperty("im").GetDouble()).Magnitude |]
-                        Expect.equal (moduli |> Array.filter (fun r -> r > 1.0) |> Array.length) saved.UnstableDirections $"{id}: unstable directions = multipliers outside the unit circle"
+                        // outside the unit circle beyond the classifier's hyperbolicity tolerance 1e-8 (the GRU's fixed points have multipliers within 1e-8 of 1)
+                        Expect.equal (moduli |> Array.filter (fun r -> r > 1.0 + 1e-8) |> Array.length) saved.UnstableDirections $"{id}: unstable directions = multipliers outside the unit circle"
                         Expect.floatClose { absolute = 1e-9; relative = 1e-9 } saved.LeadingRate (log (Array.max moduli) / 0.01) $"{id}: the leading rate is ln|μ|max / dt"
                     if rate then
                         // the Δ → 0 field: rates per model time unit times Δ/dt
@@ -143,11 +145,22 @@ let tests =
                     else
                         // a discrete-time network has a map but no continuous field
                         Expect.equal field.ValueKind JsonValueKind.Null $"{id}: no field"
-                    Expect.sequenceEqual analysis.PeriodicOrbitPeriods (numbers (map.GetProperty "periodic_orbit_periods")) $"{id}: the saved periods are the page's (the map's)"
-                    for period in analysis.PeriodicOrbitPeriods do
+                    // the saved periods are the map's where it has some, else the field's, labelled as such
+                    let mapPeriods = numbers (map.GetProperty "periodic_orbit_periods")
+                    let fieldPeriods = if rate then numbers (field.GetProperty "periodic_orbit_periods") else [||]
+                    let expectedPeriods, expectedSource =
+                        if mapPeriods.Length > 0 then mapPeriods, "trained map" elif fieldPeriods.Length > 0 then fieldPeriods, "field (Δ → 0)" else [||], ""
+                    Expect.sequenceEqual analysis.PeriodicOrbitPeriods expectedPeriods $"{id}: the saved periods are the page's (the map's, else the field's)"
+                    Expect.equal analysis.PeriodicOrbitSource expectedSource $"{id}: labelled with what they were found in"
+                    Expect.equal (m.GetProperty("periodic_orbit_source").GetString()) expectedSource $"{id}: the page's JSON says the same"
+                    for period in mapPeriods do
                         // a period-k point of the map: k samples of dt = 0.01, between half a time unit and four
                         Expect.floatClose { absolute = 1e-9; relative = 0.0 } (period / 0.01) (Math.Round(period / 0.01)) $"{id}: period {period} is a whole number of samples"
                         Expect.isTrue (period >= 0.5 && period <= 4.0) $"{id}: period {period} within the searched range"
+                    if mapPeriods.Length = 0 && fieldPeriods.Length > 0 then
+                        // the comparison table's map row names the field's shortest orbit as the field's
+                        let shortest = (Array.min fieldPeriods).ToString("F3", Globalization.CultureInfo.InvariantCulture)
+                        Expect.stringContains html (Net.WebUtility.HtmlEncode $"none found (its field (Δ → 0)'s: {shortest})") $"{id}: the table labels the field's orbit"
                     // the comparison table prints the largest exponent as the page's λ₁ of the trained map
                     Expect.stringContains html $"""<td>{analysis.LargestExponent.ToString("F3", Globalization.CultureInfo.InvariantCulture)}</td>""" $"{id}: the table shows its λ₁"
                     let gain = m.GetProperty "gain_diagram"
@@ -158,6 +171,7 @@ let tests =
                     Expect.equal (m.GetProperty("map").ValueKind) JsonValueKind.Null $"{id}: no map"
                     Expect.equal (m.GetProperty("field").ValueKind) JsonValueKind.Null $"{id}: no field"
             let truth = AnalysisReportFile.Read(Path.Combine(dir, "reports", "lorenz63.analysis.json"))
+            Expect.equal truth.PeriodicOrbitSource "the Lorenz-63 field" "Lorenz's orbits are its field's"
             Expect.sequenceEqual truth.LyapunovExponents exponents "Lorenz's saved spectrum is the page's"
             Expect.floatClose { absolute = 1e-12; relative = 0.0 } truth.ShortestPeriod (orbits |> List.map (fun (_, p, _) -> p) |> List.min) "Lorenz's shortest periodic orbit"
             Expect.stringContains html @"\lambda_{data} = \lambda_{model}" "the page states the time conversion"

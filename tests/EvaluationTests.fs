@@ -138,16 +138,16 @@ let tests =
             try
                 let path = AnalysisReportFile.PathBeside(Path.Combine(dir, "ctrnn.json"))
                 Expect.equal path (Path.Combine(dir, "ctrnn.analysis.json")) "ID.json → ID.analysis.json"
-                let analysis exponents rosenstein periods =
+                let analysis exponents rosenstein (periods: float[]) =
                     AnalysisReport(0, "CT-RNN", "quick", "closed-loop field", exponents, 2.0627, rosenstein, 2.05,
-                        [| AnalysisFixedPoint([| 0.1; -0.2; 0.3 |], "SaddleFocus", 2, 0.094) |], periods, [| 0.5; 1.25; 0.75 |], 1.5,
-                        [| "Rosenstein's exponent: the free run settled." |])
+                        [| AnalysisFixedPoint([| 0.1; -0.2; 0.3 |], "SaddleFocus", 2, 0.094) |], periods, (if periods.Length > 0 then "field (Δ → 0)" else ""),
+                        [| 0.5; 1.25; 0.75 |], 1.5, [| "Rosenstein's exponent: the free run settled." |])
                 let report = analysis [| 0.91; 0.0; -14.5 |] nan [| 2.305907; 1.558652 |]
                 let written = AnalysisReportFile.Write(report, path)
                 Expect.equal written.SchemaVersion AnalysisReportFile.SchemaVersion "written with this schema version"
                 let read = AnalysisReportFile.Read path
-                Expect.equal (read.Name, read.Mode, read.Dynamics, read.LyapunovExponents, read.PeriodicOrbitPeriods, read.FreeRunMaxima, read.Notes)
-                    (report.Name, report.Mode, report.Dynamics, report.LyapunovExponents, report.PeriodicOrbitPeriods, report.FreeRunMaxima, report.Notes) "fields"
+                Expect.equal (read.Name, read.Mode, read.Dynamics, read.LyapunovExponents, read.PeriodicOrbitPeriods, read.PeriodicOrbitSource, read.FreeRunMaxima, read.Notes)
+                    (report.Name, report.Mode, report.Dynamics, report.LyapunovExponents, report.PeriodicOrbitPeriods, "field (Δ → 0)", report.FreeRunMaxima, report.Notes) "fields"
                 Expect.equal (BitConverter.DoubleToInt64Bits read.RosensteinExponent) (BitConverter.DoubleToInt64Bits nan) "NaN survives"
                 Expect.equal read.FixedPoints.[0].Output [| 0.1; -0.2; 0.3 |] "fixed point output"
                 Expect.equal (read.FixedPoints.[0].Kind, read.FixedPoints.[0].UnstableDirections, read.FixedPoints.[0].LeadingRate) ("SaddleFocus", 2, 0.094) "fixed point stability"
@@ -163,6 +163,9 @@ let tests =
                     File.WriteAllText(path, json.ToJsonString())
                 edit (fun j -> j.["schema_version"] <- JsonValue.Create 7)
                 Throws.withMessage<InvalidDataException> [ path; "analysis report of schema version 7"; "chapter 04" ] (fun () -> AnalysisReportFile.Read path |> ignore)
+                // a report of the first layout (before 'periodic_orbit_source'): refused with the advice to analyse again
+                edit (fun j -> j.["schema_version"] <- JsonValue.Create 1; j.Remove "periodic_orbit_source" |> ignore)
+                Throws.withMessage<InvalidDataException> [ path; "schema version 1"; "reads version 2"; "chapter 04" ] (fun () -> AnalysisReportFile.Read path |> ignore)
                 edit (fun j -> j.["lyapunov_exponent"] <- JsonValue.Create 1.0)
                 Throws.withMessage<InvalidDataException> [ path; "lyapunov_exponent" ] (fun () -> AnalysisReportFile.Read path |> ignore)
                 edit (fun j -> j.Remove "kaplan_yorke" |> ignore)
@@ -170,6 +173,8 @@ let tests =
                 edit (fun j -> j.["lyapunov_exponents"] <- JsonNode.Parse "[0.9, \"NaN\"]")
                 Throws.withMessage<InvalidDataException> [ path; "lyapunov_exponents"; "non-finite" ] (fun () -> AnalysisReportFile.Read path |> ignore)
                 Throws.withMessage<InvalidDataException> [ "periodic_orbit_periods" ] (fun () -> AnalysisReportFile.Write(analysis [| 0.9 |] nan [| -1.0 |], path) |> ignore)
+                Throws.withMessage<InvalidDataException> [ "periodic_orbit_source"; "found in" ] (fun () ->
+                    AnalysisReportFile.Write(AnalysisReport(0, "CT-RNN", "quick", "closed-loop field", [| 0.9 |], 2.0, nan, 2.0, [||], [| 1.5 |], "", [||], 1.0, [||]), path) |> ignore)
                 Throws.withMessage<FileNotFoundException> [ "missing.analysis.json"; "chapter 04" ] (fun () -> AnalysisReportFile.Read(Path.Combine(dir, "missing.analysis.json")) |> ignore)
             finally
                 Directory.Delete(dir, true)

@@ -47,8 +47,22 @@ let private maxAbsDiff (a: double[]) (b: double[]) = Array.map2 (fun x y -> abs 
 /// The generic autograd map of a rate network (what any recurrent model without a map of its own gets), for comparison with its exact map.
 let private autogradMap (model: RateNetwork<'O>) (w: double[,]) =
     SequenceModelMaps.ClosedLoop<RateNetworkState>(
-        model, w, Func<RateNetworkState, Tensor>(fun s -> s.Hidden.reshape(-1L)),
-        Func<Tensor, RateNetworkState, RateNetworkState>(fun h t -> RateNetworkState(h.reshape(1L, -1L), t.Weight, t.InverseTau)))
+        model, w, Func<RateNetworkState, Tensor>(fun s -> s.Hidden),
+        Func<Tensor, RateNetworkState, RateNetworkState>(fun rows t -> RateNetworkState(rows, t.Weight, t.InverseTau)))
+
+/// The closed-loop map's Jacobian the slow way, apart from SequenceModelMap: G written out from the model's own Predict and Step on a batch of
+/// one, s = (h, x) or h, differentiated by TorchVectorField with one backward pass per row.
+let private perRowJacobian (model: IRecurrentSequenceModel<'S>) (toState: Tensor -> 'S) (ofState: 'S -> Tensor) (hidden: int) (feedsLatest: bool) (state: double[]) =
+    let g (s: Tensor) =
+        let h = toState (s.narrow(0L, 0L, int64 hidden).reshape(1L, -1L))
+        let latest = if feedsLatest then s.narrow(0L, int64 hidden, 3L).reshape(1L, 3L) else torch.zeros(1L, 3L, dtype = torch.ScalarType.Float64)
+        let x = model.Predict(h, latest)
+        let next = (ofState (model.Step(h, x))).reshape(-1L)
+        if feedsLatest then torch.cat([| next; x.reshape(-1L) |], 0L) else next
+    let field = TorchVectorField(state.Length, Func<Tensor, Tensor> g)
+    let j = Array.zeroCreate (state.Length * state.Length)
+    field.Jacobian(ReadOnlySpan state, Span j)
+    j
 
 let private ctRnn solver steps increment =
     new CtRnn(CtRnnOptions(Hidden = 7, Tau = 0.8, SampleInterval = 0.1, Solver = solver, StepsPerSample = steps,
@@ -110,8 +124,9 @@ let private tanhRoot (g: float) =
     for _ in 1 .. 60 do h <- h - (h - tanh (g * h)) / (1.0 - g * (1.0 - tanh (g * h) ** 2.0))
     h
 
-/// A discrete tanh RNN whose state is a plain tensor, h' = tanh(W h + W_in x + b), x̂ = W_out h + b_out: a model the core has no map code for.
-type private TinyRnn(seed: int64) =
+/// A discrete tanh RNN whose state is a plain tensor, h' = tanh(W h + W_in x + b) + c (mean over the batch of h − h), x̂ = W_out h + b_out: a model the
+/// core has no map code for. With c = 0 its batch rows are independent; with c ≠ 0 they are coupled (a batch of one is the same map either way).
+type private TinyRnn(seed: int64, coupling: float) =
     let f64 = torch.ScalarType.Float64
     let input = torch.nn.Linear(3L, 8L, dtype = f64)
     let recurrent = torch.nn.Linear(8L, 8L, hasBias = false, dtype = f64)
@@ -121,7 +136,7 @@ type private TinyRnn(seed: int64) =
         let generator = new torch.Generator(uint64 seed)
         for p in [ input.weight; input.bias; recurrent.weight; output.weight; output.bias ] do
             p.copy_((torch.rand(p.shape, dtype = f64, generator = generator) * 2.0 - 1.0) * 0.6) |> ignore
-    let step (h: Tensor) (x: Tensor) = torch.tanh(recurrent.forward(h) + input.forward(x))
+    let step (h: Tensor) (x: Tensor) = torch.tanh(recurrent.forward(h) + input.forward(x)) + (h.mean([| 0L |], keepdim = true) - h) * coupling
     interface ISequenceModel with
         member _.Module = input :> torch.nn.Module
         member this.PredictNext(windows) = SequenceModels.PredictNext(this :> IRecurrentSequenceModel<Tensor>, windows)
@@ -168,6 +183,7 @@ let tests =
             let w = window 9 5
             let mm = SequenceModelMaps.ClosedLoop(model, w)
             Expect.isFalse (mm.Map :? RateNetworkMap) "an adaptive solver has no fixed stages: the autograd map"
+            Expect.isTrue (mm.Map :?> SequenceModelMap<RateNetworkState>).BatchedJacobian "identical copies share the accepted steps: one pass"
             expectMapIsRollout model w 10 1e-12
             // frozen steps: the derivative ignores how the accepted steps move with the state, an O(local error) = O(Rtol) effect,
             // and central differences (h = 1e-5) see it together with their own ~1e-10 error
@@ -426,7 +442,7 @@ let tests =
 
         test "a recurrent model with a tensor state and no map code of its own gets its map by autograd: the rollout, and a Jacobian equal to central differences" {
             TorchRuntime.Initialize() |> ignore
-            let model = TinyRnn(3L)
+            let model = TinyRnn(3L, 0.0)
             let w = window 6 5
             let mm = SequenceModelMaps.ClosedLoop(model, w)
             Expect.equal mm.Map.Dimension 8 "the state readout ignores the latest input, so the map acts on h alone"
@@ -436,15 +452,59 @@ let tests =
             Expect.isLessThan (maxAbsDiff (jacobian mm.Map s) (finiteDifferences mm.Map s 1e-6)) 1e-8 "autograd Jacobian = central differences"
         }
 
-        test "the GRU baseline's closed-loop map (autograd, on (h, x) for its increment readout) is its rollout, with a Jacobian equal to central differences" {
+        test "the GRU baseline provides its closed-loop map (autograd, on (h, x) for its increment readout): its rollout, with a Jacobian equal to central differences" {
             TorchRuntime.Initialize() |> ignore
             let model = new GruNetwork(GruOptions(Hidden = 5, Readout = ReadoutTarget.Increment, IncrementScale = 0.1), 4L)
+            Expect.isTrue (box model :? IClosedLoopMapProvider) "the GRU builds its own map"
             let w = window 6 5
             let mm = SequenceModelMaps.ClosedLoop(model, w)
             Expect.equal mm.Map.Dimension 8 "the increment readout feeds the latest input back: the map acts on (h, x)"
+            Expect.sequenceEqual mm.InitialState (model.ClosedLoopState w) "the state after the window is the provider's"
             expectMapIsRollout model w 20 1e-13
             // central differences, h = 1e-6, entries O(1): ~1e-10
             let s = mm.InitialState
             Expect.isLessThan (maxAbsDiff (jacobian mm.Map s) (finiteDifferences mm.Map s 1e-6)) 1e-8 "autograd Jacobian = central differences"
+            let stateReadout = new GruNetwork(GruOptions(Hidden = 5), 4L)
+            Expect.equal (SequenceModelMaps.ClosedLoop(stateReadout, w)).Map.Dimension 5 "the state readout ignores the latest input: the map acts on h"
+            expectMapIsRollout stateReadout w 20 1e-13
+            Throws.withMessage<InvalidOperationException> [ "OutputSize"; "InputSize" ] (fun () -> (new GruNetwork(GruOptions(Hidden = 4, OutputSize = 2), 1L)).ClosedLoopMap() |> ignore)
+        }
+
+        test "the autograd map's Jacobian in one backward pass over a batch of copies equals the per-row Jacobian and central differences (GRU, CT-RNN through the generic map)" {
+            TorchRuntime.Initialize() |> ignore
+            // the same derivatives of the same operations, summed in another order over a batch: rounding only (entries O(1), ~1e-15)
+            let check (name: string) (mm: ModelMap) (batched: SequenceModelMap<'S> -> bool) (perRow: double[] -> double[]) =
+                Expect.isTrue (batched (mm.Map :?> SequenceModelMap<'S>)) $"{name}: its batch rows are independent, so one pass"
+                let rng = Random(5)
+                for trial in 0 .. 2 do
+                    let s = mm.InitialState |> Array.map (fun v -> if trial = 0 then v else v + 0.3 * (rng.NextDouble() - 0.5))
+                    let batched = jacobian mm.Map s
+                    Expect.isLessThan (maxAbsDiff batched (perRow s)) 1e-12 $"{name}, state {trial}: one pass = one pass per row"
+                    // central differences, h = 1e-6: truncation ~1e-12, rounding ~1e-10
+                    Expect.isLessThan (maxAbsDiff batched (finiteDifferences mm.Map s 1e-6)) 1e-8 $"{name}, state {trial}: = central differences"
+            let w = window 12 6
+            for readout in [ ReadoutTarget.Increment; ReadoutTarget.State ] do
+                let gru = new GruNetwork(GruOptions(Hidden = 9, Readout = readout, IncrementScale = 0.1), 6L)
+                let increment = readout = ReadoutTarget.Increment
+                check $"GRU ({readout})" (SequenceModelMaps.ClosedLoop(gru, w)) (fun (m: SequenceModelMap<GruState>) -> m.BatchedJacobian) (perRowJacobian gru GruState (fun s -> s.Hidden) 9 increment)
+            for increment in [ true; false ] do
+                let ctrnn = ctRnn OdeMethod.Rk4 2 increment
+                let template = ctrnn.WarmUp(torch.tensor(w, torch.ScalarType.Float64).unsqueeze(0L))
+                check $"CT-RNN (increment {increment})" (autogradMap ctrnn w) (fun (m: SequenceModelMap<RateNetworkState>) -> m.BatchedJacobian)
+                    (perRowJacobian ctrnn (fun h -> RateNetworkState(h, template.Weight, template.InverseTau)) (fun s -> s.Hidden) 7 increment)
+        }
+
+        test "a model that couples its batch rows is found out when its map is built, and gets one backward pass per row: a Jacobian equal to central differences" {
+            TorchRuntime.Initialize() |> ignore
+            let w = window 6 5
+            let coupled = SequenceModelMaps.ClosedLoop(TinyRnn(3L, 0.5), w)
+            Expect.isFalse (coupled.Map :?> SequenceModelMap<Tensor>).BatchedJacobian "a batch mean couples the rows: no one-pass Jacobian"
+            let s = coupled.InitialState
+            // central differences, h = 1e-6, entries O(1): ~1e-10
+            Expect.isLessThan (maxAbsDiff (jacobian coupled.Map s) (finiteDifferences coupled.Map s 1e-6)) 1e-8 "per-row Jacobian = central differences"
+            // on a batch of one the coupling term vanishes: the same map as the uncoupled model
+            let free = SequenceModelMaps.ClosedLoop(TinyRnn(3L, 0.0), w)
+            Expect.isTrue (free.Map :?> SequenceModelMap<Tensor>).BatchedJacobian "without the coupling: one pass"
+            Expect.isLessThan (maxAbsDiff (jacobian coupled.Map s) (jacobian free.Map s)) 1e-12 "both ways give the same Jacobian of the same map"
         }
     ]

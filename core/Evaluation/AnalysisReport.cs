@@ -23,12 +23,14 @@ public sealed record AnalysisFixedPoint(double[] Output, string Kind, int Unstab
 /// <param name="CorrelationDimension">Correlation dimension of the free run (NaN if it has no scaling region).</param>
 /// <param name="FixedPoints">The fixed points found.</param>
 /// <param name="PeriodicOrbitPeriods">Periods of the distinct periodic orbits found, shortest first (data time units); empty when none converged.</param>
+/// <param name="PeriodicOrbitSource">What those orbits were found in (e.g. "trained map", or "field (Δ → 0)" where the map had none); empty when there are none.</param>
 /// <param name="FreeRunMaxima">Successive maxima of z (z-scored) along the free run: the values of its return map z_max(n) → z_max(n+1).</param>
 /// <param name="Seconds">Wall-clock seconds the analysis took.</param>
 /// <param name="Notes">What could not be measured, and why.</param>
 public sealed record AnalysisReport(
     int SchemaVersion, string Name, string Mode, string Dynamics, double[] LyapunovExponents, double KaplanYorke, double RosensteinExponent,
-    double CorrelationDimension, AnalysisFixedPoint[] FixedPoints, double[] PeriodicOrbitPeriods, double[] FreeRunMaxima, double Seconds, string[] Notes)
+    double CorrelationDimension, AnalysisFixedPoint[] FixedPoints, double[] PeriodicOrbitPeriods, string PeriodicOrbitSource, double[] FreeRunMaxima, double Seconds,
+    string[] Notes)
 {
     /// <summary>The largest Lyapunov exponent: the QR spectrum's first when there is one, otherwise Rosenstein's estimate from the free run.</summary>
     [JsonIgnore]

@@ -10,8 +10,9 @@ namespace NeuroDyn.Evaluation;
 /// </summary>
 public static class AnalysisReportFile
 {
-    /// <summary>The layout version written and read; a report of another version is refused with the advice to analyse again.</summary>
-    public const int SchemaVersion = 1;
+    /// <summary>The layout version written and read; a report of another version is refused with the advice to analyse again
+    /// (version 2 added 'periodic_orbit_source').</summary>
+    public const int SchemaVersion = 2;
 
     const string Advice = "run chapter 04 (scripts/04_analysis.fsx) again to analyse the model anew.";
 
@@ -49,6 +50,8 @@ public static class AnalysisReportFile
             throw new InvalidDataException($"'{path}': 'lyapunov_exponents' holds a non-finite value; a spectrum that could not be measured is left empty. {Advice}");
         if (!report.PeriodicOrbitPeriods.All(p => p > 0 && double.IsFinite(p)))
             throw new InvalidDataException($"'{path}': 'periodic_orbit_periods' holds a value that is not a positive finite period. {Advice}");
+        if (report.PeriodicOrbitPeriods.Length > 0 && string.IsNullOrWhiteSpace(report.PeriodicOrbitSource))
+            throw new InvalidDataException($"'{path}': 'periodic_orbit_periods' are given but 'periodic_orbit_source' does not say what they were found in (e.g. \"trained map\"). {Advice}");
         if (report.FixedPoints.Any(p => p.UnstableDirections < 0))
             throw new InvalidDataException($"'{path}': a fixed point has negative 'unstable_directions'. {Advice}");
     }

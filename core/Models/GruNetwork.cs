@@ -9,9 +9,10 @@ namespace NeuroDyn.Models;
 /// h_{k+1} = GRU(h_k, x_k) from h_0 = 0, with gates in PyTorch's order (r, z, n):
 /// r = σ(W_ir x + b_ir + W_hr h + b_hr), z = σ(W_iz x + b_iz + W_hz h + b_hz), n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)),
 /// h' = (1 − z) ⊙ n + z ⊙ h; readout r_out = W_out h + b_out, prediction x̂ = r_out (state readout) or x̂ = x_last + s r_out
-/// (increment readout, <see cref="GruOptions.Readout"/>). Predictions and closed-loop rollouts are <see cref="SequenceModels"/>'.
+/// (increment readout, <see cref="GruOptions.Readout"/>). Predictions and closed-loop rollouts are <see cref="SequenceModels"/>'; its closed-loop
+/// map is the autograd <see cref="SequenceModelMap{TState}"/> on h, or on (h, x) with the increment readout.
 /// </summary>
-public sealed class GruNetwork : nn.Module<Tensor, Tensor>, IRecurrentSequenceModel<GruState>
+public sealed class GruNetwork : nn.Module<Tensor, Tensor>, IRecurrentSequenceModel<GruState>, IClosedLoopMapProvider
 {
     readonly GRU gru;
     readonly Parameter w_out, b_out;
@@ -74,9 +75,30 @@ public sealed class GruNetwork : nn.Module<Tensor, Tensor>, IRecurrentSequenceMo
     /// <remarks>Differentiable; wrap in torch.no_grad() when only the values are wanted.</remarks>
     public Tensor Rollout(Tensor windows, int steps)
     {
-        if (Options.InputSize != Options.OutputSize)
-            throw new InvalidOperationException($"closed-loop use feeds outputs back as inputs, but GruOptions.OutputSize = {Options.OutputSize} differs from InputSize = {Options.InputSize}.");
+        CheckClosedLoop();
         return SequenceModels.Rollout(this, windows, steps);
+    }
+
+    /// <summary>The closed-loop sample-to-sample map exactly as trained, on the states of <see cref="ClosedLoopState"/>: h, or (h, x) with the increment
+    /// readout, G(h, x) = (GRU(h, x̂), x̂) with x̂ the prediction; evaluated by the network's own tensors, its Jacobian by autograd in one backward pass.</summary>
+    public IClosedLoopMap ClosedLoopMap()
+    {
+        CheckClosedLoop();
+        var rest = new GruState(torch.zeros([1, Options.Hidden], dtype: w_out.dtype, device: w_out.device));
+        return new SequenceModelMap<GruState>(this, rest, state => state.Hidden, (rows, _) => new GruState(rows), Options.OutputSize, IncrementReadout);
+    }
+
+    /// <summary>The closed-loop state after a warm-up window [L, D] from h_0 = 0: h_L, followed with the increment readout by the window's last sample.</summary>
+    public double[] ClosedLoopState(double[,] window)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        CheckClosedLoop();
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var inputs = torch.tensor(window, w_out.dtype, w_out.device).unsqueeze(0);
+        var hidden = WarmUp(inputs).Hidden[0];
+        var state = IncrementReadout ? torch.cat([hidden, inputs[0L, -1L]], 0) : hidden;
+        return state.to(ScalarType.Float64, torch.CPU).contiguous().data<double>().ToArray();
     }
 
     /// <summary>h_L after the L samples of windows [B, L, D] from h_0 = 0, one GRU update per sample (one nn.GRU call).</summary>
@@ -100,6 +122,14 @@ public sealed class GruNetwork : nn.Module<Tensor, Tensor>, IRecurrentSequenceMo
     {
         ArgumentNullException.ThrowIfNull(state);
         return Options.Readout.NextState(torch.nn.functional.linear(state.Hidden, w_out, b_out), latest, Options.IncrementScale);
+    }
+
+    bool IncrementReadout => Options.Readout == ReadoutTarget.Increment;
+
+    void CheckClosedLoop()
+    {
+        if (Options.InputSize != Options.OutputSize)
+            throw new InvalidOperationException($"closed-loop use feeds outputs back as inputs, but GruOptions.OutputSize = {Options.OutputSize} differs from InputSize = {Options.InputSize}.");
     }
 
     Tensor Named(string name) => gru.named_parameters().Single(p => p.name == name).parameter;

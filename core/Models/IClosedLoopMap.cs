@@ -13,7 +13,8 @@ public interface IClosedLoopMap : IMap
     void Prediction(ReadOnlySpan<double> state, Span<double> prediction);
 }
 
-/// <summary>A sequence model that builds its own closed-loop map (the rate networks: exact in doubles), rather than through <see cref="SequenceModelMaps"/>' autograd map.</summary>
+/// <summary>A sequence model that builds its own closed-loop map (the rate networks: exact in doubles; the GRU: the autograd <see cref="SequenceModelMap{TState}"/>
+/// on its hidden state), which <see cref="SequenceModelMaps.ClosedLoop(ISequenceModel, double[,])"/> returns.</summary>
 public interface IClosedLoopMapProvider
 {
     /// <summary>The closed-loop sample-to-sample map exactly as trained.</summary>
@@ -21,6 +22,14 @@ public interface IClosedLoopMapProvider
 
     /// <summary>The map state after a warm-up window [L, D] from rest.</summary>
     double[] ClosedLoopState(double[,] window);
+}
+
+/// <summary>A sequence model without smooth dynamics (a spiking model: its surrogate derivative is not a Jacobian), so it has no closed-loop map to
+/// differentiate; <see cref="SequenceModelMaps"/> refuses it with <see cref="NoMapReason"/>.</summary>
+public interface INonSmoothSequenceModel
+{
+    /// <summary>Why the model has no smooth map, and what to analyse instead.</summary>
+    string NoMapReason { get; }
 }
 
 /// <summary>A closed-loop map and the map state after a warm-up window: iterate <see cref="Map"/> from <see cref="InitialState"/> to run the model in closed loop.</summary>

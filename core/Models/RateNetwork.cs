@@ -189,7 +189,7 @@ public abstract class RateNetwork<TOptions> : nn.Module<Tensor, Tensor>, IRecurr
         CheckClosedLoop();
         if (ButcherTableau.For(Options.Solver).BError is null) return Dynamics().ClosedLoopMap();
         return new SequenceModelMap<RateNetworkState>(this, new RateNetworkState(ZeroState(1), RecurrentWeight.detach(), InverseTau(w_in)),
-            state => state.Hidden.reshape(-1), (hidden, template) => template with { Hidden = hidden.reshape(1, Options.Hidden) }, Options.InputSize, IncrementReadout);
+            state => state.Hidden, (rows, template) => template with { Hidden = rows }, Options.InputSize, IncrementReadout);
     }
 
     /// <summary>γ = 1/τ as a tensor like <paramref name="like"/>: a scalar when every unit has the same τ, else [n] (not trained).</summary>

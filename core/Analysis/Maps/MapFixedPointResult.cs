@@ -21,7 +21,7 @@ public enum MapStability
 /// <param name="Jacobian">∂G/∂h at h*.</param>
 /// <param name="Multipliers">Eigenvalues μ of the Jacobian, by decreasing modulus.</param>
 /// <param name="Stability">Stability from the moduli |μ|.</param>
-/// <param name="UnstableDirections">Number of multipliers with |μ| &gt; 1.</param>
+/// <param name="UnstableDirections">Number of multipliers with |μ| &gt; 1 beyond the hyperbolicity tolerance (|μ| &gt; 1 + 1e-8 by default).</param>
 /// <param name="Hits">Number of starts that ended here.</param>
 /// <param name="Note">A warning about this point (e.g. a singular Newton system), or null.</param>
 public sealed record MapFixedPoint(double[] Location, double Q, double[,] Jacobian, Complex[] Multipliers, MapStability Stability, int UnstableDirections, int Hits, string? Note);

@@ -14,7 +14,7 @@ namespace NeuroDyn.Models.Reservoir;
 /// The reset multiplies by the detached spike (Zenke &amp; Vogels 2021), so gradients do not flow through it.
 /// Predictions and closed-loop rollouts are <see cref="SequenceModels"/>', from <see cref="WarmUp"/>, <see cref="Step"/> and <see cref="Predict"/>.
 /// </summary>
-public sealed class SurrogateLifNetwork : nn.Module<Tensor, Tensor>, IRecurrentSequenceModel<SurrogateLifState>
+public sealed class SurrogateLifNetwork : nn.Module<Tensor, Tensor>, IRecurrentSequenceModel<SurrogateLifState>, INonSmoothSequenceModel
 {
     readonly Parameter w_in, w_rec, b, w_out, b_out;
     readonly double beta, alpha;
@@ -49,6 +49,9 @@ public sealed class SurrogateLifNetwork : nn.Module<Tensor, Tensor>, IRecurrentS
 
     /// <inheritdoc/>
     public int ParameterCount => (int)parameters().Sum(p => p.numel());
+
+    /// <inheritdoc/>
+    public string NoMapReason => "a spiking model has no smooth closed-loop map (its surrogate derivative is not a Jacobian); analyse its free run with trajectory measures instead (LargestLyapunov, Dimensions, PoincareSection return maps).";
 
     /// <summary>Input weights W_in [n, D].</summary>
     public Tensor InputWeight => w_in;
