@@ -54,7 +54,7 @@ let tests =
                 let ourStates = adam.States |> Seq.map (fun s -> s.Step, s.ExpAvg, s.ExpAvgSq) |> Seq.toList
                 Expect.equal (momentBits ourStates) (momentBits torchStates) "step counts and moments m, v (what checkpoints store)"
             }
-        test "a parameter without a gradient is left alone and its step count stays 0" {
+        yield test "a parameter without a gradient is left alone and its step count stays 0" {
             TorchRuntime.Initialize() |> ignore
             let model = new CtRnn(CtRnnOptions(Hidden = 4), 2L)
             use adam = new AdamOptimizer(model.parameters())
@@ -63,7 +63,7 @@ let tests =
             expectSameBits (weights model) before "no gradients yet: weights unchanged"
             Expect.allEqual (adam.States |> Seq.map _.Step) 0L "no step counted"
         }
-        test "a learning rate that is negative or not finite is refused, naming it" {
+        yield test "a learning rate that is negative or not finite is refused, naming it" {
             TorchRuntime.Initialize() |> ignore
             use adam = new AdamOptimizer((new CtRnn(CtRnnOptions(Hidden = 4), 2L)).parameters())
             for bad in [ -1e-3; nan; infinity ] do
