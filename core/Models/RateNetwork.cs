@@ -155,7 +155,9 @@ public abstract class RateNetwork<TOptions> : nn.Module<Tensor, Tensor>, IRecurr
         var weight = RecurrentWeight;
         var u = torch.nn.functional.linear(hidden, weight) + torch.nn.functional.linear(fedBack, InputWeight, Bias);
         var dh = activation.Apply(u).sub(hidden).mul(InverseTau(weight));
-        return IncrementReadout ? torch.cat([dh, Readout(hidden).mul(Options.IncrementScale / Options.SampleInterval)], -1) : dh;
+        if (!IncrementReadout) return dh;
+        using var rate = (Options.IncrementScale / Options.SampleInterval).ToScalar();   // explicit and disposed after the call: an implicit one may be finalized mid-call
+        return torch.cat([dh, Readout(hidden).mul(rate)], -1);
     }
 
     /// <summary>The closed-loop state after a warm-up window [L, D] from h(0) = 0: the last hidden state, followed with the increment readout by the window's last sample.</summary>

@@ -18,8 +18,12 @@ public enum ReadoutTarget
 internal static class ReadoutTargets
 {
     /// <summary>x̂_{k+1} = r (state readout) or x_k + s r (increment readout) for readouts and last inputs [B, D].</summary>
-    internal static Tensor NextState(this ReadoutTarget target, Tensor readout, Tensor lastInput, double incrementScale) =>
-        target == ReadoutTarget.Increment ? lastInput.add(readout, alpha: incrementScale) : readout;
+    internal static Tensor NextState(this ReadoutTarget target, Tensor readout, Tensor lastInput, double incrementScale)
+    {
+        if (target != ReadoutTarget.Increment) return readout;
+        using var scale = incrementScale.ToScalar();   // explicit and disposed after the call: an implicit one may be finalized mid-call
+        return lastInput.add(readout, alpha: scale);
+    }
 
     /// <summary>Checks the readout settings, naming the option at fault.</summary>
     internal static void Validate(ReadoutTarget target, double incrementScale)

@@ -80,17 +80,17 @@ public static class Checkpoint
     }
 
     internal static void Save(string path, nn.Module module, IReadOnlyDictionary<string, Tensor> best,
-        IReadOnlyList<(string Name, Adam.State State)> adam, TrainingState state)
+        IReadOnlyList<(string Name, AdamOptimizer.ParameterState State)> adam, TrainingState state)
     {
         var tensors = new List<KeyValuePair<string, Tensor>>();
         foreach (var (name, t) in module.state_dict()) tensors.Add(new("model/" + name, t));
         foreach (var (name, t) in best) tensors.Add(new("best/" + name, t));
         foreach (var (name, s) in adam)
         {
-            tensors.Add(new("adam/exp_avg/" + name, s.exp_avg));
-            tensors.Add(new("adam/exp_avg_sq/" + name, s.exp_avg_sq));
+            tensors.Add(new("adam/exp_avg/" + name, s.ExpAvg));
+            tensors.Add(new("adam/exp_avg_sq/" + name, s.ExpAvgSq));
         }
-        var withSteps = state with { AdamSteps = adam.ToDictionary(a => a.Name, a => a.State.step) };
+        var withSteps = state with { AdamSteps = adam.ToDictionary(a => a.Name, a => a.State.Step) };
         SafeTensors.Write(path, tensors, new Dictionary<string, string>
         {
             [FormatKey] = Format,
@@ -100,7 +100,7 @@ public static class Checkpoint
 
     /// <summary>Restores weights, best weights and Adam state from the checkpoint and returns the training state; checks it belongs to this run.</summary>
     internal static TrainingState Restore(string path, nn.Module module, IReadOnlyDictionary<string, Tensor> best,
-        IReadOnlyList<(string Name, Adam.State State)> adam, RunSettings expected)
+        IReadOnlyList<(string Name, AdamOptimizer.ParameterState State)> adam, RunSettings expected)
     {
         using var content = ReadCheckpoint(path);
         TrainingState state;
@@ -119,9 +119,9 @@ public static class Checkpoint
             foreach (var (name, t) in best) Copy(content, path, "best/" + name, t);
             foreach (var (name, s) in adam)
             {
-                Copy(content, path, "adam/exp_avg/" + name, s.exp_avg);
-                Copy(content, path, "adam/exp_avg_sq/" + name, s.exp_avg_sq);
-                s.step = state.AdamSteps.TryGetValue(name, out var step) ? step
+                Copy(content, path, "adam/exp_avg/" + name, s.ExpAvg);
+                Copy(content, path, "adam/exp_avg_sq/" + name, s.ExpAvgSq);
+                s.Step = state.AdamSteps.TryGetValue(name, out var step) ? step
                     : throw new CheckpointException($"The checkpoint '{path}' has no Adam step count for '{name}'; it was written for another model. Start afresh without Resume.");
             }
         }

@@ -113,8 +113,8 @@ public static class Trainer
         readonly TrainingOptions options;
         readonly WindowBatches trainWindows, validationWindows;
         readonly List<Parameter> parameters;
-        readonly Adam optimizer;
-        readonly List<(string Name, Adam.State State)> adamState;
+        readonly AdamOptimizer optimizer;
+        readonly List<(string Name, AdamOptimizer.ParameterState State)> adamState;
         readonly Dictionary<string, Tensor> best;
         readonly int rolloutSteps;
         TrainingState state;
@@ -132,9 +132,9 @@ public static class Trainer
             var named = module.named_parameters().Where(p => p.parameter.requires_grad).ToList();
             if (named.Count == 0) throw new ArgumentException($"{module.GetType().Name} has no trainable parameters.", nameof(model));
             parameters = named.Select(p => p.parameter).ToList();
-            optimizer = torch.optim.Adam(parameters, options.LearningRate, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay);
-            var states = optimizer.state_dict().State;
-            adamState = named.Select((p, i) => (p.name, (Adam.State)states[i])).ToList();
+            optimizer = new AdamOptimizer(parameters, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay);
+            var states = optimizer.States;
+            adamState = named.Select((p, i) => (p.name, states[i])).ToList();
             best = module.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone().DetachFromDisposeScope());
             var settings = new RunSettings(options.Seed, options.BatchSize, options.SeqLength, options.Objective.ToString(),
                 options.MaxBatchesPerEpoch, trainWindows.Count, trainWindows.Dimension);
@@ -169,7 +169,6 @@ public static class Trainer
             {
                 var epochClock = Stopwatch.StartNew();
                 double lr = LearningRateAt(options, epoch, state.PlateauReductions);
-                foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
                 int steps = options.Objective is RolloutObjective r ? r.StepsAt(epoch) : 1;
                 var trainLoss = TrainEpoch(epoch, steps, lr, progress, clock, cancellation);
                 double batchesPerSecond = batchesPerEpoch / Math.Max(epochClock.Elapsed.TotalSeconds, 1e-9);
@@ -233,7 +232,7 @@ public static class Trainer
                 using (var scope = torch.NewDisposeScope())
                 {
                     var batch = trainWindows.Batch(plan[b]);
-                    optimizer.zero_grad();
+                    optimizer.ZeroGrad();
                     var prediction = Evaluate.Prediction(model, batch, steps, trainWindows.OneStepTargets);
                     var loss = nn.functional.mse_loss(prediction, Evaluate.Targets(batch, steps, trainWindows.OneStepTargets));
                     if (model is ITrainingPenalty penalized && penalized.TrainingPenalty(batch.Windows) is { } penalty) loss = loss + Scalar(penalty, model);
@@ -245,7 +244,7 @@ public static class Trainer
                     double norm = nn.utils.clip_grad_norm_(parameters, maxNorm);
                     if (!double.IsFinite(norm))
                         Diverge($"the gradient norm of batch {b + 1} in epoch {epoch} is {norm}", epoch);
-                    optimizer.step();
+                    optimizer.Step(lr);
                     updated = true;
                     lossSum += value * plan[b].Length;
                     windows += plan[b].Length;

@@ -83,7 +83,8 @@ public sealed class SurrogateLifNetwork : nn.Module<Tensor, Tensor>, IRecurrentS
     public Tensor Predict(SurrogateLifState state, Tensor latest)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var y = torch.nn.functional.linear(state.R * (1 - alpha), w_out, b_out);
+        using var filterGain = (1 - alpha).ToScalar();   // explicit and disposed after use: see Drive
+        var y = torch.nn.functional.linear(state.R.mul(filterGain), w_out, b_out);
         return Options.Readout.NextState(y, latest, incrementScale: 1.0);
     }
 
@@ -104,9 +105,12 @@ public sealed class SurrogateLifNetwork : nn.Module<Tensor, Tensor>, IRecurrentS
     }
 
     /// <summary>Runs the LIF dynamics over the samples of inputs [B, L, D], each held for StepsPerSample steps.</summary>
+    /// <remarks>The constants are explicit Scalars disposed when the method returns: an implicitly converted one is referenced by
+    /// nothing once its handle is passed, so the garbage collector may finalize (free) it while libtorch still reads it.</remarks>
     SurrogateLifState Drive(SurrogateLifState state, Tensor inputs, List<Tensor>? recorded = null)
     {
         ArgumentNullException.ThrowIfNull(state);
+        using Scalar one = 1.ToScalar(), decay = beta.ToScalar(), inputGain = (1 - beta).ToScalar(), filterDecay = alpha.ToScalar();
         var drive = torch.nn.functional.linear(inputs, w_in, b); // [B, L, n], one product for all samples
         var (v, s, r) = state;
         for (long k = 0; k < inputs.shape[1]; k++)
@@ -114,9 +118,10 @@ public sealed class SurrogateLifNetwork : nn.Module<Tensor, Tensor>, IRecurrentS
             var current = drive.select(1, k);
             for (int m = 0; m < Options.StepsPerSample; m++)
             {
-                v = v * (1 - s.detach()) * beta + (current + s.matmul(w_rec.t())) * (1 - beta);
-                s = SurrogateSpike.Apply(v - 1, Options.Steepness);
-                r = r * alpha + s;
+                var reset = s.detach().negative().add(one);   // 1 − s
+                v = v.mul(reset).mul(decay).add(current.add(s.matmul(w_rec.t())).mul(inputGain));
+                s = SurrogateSpike.Apply(v.sub(one), Options.Steepness);
+                r = r.mul(filterDecay).add(s);
                 recorded?.Add(s);
             }
         }

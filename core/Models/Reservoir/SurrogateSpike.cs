@@ -24,7 +24,13 @@ public sealed class SurrogateSpike : autograd.MultiTensorFunction<SurrogateSpike
     }
 
     /// <summary>The surrogate derivative 1/(α|x| + 1)² itself (no graph).</summary>
-    public static Tensor Derivative(Tensor x, double steepness = 100.0) => (x.abs() * steepness + 1).pow(-2);
+    /// <remarks>The constants are explicit Scalars disposed after use: an implicitly converted one may be finalized by the garbage
+    /// collector while libtorch still reads it.</remarks>
+    public static Tensor Derivative(Tensor x, double steepness = 100.0)
+    {
+        using Scalar slope = steepness.ToScalar(), one = 1.ToScalar(), exponent = (-2).ToScalar();
+        return x.abs().mul(slope).add(one).pow(exponent);
+    }
 
     /// <inheritdoc/>
     public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
@@ -33,7 +39,8 @@ public sealed class SurrogateSpike : autograd.MultiTensorFunction<SurrogateSpike
         var x = (Tensor)vars[1];
         ctx.save_data("steepness", steepness);
         ctx.save_for_backward([x]);
-        return [x.gt(0).to_type(x.dtype)];
+        using var threshold = 0.ToScalar();   // explicit and disposed after use: see Derivative
+        return [x.gt(threshold).to_type(x.dtype)];
     }
 
     /// <inheritdoc/>
