@@ -31,8 +31,11 @@ let private makeParameters () =
     let b = torch.tensor([| 0.1; -0.2; 0.3 |], dtype = f64).requires_grad_(true)
     w, b
 
+/// The constants are 0-d tensors, not doubles: a double becomes a TorchSharp Scalar whose finalizer can free it while libtorch
+/// still reads it when another test's thread triggers a collection mid-call (seen as libtorch's toDouble error under parallel tests).
 let private field (w: Tensor) (b: Tensor) =
-    Func<Tensor, Tensor, Tensor>(fun t y -> torch.tanh(y.matmul(w.t()) + b) - 0.5 * y + 0.1 * torch.sin(t))
+    let half, tenth = torch.tensor(0.5, dtype = f64), torch.tensor(0.1, dtype = f64)
+    Func<Tensor, Tensor, Tensor>(fun t y -> torch.tanh(y.matmul(w.t()) + b) - half * y + tenth * torch.sin(t))
 
 let private times = [| 0.0; 0.4; 1.0 |]
 let private lossWeights () = torch.linspace(-1.0, 1.0, 18L, dtype = f64).reshape(3L, 2L, 3L)
