@@ -6,14 +6,15 @@ namespace NeuroDyn.Models.Spiking;
 /// refractory for t_ref. The subthreshold dynamics are integrated exactly over each step (inputs held constant in it);
 /// spikes reach their targets after the delay D through a ring buffer, and only spikes cost work (out-going CSR rows).
 /// On T threads the neurons are split into 4 T contiguous partitions, which the threads claim one at a time (a thread the
-/// machine has not scheduled holds no partition up): a partition's neurons are updated, then, once all are, every spike of
-/// the step (in ascending neuron order) is written into the targets in that partition, so no locks or atomics guard the
+/// machine has not scheduled holds no partition up) and update; then, once all are, the targets are split into T contiguous
+/// ranges, claimed the same way, and every spike of the step (in ascending neuron order) is written into the targets in the
+/// range (a spike costs a row lookup per range, so there are as few ranges as threads). No locks or atomics guard the
 /// neurons and every target sums its inputs in the same order whatever the partitioning. Every neuron draws its external Poisson input
 /// from its own counter-based random stream, keyed by the seed, so results are bit-identical for every thread count.
 /// </summary>
 public sealed unsafe class LifNetwork : IDisposable
 {
-    private readonly int n, delaySteps, refractorySteps, threadCount, partitions;
+    private readonly int n, delaySteps, refractorySteps, threadCount, partitions, targetRanges;
     private readonly double decay, synapseDecay, synapseGain, externalJump, vRest, vReset, theta, traceDecay;
     private readonly bool exponential;
     private readonly double[] v, synapticCurrent, ringBuffer, presynapticWeight, external;
@@ -22,7 +23,7 @@ public sealed unsafe class LifNetwork : IDisposable
     private readonly ulong[] streamKeys;
     private readonly double[] uniforms;
     private readonly PoissonTable? poisson;
-    private readonly int[] partitionStart;
+    private readonly int[] partitionStart, targetRangeStart;
     private readonly long[] rowSplits;
     private readonly int[][] partitionSpikes;
     private readonly int[] partitionSpikeCount;
@@ -118,18 +119,20 @@ public sealed unsafe class LifNetwork : IDisposable
         for (int i = 0; i < n; i++) v[i] = vReset + (theta - vReset) * initial.NextDouble();
 
         partitionStart = PartitionStarts(n, partitions);
-        rowSplits = RowSplits(connectivity, partitionStart);
+        targetRanges = threadCount;
+        targetRangeStart = PartitionStarts(n, targetRanges);
+        rowSplits = RowSplits(connectivity, targetRangeStart);
         partitionSpikes = new int[partitions][];
         for (int q = 0; q < partitions; q++) partitionSpikes[q] = new int[partitionStart[q + 1] - partitionStart[q]];
         partitionSpikeCount = new int[partitions];
-        team = new StepWorkerTeam(threadCount, partitions, UpdateNeurons, Propagate);
+        team = new StepWorkerTeam(threadCount, partitions, UpdateNeurons, targetRanges, Propagate);
     }
 
-    /// <summary>Partitions per thread when there are several: enough that the others absorb the share of a thread that is not scheduled.</summary>
+    /// <summary>Update partitions per thread when there are several: enough that the others absorb the share of a thread that is not scheduled.</summary>
     private const int PartitionsPerThread = 4;
 
     /// <summary>
-    /// Starts of P contiguous partitions of nearly equal size (and the end, N); where partitions hold at least 64 neurons their
+    /// Starts of P contiguous partitions (or target ranges) of nearly equal size (and the end, N); where they hold at least 64 neurons their
     /// starts are multiples of 8, so that no two threads write into the same 64-byte cache line of a per-neuron array.
     /// </summary>
     private static int[] PartitionStarts(int n, int partitions)
@@ -142,18 +145,18 @@ public sealed unsafe class LifNetwork : IDisposable
     }
 
     /// <summary>
-    /// For every presynaptic neuron j, the positions in its (ascending) row where each partition's targets begin, P + 1 per row:
-    /// partition q's targets of row j are <c>Targets[splits[j (P + 1) + q] .. splits[j (P + 1) + q + 1]]</c>.
+    /// For every presynaptic neuron j, the positions in its (ascending) row where each target range begins, R + 1 per row:
+    /// range r's targets of row j are <c>Targets[splits[j (R + 1) + r] .. splits[j (R + 1) + r + 1]]</c>.
     /// </summary>
-    private static long[] RowSplits(SparseConnectivity connectivity, int[] partitionStart)
+    private static long[] RowSplits(SparseConnectivity connectivity, int[] rangeStart)
     {
-        int stride = partitionStart.Length, n = connectivity.NeuronCount;
+        int stride = rangeStart.Length, n = connectivity.NeuronCount;
         var splits = new long[(long)n * stride];
         for (int j = 0; j < n; j++)
         {
             long at = (long)j * stride;
             splits[at] = connectivity.Offsets[j];
-            for (int q = 1; q < stride - 1; q++) splits[at + q] = connectivity.RowLowerBound(j, partitionStart[q]);
+            for (int r = 1; r < stride - 1; r++) splits[at + r] = connectivity.RowLowerBound(j, rangeStart[r]);
             splits[at + stride - 1] = connectivity.Offsets[j + 1];
         }
         return splits;
@@ -334,12 +337,12 @@ public sealed unsafe class LifNetwork : IDisposable
     private struct On : IFlag { public static bool Value => true; }
     private struct Off : IFlag { public static bool Value => false; }
 
-    /// <summary>Phase B for one partition: every spike of this step adds its weight to the arrivals, D steps ahead, of the targets in this partition.</summary>
-    private void Propagate(int part)
+    /// <summary>Phase B for one target range: every spike of this step adds its weight to the arrivals, D steps ahead, of the targets in this range.</summary>
+    private void Propagate(int range)
     {
         // the ring holds D steps: the slot this step's phase A has just consumed is the one due D steps from now
         int slot = (int)(StepCount % delaySteps);
-        int stride = partitions + 1;
+        int stride = targetRanges + 1;
         fixed (double* arrivals = &ringBuffer[(long)slot * n])
         fixed (int* targets = Connectivity.Targets)
         fixed (long* splits = rowSplits)
@@ -351,7 +354,7 @@ public sealed unsafe class LifNetwork : IDisposable
                 {
                     int j = spikes[k];
                     double w = presynapticWeight[j];
-                    long* row = splits + (long)j * stride + part;
+                    long* row = splits + (long)j * stride + range;
                     for (long s = row[0], end = row[1]; s < end; s++) arrivals[targets[s]] += w;
                 }
             }
