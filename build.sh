@@ -4,6 +4,8 @@
 #                                  (seconds, into out/quick/); the options go to every chapter (--out DIR, --data FILE, --seed N)
 #   ./build.sh test                run all tests (Expecto; exit code is the verdict)
 #   ./build.sh bench [NAME]        run the speed benchmarks (all, or one), writing out/bench/NAME.json
+#   ./build.sh bench-compare REV [--runs N] [NAME ...]   run REV's benchmarks and this checkout's in alternation (N rounds,
+#                                  default 5) and compare their medians (out/bench-compare/REV/comparison.json)
 #   ./build.sh pack [--version V] [--output DIR]   write the NuGet package NeuroDyn.Core and its symbols (default out/packages)
 #   ./build.sh docs [DIR]          write the API reference (one page per namespace and type) into DIR (default out/book/api)
 #   ./build.sh setup               only the set-up: apt packages, tools, packages, load scripts, build
@@ -85,6 +87,40 @@ case "$cmd" in
     bench)
         setup
         dotnet bench/bin/Release/net10.0/NeuroDyn.Bench.dll "$@" ;;
+    bench-compare)
+        rev="${1:?bench-compare needs the revision to compare with, e.g. ./build.sh bench-compare v0.1.0}"; shift
+        runs=5; names=()
+        while [ $# -gt 0 ]; do
+            case "$1" in
+                --runs) runs="${2:?--runs needs a number of rounds}"; shift 2 ;;
+                *) names+=("$1"); shift ;;
+            esac
+        done
+        setup
+        commit=$(git rev-parse --verify "$rev^{commit}") || { log "bench-compare: '$rev' is not a revision of this repository"; exit 2; }
+        out="${NEURODYN_OUTPUT_ROOT:-.}/out/bench-compare/$rev"; earlier="$out/source"
+        if [ ! -f "$earlier/bench/bin/Release/net10.0/NeuroDyn.Bench.dll" ]; then
+            log "building $rev in $earlier"
+            rm -rf "$earlier"; git clone -q . "$earlier"; git -C "$earlier" checkout -q "$commit"
+            (cd "$earlier" && ./build.sh setup)
+        fi
+        # by default every benchmark the earlier build has (it lists them when asked for an unknown one)
+        if [ ${#names[@]} -eq 0 ]; then
+            read -r -a names <<< "$(dotnet "$earlier/bench/bin/Release/net10.0/NeuroDyn.Bench.dll" --list 2>&1 | sed -n 's/.*known: //p' | tr -d ,)"
+        fi
+        rm -rf "$out/before" "$out/after"
+        for ((round = 1; round <= runs; round++)); do
+            # the order flips every round, so that a machine getting faster or slower favours neither build
+            sides=(before after); [ $((round % 2)) -eq 0 ] && sides=(after before)
+            for name in "${names[@]}"; do
+                for side in "${sides[@]}"; do
+                    log "round $round/$runs: $name ($side)"
+                    dll=bench/bin/Release/net10.0/NeuroDyn.Bench.dll; [ "$side" = before ] && dll="$earlier/$dll"
+                    NEURODYN_OUT="$out/$side/run$round" dotnet "$dll" "$name" > "$out/$side.$name.$round.log"
+                done
+            done
+        done
+        NEURODYN_OUT="$out" dotnet bench/bin/Release/net10.0/NeuroDyn.Bench.dll compare "$out/before" "$out/after" ;;
     pack)
         version=""; output=out/packages
         while [ $# -gt 0 ]; do

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using NeuroDyn.Bench;
+using NeuroDyn.IO;
 
 // Every benchmark of the project; `./build.sh bench` runs all, `./build.sh bench NAME` one.
 IBenchmark[] all =
@@ -15,6 +16,21 @@ IBenchmark[] all =
     new EvaluationBlocksBenchmark(),
 ];
 
+var outDir = Path.Combine(Environment.GetEnvironmentVariable("NEURODYN_OUT") ?? "out", "bench");
+Directory.CreateDirectory(outDir);
+
+// `compare BEFORE AFTER`: medians of two builds' repeated runs side by side (./build.sh bench-compare makes the runs)
+if (args is ["compare", var beforeRuns, var afterRuns])
+{
+    var comparison = BenchmarkComparison.Compare(beforeRuns, afterRuns);
+    Console.WriteLine($"medians over {comparison.BeforeRunCount} runs before and {comparison.AfterRunCount} after; slowdown > 0 is worse, tolerance {comparison.Tolerance:P0}");
+    foreach (var f in comparison.Figures)
+        Console.WriteLine($"{(f.WithinTolerance ? "  " : "!!")} {f.Benchmark,-15} {f.Figure,-90} {f.Before,12:G4} -> {f.After,12:G4} ({f.Better} is better) {f.Slowdown,8:+0.0%;-0.0%}");
+    Console.WriteLine(comparison.AllWithinTolerance ? "every figure within tolerance" : "some figures slowed down beyond the tolerance (marked !!)");
+    Write("comparison", comparison);
+    return 0;
+}
+
 var wanted = args.Length > 0 ? args[0] : null;
 var selected = wanted is null ? all : all.Where(b => b.Name == wanted).ToArray();
 if (selected.Length == 0)
@@ -22,18 +38,21 @@ if (selected.Length == 0)
     Console.Error.WriteLine($"unknown benchmark '{wanted}'; known: {string.Join(", ", all.Select(b => b.Name))}");
     return 2;
 }
-var outDir = Path.Combine(Environment.GetEnvironmentVariable("NEURODYN_OUT") ?? "out", "bench");
-Directory.CreateDirectory(outDir);
 foreach (var benchmark in selected)
 {
     Console.WriteLine($"== {benchmark.Name}");
     var clock = Stopwatch.StartNew();
-    var figures = benchmark.Run();
-    var json = JsonSerializer.Serialize(figures, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower });
-    var path = Path.Combine(outDir, benchmark.Name + ".json");
-    File.WriteAllText(path + ".tmp", json);
-    File.Move(path + ".tmp", path, overwrite: true);
-    Console.WriteLine(json);
-    Console.WriteLine($"-> {path} ({clock.Elapsed.TotalSeconds:F1} s)");
+    Write(benchmark.Name, benchmark.Run());
+    Console.WriteLine($"({clock.Elapsed.TotalSeconds:F1} s)");
 }
 return 0;
+
+// prints the figures as JSON and writes them atomically to out/bench/NAME.json
+void Write(string name, object figures)
+{
+    var json = JsonSerializer.Serialize(figures, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower });
+    var path = Path.Combine(outDir, name + ".json");
+    AtomicFile.WriteAllText(path, json);
+    Console.WriteLine(json);
+    Console.WriteLine($"-> {path}");
+}

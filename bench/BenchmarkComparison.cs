@@ -1,0 +1,121 @@
+using System.Text.Json.Nodes;
+
+namespace NeuroDyn.Bench;
+
+/// <summary>
+/// Compares the figures of two builds' benchmark runs (./build.sh bench-compare): each side is a folder of repeated runs
+/// (run1/bench/NAME.json, run2/…); every timing and speed figure both sides report is reduced to its median over the runs, and
+/// the later build's median is set against the earlier one's. A figure is named by the rows it sits in (the identifying fields
+/// of each array element, e.g. hidden=64 solver=rk4 … threads=2) and its own name, so that rows either build added or reordered
+/// are matched by what they measure, not by position.
+/// </summary>
+public static class BenchmarkComparison
+{
+    /// <summary>Fields that say which configuration an array element measured (never a measurement themselves).</summary>
+    private static readonly HashSet<string> IdentityFields =
+        ["method", "solver", "adjoint", "dtype", "threads", "hidden", "g", "eta", "path", "gradient", "steps", "excitatory_count", "inhibitory_count", "batch", "block_rows", "name"];
+
+    /// <summary>Figures that are constants from elsewhere (published or other tools' timings), not this build's measurements.</summary>
+    private static readonly string[] ForeignMarkers = ["reference", "brian2", "scipy", "numpy", "torchdiffeq"];
+
+    /// <summary>
+    /// Median of every comparable figure on both sides, with change = after/before − 1 for figures where lower is better (seconds,
+    /// milliseconds, megabytes, bytes) and before/after − 1 where higher is better (…per_second), so that a positive change is
+    /// always a slowdown. Figures only one side has are left out (they are new or gone, not comparable).
+    /// </summary>
+    public static ComparisonReport Compare(string beforeRuns, string afterRuns, double tolerance = 0.05)
+    {
+        var (before, beforeCount) = Medians(beforeRuns);
+        var (after, afterCount) = Medians(afterRuns);
+        var rows = before.Keys.Intersect(after.Keys).OrderBy(k => k.Benchmark, StringComparer.Ordinal).ThenBy(k => k.Figure, StringComparer.Ordinal)
+            .Select(key =>
+            {
+                var (benchmark, figure) = key;
+                bool higherIsBetter = HigherIsBetter(figure);
+                double b = before[key], a = after[key];
+                double slowdown = higherIsBetter ? b / a - 1 : a / b - 1;
+                return new ComparedFigure(benchmark, figure, higherIsBetter ? "higher" : "lower", b, a, slowdown, slowdown <= tolerance);
+            })
+            .ToArray();
+        return new ComparisonReport(beforeRuns, afterRuns, beforeCount, afterCount, tolerance, rows, rows.All(r => r.WithinTolerance));
+    }
+
+    private static (Dictionary<(string Benchmark, string Figure), double> Medians, int RunCount) Medians(string runsFolder)
+    {
+        if (!Directory.Exists(runsFolder))
+            throw new DirectoryNotFoundException($"no benchmark runs in '{runsFolder}': expected run1/bench/NAME.json, run2/… from ./build.sh bench-compare");
+        var runs = Directory.GetDirectories(runsFolder, "run*");
+        var samples = new Dictionary<(string, string), List<double>>();
+        foreach (var file in runs.SelectMany(run => Directory.Exists(Path.Combine(run, "bench")) ? Directory.GetFiles(Path.Combine(run, "bench"), "*.json") : []))
+        {
+            var benchmark = Path.GetFileNameWithoutExtension(file);
+            var root = JsonNode.Parse(File.ReadAllText(file))
+                ?? throw new InvalidDataException($"'{file}' holds no JSON: run the benchmark again");
+            foreach (var (figure, value) in Figures(root, ""))
+            {
+                if (!samples.TryGetValue((benchmark, figure), out var list)) samples[(benchmark, figure)] = list = [];
+                list.Add(value);
+            }
+        }
+        return (samples.ToDictionary(s => s.Key, s => Median(s.Value)), runs.Length);
+    }
+
+    /// <summary>Every timing or speed figure below <paramref name="node"/>, named by the identifying fields of the rows it sits in.</summary>
+    private static IEnumerable<(string Figure, double Value)> Figures(JsonNode? node, string rows)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (name, child) in obj)
+                {
+                    if (child is JsonValue value && IsMeasurement(name) && value.TryGetValue(out double number))
+                        yield return ((rows.Length > 0 ? rows + " " : "") + name, number);
+                    else if (child is JsonObject or JsonArray)
+                        foreach (var figure in Figures(child, rows)) yield return figure;
+                }
+                break;
+            case JsonArray array:
+                foreach (var element in array.OfType<JsonObject>())
+                {
+                    var identity = string.Join(" ", element.Where(p => IdentityFields.Contains(p.Key) && p.Value is JsonValue).Select(p => $"{p.Key}={p.Value}"));
+                    foreach (var figure in Figures(element, string.Join(" ", new[] { rows, identity }.Where(s => s.Length > 0))))
+                        yield return figure;
+                }
+                break;
+        }
+    }
+
+    private static bool IsMeasurement(string name) =>
+        !IdentityFields.Contains(name) && !ForeignMarkers.Any(name.Contains) && !name.StartsWith("speedup")
+        && (HigherIsBetter(name) || name.EndsWith("seconds") || name.EndsWith("_second") || name.EndsWith("_per_step") || name.EndsWith("megabytes") || name.EndsWith("bytes"));
+
+    private static bool HigherIsBetter(string figure) => figure.EndsWith("per_second") && !figure.EndsWith("seconds_per_bio_second");
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        int m = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
+    }
+}
+
+/// <summary>The comparison of two builds' benchmark runs.</summary>
+/// <param name="BeforeRuns">Folder of the earlier build's runs.</param>
+/// <param name="AfterRuns">Folder of the later build's runs.</param>
+/// <param name="BeforeRunCount">Runs of the earlier build.</param>
+/// <param name="AfterRunCount">Runs of the later build.</param>
+/// <param name="Tolerance">Largest slowdown accepted (0.05 = 5%).</param>
+/// <param name="Figures">Every figure both builds reported, medians side by side.</param>
+/// <param name="AllWithinTolerance">Whether no figure slowed down by more than the tolerance.</param>
+public sealed record ComparisonReport(string BeforeRuns, string AfterRuns, int BeforeRunCount, int AfterRunCount, double Tolerance,
+    ComparedFigure[] Figures, bool AllWithinTolerance);
+
+/// <summary>One figure's medians in both builds.</summary>
+/// <param name="Benchmark">Benchmark name.</param>
+/// <param name="Figure">The rows' identifying fields and the figure's name.</param>
+/// <param name="Better">"lower" (times, memory) or "higher" (rates).</param>
+/// <param name="Before">Median over the earlier build's runs.</param>
+/// <param name="After">Median over the later build's runs.</param>
+/// <param name="Slowdown">How much worse the later build is (after/before − 1 for times, before/after − 1 for rates); negative = faster.</param>
+/// <param name="WithinTolerance">Slowdown ≤ tolerance.</param>
+public sealed record ComparedFigure(string Benchmark, string Figure, string Better, double Before, double After, double Slowdown, bool WithinTolerance);
