@@ -323,36 +323,19 @@ Every seed of both networks, measured by the same protocol. The spread between s
 a difference between two networks smaller than it says nothing about the networks. So the sentence below calls the GRU better or worse
 than the CT-RNN only where every seed of one beats every seed of the other (their ranges do not overlap).
 *)
-/// A measure of a network over its seeds: median, range and count (`SeedSpread`).
-let spreadOf (runs: Experiments.SeedRuns) (measure: ForecastReport -> float) = SeedSpread.Of(runs.Reports |> List.map measure)
-let seedTable (name: string) (runs: Experiments.SeedRuns) =
-    let measures: (string * string * (ForecastReport -> float)) list =
-        [ "VPT median", "F2", (fun r -> r.Vpt.Median); "one-step MSE", "E2", (fun r -> r.OneStepMse)
-          "D_stsp", "F3", (fun r -> r.DStsp); "D_H", "F3", (fun r -> r.DH); "train (s)", "F0", (fun r -> r.TrainingSeconds) ]
-    let show (format: string) (x: float) = if Double.IsFinite x then x.ToString(format, Globalization.CultureInfo.InvariantCulture) else "n/a"
-    page.Table(
-        ($"{name}: seed" :: [ for title, _, _ in measures -> title ])
-        :: [ for r in runs.Reports -> (if int r.Seed = seed then $"{r.Seed} (this page)" else string r.Seed) :: [ for _, format, m in measures -> show format (m r) ] ]
-        @ [ "median" :: [ for _, format, m in measures -> show format (spreadOf runs m).Median ]
-            "range" :: [ for _, format, m in measures -> let s = spreadOf runs m in $"{show format s.Min} – {show format s.Max}" ] ])
-seedTable "CT-RNN" ctRuns
-seedTable "GRU" gruRuns
-/// "median (min–max)" of a measure over a network's seeds.
-let range (runs: Experiments.SeedRuns) (measure: ForecastReport -> float) (format: string) =
-    let s = spreadOf runs measure
-    let show (x: float) = x.ToString(format, Globalization.CultureInfo.InvariantCulture)
-    $"{show s.Median} ({show s.Min}–{show s.Max})"
+page.Table(SeedTable.ofReports "CT-RNN" seed [ SeedTable.trainingSecondsColumn ] ctRuns.Reports)
+page.Table(SeedTable.ofReports "GRU" seed [ SeedTable.trainingSecondsColumn ] gruRuns.Reports)
 /// The GRU's measure against the CT-RNN's over the seeds, in words: better or worse only beyond the seed spread.
 let againstCtRnn (what: string) (measure: ForecastReport -> float) (format: string) (higherIsBetter: bool) (better: string) (worse: string) =
     let verdict =
-        match SeedSpread.Compare(spreadOf gruRuns measure, spreadOf ctRuns measure, higherIsBetter) with
+        match SeedSpread.Compare(gruRuns.Spread measure, ctRuns.Spread measure, higherIsBetter) with
         | SpreadComparison.Better -> better + " (beyond the seed spread)"
         | SpreadComparison.Worse -> worse + " (beyond the seed spread)"
         | SpreadComparison.WithinSpread -> "no different, beyond the seed spread, from"
         | _ -> "not comparable with"
-    let gru, ct = range gruRuns measure format, range ctRuns measure format
+    let gru, ct = SeedTable.spreadText format (gruRuns.Spread measure), SeedTable.spreadText format (ctRuns.Spread measure)
     $"{what}, {gru}, is {verdict} the CT-RNN's {ct}"
-let ctVpt, gruVpt, ctMse = spreadOf ctRuns (fun r -> r.Vpt.Median), spreadOf gruRuns (fun r -> r.Vpt.Median), spreadOf ctRuns (fun r -> r.OneStepMse)
+let ctVpt, gruVpt, ctMse = ctRuns.Spread (fun r -> r.Vpt.Median), gruRuns.Spread (fun r -> r.Vpt.Median), ctRuns.Spread (fun r -> r.OneStepMse)
 let spreadSentence =
     $"Over {seeds.Length} seeds the CT-RNN's median VPT ranged from **{ctVpt.Min:F2} to {ctVpt.Max:F2}** Lyapunov times (median {ctVpt.Median:F2}) "
     + $"and its one-step MSE from {ctMse.Min:E2} to {ctMse.Max:E2}; the GRU's VPT from **{gruVpt.Min:F2} to {gruVpt.Max:F2}** (median {gruVpt.Median:F2}). "
@@ -361,7 +344,7 @@ let shorter = gruRecipe.OneStepEpochs + gruRecipe.RolloutEpochs < budget.OneStep
 let gruSentence =
     $"With **{gruReport.ParameterCount}** parameters against the CT-RNN's **{parameterCount}**, "
     + againstCtRnn "the GRU's median VPT over the seeds (Lyapunov times)" (fun r -> r.Vpt.Median) "F2" true "longer than" "shorter than" + "; "
-    + againstCtRnn "its one-step test MSE" (fun r -> r.OneStepMse) "E2" false "lower than" "higher than" + "; "
+    + againstCtRnn "its one-step test MSE" (fun r -> r.OneStepMse) SeedTable.mseFormat false "lower than" "higher than" + "; "
     + againstCtRnn "its free run's D_stsp" (fun r -> r.DStsp) "F3" false "lower (fills the attractor better) than" "higher (fills it less well) than" + ". "
     + $"Each seed trained for at most {gruRecipe.OneStepEpochs} + {gruRecipe.RolloutEpochs} epochs against the CT-RNN's {budget.OneStepEpochs} + {budget.RolloutEpochs}"
     + (if shorter then ", so its figures are those of a shorter training, not the GRU's best." else ".")

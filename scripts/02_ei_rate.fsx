@@ -354,21 +354,19 @@ let seedRows =
             use network = ModelArtifact.Load<EiRateNetwork>(seedModelPaths[runSeed])
             { Seed = runSeed; Report = seedReport; BalanceBefore = initial.MeasureBalance(balanceSeries, warmup)
               BalanceAfter = network.MeasureBalance(balanceSeries, warmup); LambdaMax = lambdaMaxOf network lyapunovSteps } ]
-/// A measure's median and range over the seeds.
-let spreadOf (measure: SeedRow -> float) = SeedSpread.Of(seedRows |> List.map measure)
-let seedMeasures: (string * string * (SeedRow -> float) * (float -> string)) list =
-    [ "vpt_median", "VPT median", (fun r -> r.Report.Vpt.Median), (fun v -> $"{v:F2}")
-      "test_mse_one_step", "test MSE (one step)", (fun r -> r.Report.OneStepMse), (fun v -> $"{v:E2}")
-      "d_stsp", "D_stsp", (fun r -> r.Report.DStsp), (fun v -> $"{v:F3}")
-      "d_h", "D_H", (fun r -> r.Report.DH), (fun v -> $"{v:F3}")
-      "ratio_after", "I/E after", (fun r -> r.BalanceAfter.Ratio), (fun v -> $"{v:F2}")
-      "lambda_max", "λ_max", (fun r -> r.LambdaMax), (fun v -> $"{v:F3}") ]
-let spreads = [ for key, _, measure, _ in seedMeasures -> key, spreadOf measure ] |> Map.ofList
-page.Table(
-    ("seed" :: [ for _, title, _, _ in seedMeasures -> title ])
-    :: [ for r in seedRows -> (if r.Seed = seed then $"{r.Seed} (main)" else string r.Seed) :: [ for _, _, measure, show in seedMeasures -> show (measure r) ] ]
-    @ [ "median" :: [ for key, _, _, show in seedMeasures -> show spreads[key].Median ]
-        "range" :: [ for key, _, _, show in seedMeasures -> $"{show spreads[key].Min} – {show spreads[key].Max}" ] ])
+/// The seed table's columns: the forecast report's, then the balance after training and the free run's largest exponent.
+let seedColumns: SeedTable.Column<SeedRow> list =
+    [ for c in SeedTable.forecastColumns -> { SeedTable.Title = c.Title; Format = c.Format; Measure = fun (r: SeedRow) -> c.Measure r.Report } ]
+    @ [ { SeedTable.Title = "I/E after"; Format = "F2"; Measure = fun (r: SeedRow) -> r.BalanceAfter.Ratio }
+        { SeedTable.Title = "λ_max"; Format = "F3"; Measure = fun (r: SeedRow) -> r.LambdaMax } ]
+page.Table(SeedTable.rows "E/I network" (fun r -> int64 r.Seed) seed seedColumns seedRows)
+/// A measure over the seeds: median, range and count.
+let spreadOf (measure: SeedRow -> float) = SeedTable.spreadOf seedRows measure
+let spreads =
+    Map.ofList
+        [ "vpt_median", spreadOf (fun r -> r.Report.Vpt.Median); "test_mse_one_step", spreadOf (fun r -> r.Report.OneStepMse)
+          "d_stsp", spreadOf (fun r -> r.Report.DStsp); "d_h", spreadOf (fun r -> r.Report.DH)
+          "ratio_after", spreadOf (fun r -> r.BalanceAfter.Ratio); "lambda_max", spreadOf (fun r -> r.LambdaMax) ]
 let vptSpread, mseSpread, dStspSpread, ratioSpread, lambdaSpread =
     spreads["vpt_median"], spreads["test_mse_one_step"], spreads["d_stsp"], spreads["ratio_after"], spreads["lambda_max"]
 /// The position of a value against the seeds' range of a measure: within it, or beyond it (above or below).

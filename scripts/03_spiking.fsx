@@ -378,33 +378,17 @@ page.Text($"Here the one-step error is {sqrt oneStep.Mse:G2} (root mean square p
 **Over the seeds.** Every seed's reservoir (its own wiring, input weights and initial potentials; the same recipe), measured by the same
 protocol; the figures above are the main seed's. The median and the range (smallest to largest) over the seeds follow.
 *)
-/// A measure of a network over its seeds: median, range and count (`SeedSpread`).
-let spreadOf (runs: Experiments.SeedRuns) (measure: ForecastReport -> float) = SeedSpread.Of(runs.Reports |> List.map measure)
-/// What the seed tables show of each seed's report: title, number format, value.
-let seedMeasures: (string * string * (ForecastReport -> float)) list =
-    [ "VPT median (Λ)", "F2", (fun r -> r.Vpt.Median)
-      "one-step MSE", "G3", (fun r -> r.OneStepMse)
-      "D_stsp", "F3", (fun r -> r.DStsp)
-      "D_H", "F3", (fun r -> r.DH) ]
-/// A number in a format, or "–" when it could not be measured.
-let show (format: string) (value: float) = if Double.IsFinite value then value.ToString(format, Globalization.CultureInfo.InvariantCulture) else "–"
-/// The rows of a seed table: every seed's measures, then their median and range over the seeds (the page places a table where it is added).
-let seedRows (name: string) (runs: Experiments.SeedRuns) =
-    ($"{name}: seed" :: [ for title, _, _ in seedMeasures -> title ])
-    :: [ for r in runs.Reports -> (if int r.Seed = seed then $"{r.Seed} (this page)" else string r.Seed) :: [ for _, format, m in seedMeasures -> show format (m r) ] ]
-    @ [ "median" :: [ for _, format, m in seedMeasures -> show format (spreadOf runs m).Median ]
-        "range" :: [ for _, format, m in seedMeasures -> let s = spreadOf runs m in $"{show format s.Min} – {show format s.Max}" ] ]
 /// The spread of a network's measures over its seeds, in words.
 let spreadText (name: string) (runs: Experiments.SeedRuns) =
-    let vpt, mse, dStsp = spreadOf runs (fun r -> r.Vpt.Median), spreadOf runs (fun r -> r.OneStepMse), spreadOf runs (fun r -> r.DStsp)
-    let twoPlaces, threeDigits = show "F2", show "G3"
+    let vpt, mse, dStsp = runs.Spread(fun r -> r.Vpt.Median), runs.Spread(fun r -> r.OneStepMse), runs.Spread(fun r -> r.DStsp)
+    let twoPlaces, threeDigits = SeedTable.show "F2", SeedTable.show "G3"
     let vptText =
         if vpt.Min = vpt.Max then $"median VPT is {twoPlaces vpt.Median} Lyapunov times in every seed"
         else $"median VPT runs from {twoPlaces vpt.Min} to {twoPlaces vpt.Max} Lyapunov times (a spread of {twoPlaces (vpt.Max - vpt.Min)} around a median of {twoPlaces vpt.Median})"
     $"Over its {runs.Reports.Length} seeds the {name}'s {vptText}, its one-step MSE from {threeDigits mse.Min} to {threeDigits mse.Max} "
     + $"(a factor {twoPlaces (mse.Max / mse.Min)}), its D_stsp from {twoPlaces dStsp.Min} to {twoPlaces dStsp.Max}. A difference between two networks smaller "
     + "than this spread says nothing about the networks, only about the draws."
-page.Table(seedRows "spiking reservoir" reservoirRuns)
+page.Table(SeedTable.ofReports "spiking reservoir" seed [] reservoirRuns.Reports)
 page.Text(spreadText "reservoir" reservoirRuns)
 
 (**
@@ -576,18 +560,18 @@ page.Chart(
     Plots.timeSeries "Surrogate network in closed loop from the same start" forecastTimes [ "x"; "y"; "z" ]
         [ "truth", Series.Rows(data.Test, vpt.Starts.[best] + protocol.WarmUp, protocol.Horizon); "surrogate network", surrogateFree; "reservoir", bestForecast ])
 
-page.Table(seedRows "surrogate-gradient LIF network" surrogateRuns)
+page.Table(SeedTable.ofReports "surrogate-gradient LIF network" seed [] surrogateRuns.Reports)
 page.Text(spreadText "surrogate network" surrogateRuns)
 
 /// How the reservoir's measure compares with the surrogate network's over their seeds, in words: "better" only where every seed of one
 /// beats every seed of the other.
 let overSeeds (measure: ForecastReport -> float) (higherIsBetter: bool) (what: string) =
-    match SeedSpread.Compare(spreadOf reservoirRuns measure, spreadOf surrogateRuns measure, higherIsBetter) with
+    match SeedSpread.Compare(reservoirRuns.Spread measure, surrogateRuns.Spread measure, higherIsBetter) with
     | SpreadComparison.Better -> $"every seed of the reservoir has a better {what} than every seed of the surrogate network"
     | SpreadComparison.Worse -> $"every seed of the surrogate network has a better {what} than every seed of the reservoir"
     | SpreadComparison.WithinSpread -> $"the two networks' {what} overlap over the seeds, so neither is better"
     | _ -> $"the {what} cannot be compared (a measure missing)"
-let vptOverSeeds (runs: Experiments.SeedRuns) = let s = spreadOf runs (fun r -> r.Vpt.Median) in $"{s.Median:F2} ({s.Min:F2}–{s.Max:F2})"
+let vptOverSeeds (runs: Experiments.SeedRuns) = SeedTable.spreadText "F2" (runs.Spread(fun r -> r.Vpt.Median))
 page.Table(
     [ "model"; "neurons"; "trained parameters"; $"one-step test MSE (seed {seed})"; $"VPT median (Λ, seed {seed})"; "VPT p10–p90"; $"VPT median over {seeds.Length} seeds (range)" ]
     :: [ [ "spiking reservoir + ridge readout"; $"{forecaster.Options.NeuronCount}"; $"{report.ParameterCount}"
@@ -608,7 +592,7 @@ chapter 04 analyses, and chapter 05 compares the networks over all their seeds.
 
 /// A network's seeds for the JSON: every seed's measures, and their median and range over the seeds.
 let seedsJson (runs: Experiments.SeedRuns) =
-    let spread measure = let s = spreadOf runs measure in {| median = s.Median; min = s.Min; max = s.Max; count = s.Count |}
+    let spread measure = let s = runs.Spread measure in {| median = s.Median; min = s.Min; max = s.Max; count = s.Count |}
     {| main_seed = seed
        sweep_folder = Experiments.sweepPath common runs.Entry
        sweep_seconds = runs.Seconds

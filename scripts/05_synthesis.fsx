@@ -61,11 +61,7 @@ let models =
         { Entry = entry; Main = main; Seeds = seeds } ]
 
 /// A measure of a model over its seeds.
-let spreadOf (m: Model) (measure: ForecastReport -> float) = SeedSpread.Of(m.Seeds |> List.map measure)
-let f (format: string) (x: float) = if Double.IsFinite x then x.ToString(format, Globalization.CultureInfo.InvariantCulture) else "n/a"
-/// "median (min–max)" over the seeds, or the one value of a single run.
-let spreadText (format: string) (s: SeedSpread) =
-    if s.Count <= 1 then f format s.Median else $"{f format s.Median} ({f format s.Min}–{f format s.Max})"
+let spreadOf (m: Model) (measure: ForecastReport -> float) = SeedTable.spreadOf m.Seeds measure
 let vptOf, mseOf, stspOf, dhOf, lambdaOf =
     (fun (r: ForecastReport) -> r.Vpt.Median), (fun (r: ForecastReport) -> r.OneStepMse), (fun (r: ForecastReport) -> r.DStsp),
     (fun (r: ForecastReport) -> r.DH), (fun (r: ForecastReport) -> r.LargestLyapunov)
@@ -73,9 +69,9 @@ let header = [ "model"; "chapter"; "parameters"; "seeds"; "train (s)"; "test MSE
 let rows =
     [ for m in models ->
         [ m.Main.Name; m.Entry.Chapter; string m.Main.ParameterCount; (if m.Seeds.Length = 1 then "1 (one run)" else string m.Seeds.Length)
-          spreadText "F1" (spreadOf m (fun r -> r.TrainingSeconds)); spreadText "0.00E+00" (spreadOf m mseOf); spreadText "F2" (spreadOf m vptOf)
-          spreadText "F3" (spreadOf m stspOf); spreadText "F3" (spreadOf m dhOf); spreadText "F3" (spreadOf m lambdaOf) ] ]
-    @ [ [ "Lorenz-63 (truth)"; ""; ""; ""; ""; ""; ""; ""; ""; f "F3" protocol.LyapunovExponent ] ]
+          SeedTable.spreadText "F1" (spreadOf m (fun r -> r.TrainingSeconds)); SeedTable.spreadText SeedTable.mseFormat (spreadOf m mseOf); SeedTable.spreadText "F2" (spreadOf m vptOf)
+          SeedTable.spreadText "F3" (spreadOf m stspOf); SeedTable.spreadText "F3" (spreadOf m dhOf); SeedTable.spreadText "F3" (spreadOf m lambdaOf) ] ]
+    @ [ [ "Lorenz-63 (truth)"; ""; ""; ""; ""; ""; ""; ""; ""; SeedTable.show "F3" protocol.LyapunovExponent ] ]
 page.Table(header :: rows)
 page.Text("Each cell is the median over the seeds with the range (smallest–largest) in brackets; the VPT is each seed's median over the protocol's starts.")
 
@@ -100,7 +96,7 @@ let analysisHeader = [ "model"; "dynamics analysed"; "largest exponent of what w
 let analysisRows =
     [ for name, path in [ for m in models -> m.Main.Name, Experiments.analysisPath common m.Entry ] @ [ "Lorenz-63 (truth)", Experiments.truthAnalysisPath common ] ->
         match analysisOf path with
-        | Some a -> [ name; a.Dynamics; f "F3" a.LargestExponent; f "F3" a.KaplanYorke; fixedPointSummary a; (if Double.IsFinite a.ShortestPeriod then $"""{f "F4" a.ShortestPeriod} ({a.PeriodicOrbitSource})""" else "none found") ]
+        | Some a -> [ name; a.Dynamics; SeedTable.show "F3" a.LargestExponent; SeedTable.show "F3" a.KaplanYorke; fixedPointSummary a; (if Double.IsFinite a.ShortestPeriod then $"""{SeedTable.show "F4" a.ShortestPeriod} ({a.PeriodicOrbitSource})""" else "none found") ]
         | None -> [ name; "not analysed (run chapter 04)"; ""; ""; ""; "" ] ]
 page.Table(analysisHeader :: analysisRows)
 let notes = [ for m in models do for r in m.Seeds do for n in r.Notes -> $"{m.Main.Name}, seed {r.Seed}: {n}" ]
@@ -168,16 +164,16 @@ let leader (measure: ForecastReport -> float) (higherIsBetter: bool) (what: stri
         |> List.sortBy (fun m -> let median = (spreadOf m measure).Median in if higherIsBetter then -median else median)
     match ranked with
     | best :: second :: _ ->
-        let show (m: Model) = $"the {m.Main.Name}'s, {spreadText format (spreadOf m measure)}"
+        let show (m: Model) = $"the {m.Main.Name}'s, {SeedTable.spreadText format (spreadOf m measure)}"
         let standing =
             match compared best second measure higherIsBetter with
             | SpreadComparison.Better -> $"better than the next, {show second}, beyond the seed spread"
             | other -> $"ahead of the next, {show second}, by its median only: {word other}"
         Some $"The best {what} is {show best}: {standing}."
     | _ -> None
-let mseText (m: Model) = spreadText "0.00E+00" (spreadOf m mseOf)
-let vptText (m: Model) = spreadText "F2" (spreadOf m vptOf)
-let lambdaText (m: Model) = spreadText "F3" (spreadOf m lambdaOf)
+let mseText (m: Model) = SeedTable.spreadText SeedTable.mseFormat (spreadOf m mseOf)
+let vptText (m: Model) = SeedTable.spreadText "F2" (spreadOf m vptOf)
+let lambdaText (m: Model) = SeedTable.spreadText "F3" (spreadOf m lambdaOf)
 let conclusions =
     [ yield! leader vptOf true "median valid prediction time (Lyapunov times, median over the seeds and range)" "F2" |> Option.toList
       let mse, vpt = compared ei ct mseOf false, compared ei ct vptOf true

@@ -84,6 +84,8 @@ type SeedRuns =
       MainRun: SweepRunFiles
       /// Wall-clock seconds of the sweep in this run (0 when every seed had finished before, with --resume).
       Seconds: float }
+    /// A measure over the seeds: the median of its finite values, their range and count.
+    member runs.Spread(measure: ForecastReport -> float) = SeedSpread.Of(runs.Reports |> List.map measure)
 
 /// How every seed of a network is trained: by trainer phases in order on the same model (`Models.phases`), or, the spiking reservoir,
 /// by its ridge fit (`ReservoirForecaster.Train`).
