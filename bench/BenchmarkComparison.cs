@@ -21,43 +21,57 @@ public static class BenchmarkComparison
     /// <summary>
     /// Median of every comparable figure on both sides, with change = after/before − 1 for figures where lower is better (seconds,
     /// milliseconds, megabytes, bytes) and before/after − 1 where higher is better (…per_second), so that a positive change is
-    /// always a slowdown. Figures only one side has are left out (they are new or gone, not comparable).
+    /// always a slowdown; beside it the same change round by round (run k of one build against run k of the other, which ran next
+    /// to it), whose median a machine drifting during the comparison disturbs less, and each side's run-to-run spread. Figures only
+    /// one side has are left out (they are new or gone, not comparable).
     /// </summary>
     public static ComparisonReport Compare(string beforeRuns, string afterRuns, double tolerance = 0.05)
     {
-        var (before, beforeCount) = Medians(beforeRuns);
-        var (after, afterCount) = Medians(afterRuns);
+        var (before, beforeCount) = Samples(beforeRuns);
+        var (after, afterCount) = Samples(afterRuns);
         var rows = before.Keys.Intersect(after.Keys).OrderBy(k => k.Benchmark, StringComparer.Ordinal).ThenBy(k => k.Figure, StringComparer.Ordinal)
             .Select(key =>
             {
                 var (benchmark, figure) = key;
                 bool higherIsBetter = HigherIsBetter(figure);
-                double b = before[key], a = after[key];
-                double slowdown = higherIsBetter ? b / a - 1 : a / b - 1;
-                return new ComparedFigure(benchmark, figure, higherIsBetter ? "higher" : "lower", b, a, slowdown, slowdown <= tolerance);
+                double Slowdown(double b, double a) => higherIsBetter ? b / a - 1 : a / b - 1;
+                var (b, a) = (before[key], after[key]);
+                double slowdown = Slowdown(Median(b.Values), Median(a.Values));
+                var paired = b.Keys.Intersect(a.Keys).Select(run => Slowdown(b[run], a[run])).ToList();
+                return new ComparedFigure(benchmark, figure, higherIsBetter ? "higher" : "lower", Median(b.Values), Median(a.Values), slowdown,
+                    paired.Count > 0 ? Median(paired) : double.NaN, Spread(b.Values), Spread(a.Values), slowdown <= tolerance);
             })
             .ToArray();
         return new ComparisonReport(beforeRuns, afterRuns, beforeCount, afterCount, tolerance, rows, rows.All(r => r.WithinTolerance));
     }
 
-    private static (Dictionary<(string Benchmark, string Figure), double> Medians, int RunCount) Medians(string runsFolder)
+    /// <summary>Every figure's value in every run of a side, by run folder name.</summary>
+    private static (Dictionary<(string Benchmark, string Figure), Dictionary<string, double>> Samples, int RunCount) Samples(string runsFolder)
     {
         if (!Directory.Exists(runsFolder))
             throw new DirectoryNotFoundException($"no benchmark runs in '{runsFolder}': expected run1/bench/NAME.json, run2/… from ./build.sh bench-compare");
         var runs = Directory.GetDirectories(runsFolder, "run*");
-        var samples = new Dictionary<(string, string), List<double>>();
-        foreach (var file in runs.SelectMany(run => Directory.Exists(Path.Combine(run, "bench")) ? Directory.GetFiles(Path.Combine(run, "bench"), "*.json") : []))
-        {
-            var benchmark = Path.GetFileNameWithoutExtension(file);
-            var root = JsonNode.Parse(File.ReadAllText(file))
-                ?? throw new InvalidDataException($"'{file}' holds no JSON: run the benchmark again");
-            foreach (var (figure, value) in Figures(root, ""))
+        var samples = new Dictionary<(string, string), Dictionary<string, double>>();
+        foreach (var run in runs)
+            foreach (var file in Directory.Exists(Path.Combine(run, "bench")) ? Directory.GetFiles(Path.Combine(run, "bench"), "*.json") : [])
             {
-                if (!samples.TryGetValue((benchmark, figure), out var list)) samples[(benchmark, figure)] = list = [];
-                list.Add(value);
+                var benchmark = Path.GetFileNameWithoutExtension(file);
+                var root = JsonNode.Parse(File.ReadAllText(file))
+                    ?? throw new InvalidDataException($"'{file}' holds no JSON: run the benchmark again");
+                foreach (var (figure, value) in Figures(root, ""))
+                {
+                    if (!samples.TryGetValue((benchmark, figure), out var values)) samples[(benchmark, figure)] = values = [];
+                    values[Path.GetFileName(run)] = value;
+                }
             }
-        }
-        return (samples.ToDictionary(s => s.Key, s => Median(s.Value)), runs.Length);
+        return (samples, runs.Length);
+    }
+
+    /// <summary>(max − min)/median of a side's runs: how much the machine alone moved the figure.</summary>
+    private static double Spread(IEnumerable<double> values)
+    {
+        var all = values.ToArray();
+        return (all.Max() - all.Min()) / Median(all);
     }
 
     /// <summary>Every timing or speed figure below <paramref name="node"/>, named by the identifying fields of the rows it sits in.</summary>
@@ -91,7 +105,7 @@ public static class BenchmarkComparison
 
     private static bool HigherIsBetter(string figure) => figure.EndsWith("per_second") && !figure.EndsWith("seconds_per_bio_second");
 
-    private static double Median(List<double> values)
+    private static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();
         int m = sorted.Length / 2;
@@ -116,6 +130,10 @@ public sealed record ComparisonReport(string BeforeRuns, string AfterRuns, int B
 /// <param name="Better">"lower" (times, memory) or "higher" (rates).</param>
 /// <param name="Before">Median over the earlier build's runs.</param>
 /// <param name="After">Median over the later build's runs.</param>
-/// <param name="Slowdown">How much worse the later build is (after/before − 1 for times, before/after − 1 for rates); negative = faster.</param>
+/// <param name="Slowdown">How much worse the later build's median is (after/before − 1 for times, before/after − 1 for rates); negative = faster.</param>
+/// <param name="PairedSlowdown">The median over rounds of the same change between the two builds' runs of one round.</param>
+/// <param name="BeforeSpread">(max − min)/median over the earlier build's runs.</param>
+/// <param name="AfterSpread">(max − min)/median over the later build's runs.</param>
 /// <param name="WithinTolerance">Slowdown ≤ tolerance.</param>
-public sealed record ComparedFigure(string Benchmark, string Figure, string Better, double Before, double After, double Slowdown, bool WithinTolerance);
+public sealed record ComparedFigure(string Benchmark, string Figure, string Better, double Before, double After, double Slowdown, double PairedSlowdown,
+    double BeforeSpread, double AfterSpread, bool WithinTolerance);

@@ -6,7 +6,7 @@ namespace NeuroDyn.Bench;
 
 /// <summary>
 /// Brunel's (2000) model A. First at full size (12,500 neurons, 15.6 M synapses) in two states, (g, η) = (5, 2) and (6, 4):
-/// wall time per second of biological time after a 100 ms warm-up, best of three 1 s segments on two threads, plus one
+/// wall time per second of biological time after a 100 ms warm-up, best of three 1 s segments on the default threads (one per core), plus one
 /// single-thread segment for comparison. Reference: Brian2 2.5 (Cython, one thread) takes 4.7 s and 7.6 s on this machine
 /// (bench/reference/brunel_brian2.py). Then the thread scaling, 1 → 2 (→ every power of two up to the processors), at 12,500
 /// and at 100,000 neurons (N_E = 80,000, N_I = 20,000, ε = 1/80 so that C_E = 1,000 and C_I = 250 stay Brunel's, and with
@@ -94,7 +94,7 @@ public sealed class BrunelBenchmark : IBenchmark
         var parameters = new BrunelParameters { G = g, Eta = eta };
         string load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "";
         var clock = Stopwatch.StartNew();
-        using var network = new LifNetwork(parameters, seed: 1, threads: 2);
+        using var network = new LifNetwork(parameters, seed: 1);
         double setup = clock.Elapsed.TotalSeconds;
         network.Run(100.0);
         var walls = new double[3];

@@ -25,9 +25,10 @@ if (args is ["compare", var beforeRuns, var afterRuns])
     var comparison = BenchmarkComparison.Compare(beforeRuns, afterRuns);
     Console.WriteLine($"medians over {comparison.BeforeRunCount} runs before and {comparison.AfterRunCount} after; slowdown > 0 is worse, tolerance {comparison.Tolerance:P0}");
     foreach (var f in comparison.Figures)
-        Console.WriteLine($"{(f.WithinTolerance ? "  " : "!!")} {f.Benchmark,-15} {f.Figure,-90} {f.Before,12:G4} -> {f.After,12:G4} ({f.Better} is better) {f.Slowdown,8:+0.0%;-0.0%}");
+        Console.WriteLine($"{(f.WithinTolerance ? "  " : "!!")} {f.Benchmark,-15} {f.Figure,-90} {f.Before,12:G4} -> {f.After,12:G4} ({f.Better} is better) " +
+            $"{f.Slowdown,7:+0.0%;-0.0%}  round by round {f.PairedSlowdown,7:+0.0%;-0.0%}  run-to-run spread {f.BeforeSpread,4:0%} / {f.AfterSpread,4:0%}");
     Console.WriteLine(comparison.AllWithinTolerance ? "every figure within tolerance" : "some figures slowed down beyond the tolerance (marked !!)");
-    Write("comparison", comparison);
+    Write("comparison", comparison, echo: false);
     return 0;
 }
 
@@ -47,12 +48,12 @@ foreach (var benchmark in selected)
 }
 return 0;
 
-// prints the figures as JSON and writes them atomically to out/bench/NAME.json
-void Write(string name, object figures)
+// writes the figures atomically to out/bench/NAME.json, printing them as JSON when asked
+void Write(string name, object figures, bool echo = true)
 {
     var json = JsonSerializer.Serialize(figures, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower });
     var path = Path.Combine(outDir, name + ".json");
     AtomicFile.WriteAllText(path, json);
-    Console.WriteLine(json);
+    if (echo) Console.WriteLine(json);
     Console.WriteLine($"-> {path}");
 }
