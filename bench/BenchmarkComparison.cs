@@ -56,8 +56,7 @@ public static class BenchmarkComparison
             foreach (var file in Directory.Exists(Path.Combine(run, "bench")) ? Directory.GetFiles(Path.Combine(run, "bench"), "*.json") : [])
             {
                 var benchmark = Path.GetFileNameWithoutExtension(file);
-                var root = JsonNode.Parse(File.ReadAllText(file))
-                    ?? throw new InvalidDataException($"'{file}' holds no JSON: run the benchmark again");
+                var root = Parse(file);
                 foreach (var (figure, value) in Figures(root, ""))
                 {
                     if (!samples.TryGetValue((benchmark, figure), out var values)) samples[(benchmark, figure)] = values = [];
@@ -65,6 +64,18 @@ public static class BenchmarkComparison
                 }
             }
         return (samples, runs.Length);
+    }
+
+    private static JsonNode Parse(string file)
+    {
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(file)) ?? throw new InvalidDataException($"'{file}' holds no JSON: run the benchmark again");
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new InvalidDataException($"'{file}' is not valid JSON ({e.Message}): run the benchmark again", e);
+        }
     }
 
     /// <summary>(max − min)/median of a side's runs: how much the machine alone moved the figure.</summary>

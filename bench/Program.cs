@@ -22,7 +22,13 @@ Directory.CreateDirectory(outDir);
 // `compare BEFORE AFTER`: medians of two builds' repeated runs side by side (./build.sh bench-compare makes the runs)
 if (args is ["compare", var beforeRuns, var afterRuns])
 {
-    var comparison = BenchmarkComparison.Compare(beforeRuns, afterRuns);
+    ComparisonReport comparison;
+    try { comparison = BenchmarkComparison.Compare(beforeRuns, afterRuns); }
+    catch (Exception e) when (e is DirectoryNotFoundException or InvalidDataException)
+    {
+        Console.Error.WriteLine(e.Message);
+        return 2;
+    }
     Console.WriteLine($"medians over {comparison.BeforeRunCount} runs before and {comparison.AfterRunCount} after; slowdown > 0 is worse, tolerance {comparison.Tolerance:P0}");
     foreach (var f in comparison.Figures)
         Console.WriteLine($"{(f.WithinTolerance ? "  " : "!!")} {f.Benchmark,-15} {f.Figure,-90} {f.Before,12:G4} -> {f.After,12:G4} ({f.Better} is better) " +
