@@ -496,8 +496,10 @@ let analyse (entry: Experiments.Entry) (report: NeuroDyn.Evaluation.ForecastRepo
                 else None, Some "its map is differentiated by autograd, about a millisecond per Jacobian but some 70 000 of them in the default run; --autograd-maps analyses it"
             with :? NotSupportedException as e -> None, Some e.Message
         | _ -> None, Some "it is not a recurrent sequence model with a state to differentiate (a spiking reservoir with a trained readout)"
-    let mapAnalysis = modelMap |> Option.map (analyseMap entry.Name)
+    // the map and the field are analysed at the same time, each on its own core
+    let mapTask = modelMap |> Option.map (fun m -> Threading.Tasks.Task.Run(fun () -> analyseMap entry.Name m))
     let field = dynamics |> Option.map (fun d -> analyseField entry.Name d modelMap.Value.InitialState)
+    let mapAnalysis = mapTask |> Option.map (fun task -> task.Result)
     let gain = modelMap |> Option.bind gainDiagram
     let freeRun = finitePrefix report.FreeRun
     let correlation, correlationProblem =
@@ -524,7 +526,9 @@ let analyse (entry: Experiments.Entry) (report: NeuroDyn.Evaluation.ForecastRepo
     { Entry = entry; Report = report; Map = mapAnalysis; Field = field; Gain = gain; Correlation = correlation; Rosenstein = rosenstein
       Maxima = SampledMaxima.Of(freeRun, 2); Notes = notes; Seconds = seconds }
 
-let networks = [ for entry, (report, model) in models -> analyse entry report model ]
+/// Every model's analysis; the models are analysed at the same time (each analysis is deterministic, whichever core runs it).
+let networks =
+    [ for entry, (report, model) in models -> Threading.Tasks.Task.Run(fun () -> analyse entry report model) ] |> List.map (fun task -> task.Result)
 
 /// What a network's reported periodic orbits were found in: its trained map, or — where the map has none — its Δ → 0 field.
 let mapOrbitSource, fieldOrbitSource = "trained map", "field (Δ → 0)"
