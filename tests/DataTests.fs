@@ -124,6 +124,47 @@ let tests =
             refused "infinite-value" "val" (NpyArray.Matrix withInfinity) [ "split 'val' holds"; "at row 7, column 1" ]
         }
 
+        test "int64 arrays keep every value exactly, long.MinValue to long.MaxValue, as numpy writes and reads them" {
+            let values = [| Int64.MaxValue; Int64.MinValue; Int64.MaxValue - 1L; (1L <<< 53) + 1L; -((1L <<< 53) + 1L); 0L |]
+            let listed = String.Join(", ", values)
+            let dir = Run.tempFolder "npy-int64"
+            try
+                let ours, theirs, fortran = Path.Combine(dir, "ours.npy"), Path.Combine(dir, "theirs.npy"), Path.Combine(dir, "fortran.npy")
+                File.WriteAllBytes(ours, NpyArray.OfInt64([| 2; 3 |], values).ToNpy())
+                let printed = Run.numpy $"import numpy as np; a = np.load('{ours}'); print(a.dtype, a.shape); print(', '.join(str(int(v)) for v in a.ravel()))"
+                Expect.stringContains printed "int64 (2, 3)" "numpy reads the type and shape"
+                Expect.stringContains printed listed "numpy reads every value to the last digit"
+                Run.numpy
+                    ($"import numpy as np; a = np.array([{listed}], dtype=np.int64).reshape(2, 3); "
+                     + $"np.save('{theirs}', a); np.save('{fortran}', np.asfortranarray(a))")
+                |> ignore
+                Expect.sequenceEqual (File.ReadAllBytes ours) (File.ReadAllBytes theirs) "the bytes numpy writes"
+                let back = NpyArray.FromNpy(File.ReadAllBytes theirs)
+                Expect.equal back.Integers values "numpy's file read exactly"
+                Expect.sequenceEqual (back.ToNpy()) (File.ReadAllBytes theirs) "and written back unchanged"
+                Expect.equal (NpyArray.FromNpy(File.ReadAllBytes fortran)).Integers values "Fortran order read into C order exactly"
+            finally
+                Directory.Delete(dir, true)
+        }
+
+        test "integer arrays held as doubles are written exactly where they can be, and refused naming the value and what to do where not" {
+            // long.MaxValue has no double: it rounds up to 2⁶³, one past the int64 range
+            Throws.withMessage<InvalidDataException> [ "value 9223372036854775808 at index 0"; "Int64"; "NpyArray.OfInt64" ]
+                (fun () -> NpyArray.Scalar(float Int64.MaxValue, NpyType.Int64).ToNpy() |> ignore)
+            Throws.withMessage<InvalidDataException> [ "value 2.5 at index 1"; "whole numbers" ] (fun () -> NpyArray([| 2 |], NpyType.Int64, [| 1.0; 2.5 |]).ToNpy() |> ignore)
+            Throws.withMessage<InvalidDataException> [ "value NaN at index 0" ] (fun () -> NpyArray.Scalar(nan, NpyType.Int64).ToNpy() |> ignore)
+            Throws.withMessage<InvalidDataException> [ "value 2147483648 at index 0"; "Int32" ] (fun () -> NpyArray.Scalar(2147483648.0, NpyType.Int32).ToNpy() |> ignore)
+            // the extremes a double does hold: −2⁶³, 2⁶³ − 1024 and the int32 range's ends
+            let int64 = NpyArray.FromNpy(NpyArray([| 3 |], NpyType.Int64, [| float Int64.MinValue; 9223372036854774784.0; -1.0 |]).ToNpy())
+            Expect.equal int64.Integers [| Int64.MinValue; Int64.MaxValue - 1023L; -1L |] "int64 exactly"
+            let int32 = NpyArray.FromNpy(NpyArray([| 2 |], NpyType.Int32, [| float Int32.MinValue; float Int32.MaxValue |]).ToNpy())
+            Expect.equal int32.Values [| float Int32.MinValue; float Int32.MaxValue |] "int32 exactly"
+            // integers that no longer match the values (replaced ones) are not written in their place
+            Throws.withMessage<InvalidDataException> [ "Integers do not match its Values"; "NpyArray.OfInt64" ]
+                (fun () -> NpyArray([| 1 |], NpyType.Int64, [| 5.0 |], Integers = [| Int64.MaxValue |]).ToNpy() |> ignore)
+            Throws.withMessage<ArgumentException> [ "shape (2, 2) holds 4 values but 3" ] (fun () -> NpyArray.OfInt64([| 2; 2 |], [| 1L; 2L; 3L |]) |> ignore)
+        }
+
         test "truncated npy data is reported, not read as garbage" {
             let bytes = (NpyArray.Vector [| 1.0; 2.0; 3.0 |]).ToNpy()
             Throws.withMessage<InvalidDataException> [ "truncated" ] (fun () -> NpyArray.FromNpy(bytes.[.. bytes.Length - 9]) |> ignore)

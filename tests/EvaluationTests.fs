@@ -133,6 +133,32 @@ let tests =
                 Directory.Delete(dir, true)
         }
 
+        test "a report missing a key inside its protocol is refused, naming the file and the key; every protocol setting is read back" {
+            let dir = Run.tempFolder "report-protocol"
+            try
+                let path = Path.Combine(dir, "model.json")
+                // no setting at its default, so a value that silently came from the defaults would show
+                let protocol =
+                    ForecastProtocol(WarmUp = 7, Starts = 21, StartSeed = 3, Horizon = 9, Threshold = 0.3, LyapunovExponent = 0.5,
+                                     FreeRunSteps = 4, FreeRunStart = 2, StateSpaceBins = 11, SpectrumSmoothing = 1.5)
+                let vpt = VptSummary(1.0, 0.5, 1.5, 21, 0, Array.create 21 1.0, Array.init 21 id, [| 0.1 |], [| 0.2 |], [| 0.1 |], [| 0.3 |])
+                let report =
+                    ForecastReport(0, "model", "CtRnn", "quick", 1L, 2.0, 10, protocol, 0.01, vpt, 0.5, 0.2, 0.9, "", "",
+                                   EvaluationTimings(1.0, 2.0, 3.0, 4.0), [||], FreeRun = Array2D.init 4 3 (fun i j -> float (i + j)))
+                ForecastReportFile.Write(report, path) |> ignore
+                Expect.equal (ForecastReportFile.Read path).Protocol protocol "every protocol setting as written"
+                let keys = [ for entry in JsonNode.Parse(File.ReadAllText path).["protocol"].AsObject() -> entry.Key ]
+                Expect.equal keys.Length (typeof<ForecastProtocol>.GetProperties() |> Array.filter (fun p -> p.CanWrite) |> Array.length) "the file holds every setting"
+                for key in keys do
+                    ForecastReportFile.Write(report, path) |> ignore
+                    let json = JsonNode.Parse(File.ReadAllText path).AsObject()
+                    json.["protocol"].AsObject().Remove key |> ignore
+                    File.WriteAllText(path, json.ToJsonString())
+                    Throws.withMessage<InvalidDataException> [ path; $"'{key}'"; "Path: $.protocol."; "run the chapter" ] (fun () -> ForecastReportFile.Read path |> ignore)
+            finally
+                Directory.Delete(dir, true)
+        }
+
         test "an analysis report survives its JSON file beside the forecast report; other versions, unknown keys and non-finite exponents are refused" {
             let dir = Run.tempFolder "analysis-report"
             try

@@ -34,9 +34,10 @@ let tests =
                 (fun () -> LorenzDataset.Generate(LorenzDataOptions(Duration = 1e12)) |> ignore)
         }
         test "a spiking network whose connections do not fit is refused" {
-            // N = 1.25e9 neurons with C = 1.25e8 inputs each: 1.6e17 synapses
+            // N = 1.25e9 neurons with C = 1.25e8 inputs each: 1.6e17 synapses, past the largest array before any question of memory
+            // (the memory budget refuses connections below that limit, up to 17 GB, on a machine with less available)
             let p = BrunelParameters(ExcitatoryCount = 1_000_000_000, InhibitoryCount = 250_000_000)
-            Throws.withMessage<ArgumentOutOfRangeException> [ "BrunelParameters.ExcitatoryCount"; "N = 1250000000 neurons"; "Use fewer neurons" ]
+            Throws.withMessage<ArgumentException> [ "BrunelParameters.Epsilon"; "156250000000000000 synapses"; string Array.MaxLength; "lower ε or the neuron counts" ]
                 (fun () -> new LifNetwork(p, 0L) |> ignore)
         }
         test "batches of windows too large for memory are refused naming the batch size" {

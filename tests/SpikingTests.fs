@@ -169,6 +169,26 @@ let tests =
             Expect.throwsT<ArgumentOutOfRangeException> (fun () -> net.Run(0.05) |> ignore) "duration not a multiple of dt"
         }
 
+        test "networks past the array limits are refused by Validate, before any allocation, naming the option and the limit" {
+            let limit = BrunelParameters.MaxNeuronCount
+            Expect.equal limit (Array.MaxLength - 1) "N + 1 row offsets fill one array"
+            let fails (p: BrunelParameters) (fragments: string list) = Throws.withMessage<ArgumentException> fragments (fun () -> p.Validate() |> ignore)
+            // N_E + N_I past int.MaxValue wrapped round to a negative NeuronCount
+            fails (BrunelParameters(ExcitatoryCount = Int32.MaxValue, InhibitoryCount = 2, Epsilon = 0.0, Eta = 0.0)) [ "InhibitoryCount"; "2147483649 neurons"; string limit ]
+            // the limit itself passes (Validate allocates nothing), one neuron more does not
+            let unconnected e i = BrunelParameters(ExcitatoryCount = e, InhibitoryCount = i, Epsilon = 0.0, Eta = 0.0, Delay = 0.1)
+            (unconnected limit 0).Validate() |> ignore
+            fails (unconnected limit 1) [ "InhibitoryCount"; string (int64 limit + 1L); string limit ]
+            // N (C_E + C_I) synapses fill one array: 10⁵ neurons at ε = 0.21 give 2.1·10⁹ (fits), at ε = 0.22 2.2·10⁹ (does not)
+            let brunel epsilon = BrunelParameters(ExcitatoryCount = 80_000, InhibitoryCount = 20_000, Epsilon = epsilon)
+            (brunel 0.21).Validate() |> ignore
+            fails (brunel 0.22) [ "Epsilon"; "2200000000 synapses"; string Array.MaxLength ]
+            // the ring buffer holds D/dt × N entries: 10⁸ neurons with a delay of 21 steps fit, 22 do not
+            let delayed delay = BrunelParameters(ExcitatoryCount = 80_000_000, InhibitoryCount = 20_000_000, Epsilon = 0.0, Eta = 0.0, Delay = delay)
+            (delayed 2.1).Validate() |> ignore
+            fails (delayed 2.2) [ "Delay"; "ring buffer"; string Array.MaxLength ]
+        }
+
         test "spike statistics of known trains: clock, Poisson and identical trains" {
             let dt = 0.1
             let steps = 100_000 // 10 s

@@ -18,11 +18,25 @@ public enum NpyType
     Int32,
 }
 
-/// <summary>One n-dimensional array as stored in a NumPy .npy file: its shape, element type and values (row-major, held as doubles).</summary>
+/// <summary>One n-dimensional array as stored in a NumPy .npy file: its shape, element type and values (row-major, held as doubles;
+/// an Int64 array's exact values also in <see cref="Integers"/>).</summary>
 public sealed record NpyArray(int[] Shape, NpyType Type, double[] Values)
 {
+    /// <summary>The exact values of an Int64 array (<see cref="Values"/> holds them rounded to doubles, exact only up to 2⁵³ in magnitude):
+    /// set by <see cref="OfInt64"/> and by <see cref="FromNpy"/>, and what <see cref="ToNpy"/> writes; null for an array built from doubles.</summary>
+    public long[]? Integers { get; init; }
+
     /// <summary>A 0-d (scalar) array.</summary>
     public static NpyArray Scalar(double value, NpyType type = NpyType.Float64) => new([], type, [value]);
+
+    /// <summary>An Int64 array of the given shape holding <paramref name="values"/> (row-major) exactly, long.MinValue to long.MaxValue.</summary>
+    public static NpyArray OfInt64(int[] shape, long[] values)
+    {
+        long count = shape.Aggregate(1L, (a, b) => a * b);
+        if (count != values.Length)
+            throw new ArgumentException($"shape ({string.Join(", ", shape)}) holds {count} values but {values.Length} were given.", nameof(values));
+        return new((int[])shape.Clone(), NpyType.Int64, Array.ConvertAll(values, v => (double)v)) { Integers = (long[])values.Clone() };
+    }
 
     /// <summary>A 1-d float64 array.</summary>
     public static NpyArray Vector(double[] values) => new([values.Length], NpyType.Float64, (double[])values.Clone());
@@ -77,6 +91,7 @@ public sealed record NpyArray(int[] Shape, NpyType Type, double[] Values)
         BinaryPrimitives.WriteUInt16LittleEndian(length, (ushort)header.Length);
         stream.Write(length);
         stream.Write(Encoding.ASCII.GetBytes(header));
+        var exact = Type == NpyType.Int64 ? IntegersToWrite() : null;
         var data = new byte[Values.Length * size];
         for (int i = 0; i < Values.Length; i++)
         {
@@ -85,12 +100,37 @@ public sealed record NpyArray(int[] Shape, NpyType Type, double[] Values)
             {
                 case NpyType.Float64: BinaryPrimitives.WriteDoubleLittleEndian(slot, Values[i]); break;
                 case NpyType.Float32: BinaryPrimitives.WriteSingleLittleEndian(slot, (float)Values[i]); break;
-                case NpyType.Int64: BinaryPrimitives.WriteInt64LittleEndian(slot, checked((long)Values[i])); break;
-                case NpyType.Int32: BinaryPrimitives.WriteInt32LittleEndian(slot, checked((int)Values[i])); break;
+                case NpyType.Int64: BinaryPrimitives.WriteInt64LittleEndian(slot, exact![i]); break;
+                case NpyType.Int32: BinaryPrimitives.WriteInt32LittleEndian(slot, (int)WholeNumber(i, int.MinValue, int.MaxValue)); break;
             }
         }
         stream.Write(data);
         return stream.ToArray();
+    }
+
+    /// <summary>The Int64 values to write: <see cref="Integers"/> when set (they must round to <see cref="Values"/>), else each value as a whole number in range.</summary>
+    long[] IntegersToWrite()
+    {
+        if (Integers is null) return Enumerable.Range(0, Values.Length).Select(i => WholeNumber(i, long.MinValue, long.MaxValue)).ToArray();
+        if (!Integers.Select(v => (double)v).SequenceEqual(Values))
+            throw new InvalidDataException(
+                "this Int64 array's Integers do not match its Values (were the Values replaced with 'with'?): build the changed array with NpyArray.OfInt64(shape, values).");
+        return Integers;
+    }
+
+    /// <summary>Values[i] as a whole number in [min, max] (an integer type's range, −2ᵏ to 2ᵏ − 1), or an error naming the value and what to do.
+    /// Doubles hold integers exactly only up to 2⁵³, so long.MaxValue arrives here as 2⁶³, one past the Int64 range.</summary>
+    long WholeNumber(int i, long min, long max)
+    {
+        double value = Values[i];
+        // −2ᵏ and 2ᵏ are doubles exactly (2ᵏ − 1 may not be): the range is [min, −min)
+        if (value >= min && value < -(double)min && value == Math.Floor(value)) return (long)value;
+        string advice = Type == NpyType.Int64
+            ? "hold the integers exactly with NpyArray.OfInt64(shape, long[] values) (doubles round integers beyond 2⁵³, long.MaxValue up to 2⁶³), or store the array as Float64"
+            : "round the values into range, or store the array as Int64 or Float64";
+        string shown = value.ToString(double.IsFinite(value) && value == Math.Floor(value) ? "F0" : "R", CultureInfo.InvariantCulture);
+        throw new InvalidDataException(
+            $"cannot write value {shown} at index {i} of this {Type} array: only whole numbers from {min} to {max} fit; {advice}.");
     }
 
     /// <summary>Parses a .npy file (versions 1–3; little-endian float64/float32/int64/int32; C or Fortran order).</summary>
@@ -127,6 +167,13 @@ public sealed record NpyArray(int[] Shape, NpyType Type, double[] Values)
         int dataStart = headerStart + headerLength;
         if (bytes.Length - dataStart < count * size)
             throw new InvalidDataException($"'{name}' is truncated: shape ({string.Join(", ", shape)}) needs {count * size} bytes of data, the file has {bytes.Length - dataStart}.");
+        bool fortranOrder = fortran.Groups[1].Value == "True" && shape.Length > 1;
+        if (type == NpyType.Int64)
+        {
+            var integers = new long[count];
+            for (int i = 0; i < count; i++) integers[i] = BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(dataStart + i * size, size));
+            return OfInt64(shape, fortranOrder ? FortranToC(integers, shape) : integers);
+        }
         var values = new double[count];
         for (int i = 0; i < count; i++)
         {
@@ -135,12 +182,10 @@ public sealed record NpyArray(int[] Shape, NpyType Type, double[] Values)
             {
                 NpyType.Float64 => BinaryPrimitives.ReadDoubleLittleEndian(slot),
                 NpyType.Float32 => BinaryPrimitives.ReadSingleLittleEndian(slot),
-                NpyType.Int64 => BinaryPrimitives.ReadInt64LittleEndian(slot),
                 _ => BinaryPrimitives.ReadInt32LittleEndian(slot),
             };
         }
-        if (fortran.Groups[1].Value == "True" && shape.Length > 1) values = FortranToC(values, shape);
-        return new NpyArray(shape, type, values);
+        return new NpyArray(shape, type, fortranOrder ? FortranToC(values, shape) : values);
     }
 
     static (string Descr, int Size) Describe(NpyType type) => type switch
@@ -152,9 +197,9 @@ public sealed record NpyArray(int[] Shape, NpyType Type, double[] Values)
     };
 
     /// <summary>Reorders column-major values into row-major order.</summary>
-    static double[] FortranToC(double[] values, int[] shape)
+    static T[] FortranToC<T>(T[] values, int[] shape)
     {
-        var result = new double[values.Length];
+        var result = new T[values.Length];
         var index = new int[shape.Length];
         for (int c = 0; c < values.Length; c++)
         {

@@ -8,7 +8,7 @@ namespace NeuroDyn.Evaluation;
 /// <summary>
 /// A <see cref="ForecastReport"/> on disk: indented JSON with snake_case keys (NaN written as "NaN"), and its free run beside it as
 /// <c>NAME.free_run.npy</c> (numpy's <c>np.load</c> reads it), both written atomically. Reading checks the schema version, refuses
-/// unknown or missing keys, and verifies the free run's SHA-256; every error names the file.
+/// unknown or missing keys (the protocol's settings too), and verifies the free run's SHA-256; every error names the file.
 /// </summary>
 public static class ForecastReportFile
 {

@@ -1,9 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace NeuroDyn.Evaluation;
 
-/// <summary>The JSON layout the saved reports share (snake_case keys, NaN as "NaN", unknown or missing keys refused) and their versioned, strict reading.</summary>
+/// <summary>The JSON layout the saved reports share (snake_case keys, NaN as "NaN", unknown or missing keys refused, nested ones too) and their versioned, strict reading.</summary>
 internal static class ReportJson
 {
     /// <summary>Serializer options of every report file: indented, snake_case, named floating-point literals, strict about keys and nulls.</summary>
@@ -17,11 +18,27 @@ internal static class ReportJson
         RespectNullableAnnotations = true,
     };
 
-    /// <summary>Reads the <typeparamref name="T"/> at <paramref name="path"/> if its numeric 'schema_version' equals <paramref name="schemaVersion"/>;
-    /// a missing file is a <see cref="FileNotFoundException"/>, anything else wrong an <see cref="InvalidDataException"/> naming the file,
-    /// each ending with <paramref name="advice"/> (what to run to write it anew). <paramref name="what"/> names the report, e.g. "forecast report".</summary>
+    /// <summary>The options a versioned report is read with: <see cref="Options"/> with every key required, at every depth. Constructor parameters
+    /// are required already; this adds the init properties of options records such as <see cref="ForecastProtocol"/>, which would otherwise
+    /// silently keep their defaults when a key is missing.</summary>
+    static readonly JsonSerializerOptions EveryKeyRequired = new(Options)
+    {
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { RequireEverySettableProperty } },
+    };
+
+    /// <summary>Marks every property the reader can set as required (properties without a setter are not read).</summary>
+    static void RequireEverySettableProperty(JsonTypeInfo type)
+    {
+        foreach (var property in type.Properties)
+            if (property.Set is not null) property.IsRequired = true;
+    }
+
+    /// <summary>Reads the <typeparamref name="T"/> at <paramref name="path"/> if its numeric 'schema_version' equals <paramref name="schemaVersion"/>
+    /// and it has every key, nested objects' included; a missing file is a <see cref="FileNotFoundException"/>, anything else wrong an
+    /// <see cref="InvalidDataException"/> naming the file, each ending with <paramref name="advice"/> (what to run to write it anew).
+    /// <paramref name="what"/> names the report, e.g. "forecast report".</summary>
     public static T Read<T>(string path, int schemaVersion, string what, string advice) where T : class =>
-        Read<T>(path, Options, what, advice, root =>
+        Read<T>(path, EveryKeyRequired, what, advice, root =>
         {
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("schema_version", out var version) || version.ValueKind != JsonValueKind.Number)
                 throw new InvalidDataException($"'{path}' is not a {what}: it has no numeric 'schema_version'.");
@@ -44,7 +61,9 @@ internal static class ReportJson
         }
         catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
         {
-            throw new InvalidDataException($"'{path}' is not a valid {what} ({e.Message}); {advice}", e);
+            // where in the document, when the serializer's message does not say (e.g. a missing key of a nested object: "$.protocol")
+            string at = e is JsonException { Path: { } where } && !e.Message.Contains("Path: ", StringComparison.Ordinal) ? $" Path: {where}." : "";
+            throw new InvalidDataException($"'{path}' is not a valid {what} ({e.Message}{at}); {advice}", e);
         }
     }
 }

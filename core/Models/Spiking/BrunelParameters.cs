@@ -41,8 +41,10 @@ public sealed record BrunelParameters
     /// <summary>Time constant (ms) of the per-neuron spike-train traces r_i(t) = Σ_spikes exp(−(t − t_spike)/τ_r); null keeps no traces.</summary>
     public double? TraceTimeConstant { get; init; }
 
-    /// <summary>Total number of neurons N = N_E + N_I.</summary>
+    /// <summary>Total number of neurons N = N_E + N_I (at most <see cref="MaxNeuronCount"/> in parameters that pass <see cref="Validate"/>).</summary>
     public int NeuronCount => ExcitatoryCount + InhibitoryCount;
+    /// <summary>The most neurons a network holds: its connectivity's row offsets, N + 1 of them, fill one array of at most Array.MaxLength entries.</summary>
+    public static int MaxNeuronCount => Array.MaxLength - 1;
     /// <summary>Excitatory in-degree C_E = round(ε N_E).</summary>
     public int ExcitatoryInDegree => (int)Math.Round(Epsilon * ExcitatoryCount);
     /// <summary>Inhibitory in-degree C_I = round(ε N_I).</summary>
@@ -61,11 +63,17 @@ public sealed record BrunelParameters
     {
         if (ExcitatoryCount < 1) Fail(nameof(ExcitatoryCount), ExcitatoryCount, "must be at least 1.");
         if (InhibitoryCount < 0) Fail(nameof(InhibitoryCount), InhibitoryCount, "must be >= 0.");
+        long neurons = (long)ExcitatoryCount + InhibitoryCount;
+        if (neurons > MaxNeuronCount)
+            Fail(nameof(InhibitoryCount), InhibitoryCount, $"gives N = N_E + N_I = {ExcitatoryCount} + {InhibitoryCount} = {neurons} neurons, more than the {MaxNeuronCount} a network holds: lower ExcitatoryCount or InhibitoryCount.");
         if (!(Epsilon >= 0 && Epsilon <= 1)) Fail(nameof(Epsilon), Epsilon, "must lie in [0, 1].");
         if (ExcitatoryInDegree > ExcitatoryCount - 1)
             Fail(nameof(Epsilon), Epsilon, $"gives C_E = {ExcitatoryInDegree} excitatory inputs but only N_E − 1 = {ExcitatoryCount - 1} distinct non-self excitatory neurons exist: lower ε or raise N_E.");
         if (InhibitoryInDegree > Math.Max(InhibitoryCount - 1, 0))
             Fail(nameof(Epsilon), Epsilon, $"gives C_I = {InhibitoryInDegree} inhibitory inputs but only {Math.Max(InhibitoryCount - 1, 0)} distinct non-self inhibitory neurons exist: lower ε or raise N_I.");
+        long synapses = neurons * ((long)ExcitatoryInDegree + InhibitoryInDegree);
+        if (synapses > Array.MaxLength)
+            Fail(nameof(Epsilon), Epsilon, $"gives N (C_E + C_I) = {neurons} × ({ExcitatoryInDegree} + {InhibitoryInDegree}) = {synapses} synapses, more than the {Array.MaxLength} one array holds: lower ε or the neuron counts.");
         Positive(J, nameof(J));
         NonNegative(G, nameof(G));
         NonNegative(Eta, nameof(Eta));
@@ -80,6 +88,9 @@ public sealed record BrunelParameters
         Positive(Delay, nameof(Delay));
         WholeSteps(Delay, nameof(Delay));
         if (DelaySteps < 1) Fail(nameof(Delay), Delay, $"must be at least one time step dt = {Dt} ms.");
+        double ringEntries = Math.Round(Delay / Dt) * neurons;
+        if (ringEntries > Array.MaxLength)
+            Fail(nameof(Delay), Delay, $"gives a ring buffer of D/dt × N = {Math.Round(Delay / Dt)} × {neurons} = {ringEntries:G6} entries, more than the {Array.MaxLength} one array holds: shorten the delay, raise dt or use fewer neurons.");
         NonNegative(RefractoryPeriod, nameof(RefractoryPeriod));
         WholeSteps(RefractoryPeriod, nameof(RefractoryPeriod));
         if (Synapse == SynapseKind.Exponential)
