@@ -7,6 +7,7 @@ open TorchSharp
 open NeuroDyn.Torch
 open NeuroDyn.Models
 open NeuroDyn.Solvers
+open NeuroDyn.Tests.ExplicitScalars
 
 type private Tensor = torch.Tensor
 
@@ -14,7 +15,7 @@ let private f64 = torch.ScalarType.Float64
 
 /// The CT-RNN field with recurrent weight W and a held drive z: dh/dt = (−h + tanh(h Wᵀ + z)) / τ.
 let private fieldOf (model: CtRnn) (weight: Tensor) (drive: Tensor) =
-    Func<Tensor, Tensor, Tensor>(fun _ h -> (torch.tanh(torch.nn.functional.linear(h, weight) + drive) - h) / model.Options.Tau)
+    Func<Tensor, Tensor, Tensor>(fun _ h -> divide model.Options.Tau (torch.tanh(plus (torch.nn.functional.linear(h, weight)) drive) - h))
 
 /// The drive z = x W_inᵀ + b of inputs x.
 let private driveOf (model: CtRnn) (x: Tensor) = torch.nn.functional.linear(x, model.InputWeight, model.Bias)
@@ -65,9 +66,9 @@ let tests =
             for k in 0L .. 5L do
                 let x = w.select(1, k)
                 for _ in 1 .. 2 do
-                    let u = h.matmul(model.RecurrentWeight.t()) + x.matmul(model.InputWeight.t()) + model.Bias
-                    h <- h + (0.05 / 0.5) * (torch.tanh(u) - h)
-            let expected = h.matmul(model.OutputWeight.t()) + model.OutputBias
+                    let u = List.reduce plus [ h.matmul(model.RecurrentWeight.t()); x.matmul(model.InputWeight.t()); model.Bias ]
+                    h <- plus h (scale (0.05 / 0.5) (torch.tanh(u) - h))
+            let expected = plus (h.matmul(model.OutputWeight.t())) model.OutputBias
             // the same float64 operations in another association order: rounding differences ~1e-16 per step
             Expect.isLessThan (maxDiff (model.PredictNext(w)) expected) 1e-13 "hand recurrence"
         }
@@ -88,8 +89,8 @@ let tests =
             let w = windows 40 6
             for solver in [ OdeMethod.Euler; OdeMethod.Midpoint; OdeMethod.Rk4 ] do
                 let model = new CtRnn(CtRnnOptions(Hidden = 9, StepsPerSample = 2, Solver = solver), 11L)
-                let fast = gradientsOf model ((model.PredictNext(w) - target w).square().mean())
-                let reference = gradientsOf model ((predictWithOdeint model w - target w).square().mean())
+                let fast = gradientsOf model ((squared (model.PredictNext(w) - target w)).mean())
+                let reference = gradientsOf model ((squared (predictWithOdeint model w - target w)).mean())
                 for g, r in List.zip fast reference do
                     // both are the exact gradient of the same discrete map: rounding only
                     Expect.isLessThan (maxDiff g r) 1e-12 $"{solver} gradient"
@@ -102,7 +103,7 @@ let tests =
                 torch.set_num_threads 2
                 let model = new CtRnn(CtRnnOptions(Hidden = 9), 11L)
                 let w = windows 40 4
-                gradientsOf model ((model.PredictNext(w) - target w).square().mean()) |> ignore
+                gradientsOf model ((squared (model.PredictNext(w) - target w)).mean()) |> ignore
                 // each block makes its libtorch calls serially (per-thread OpenMP and MKL settings, restored when the block ends);
                 // the calling thread runs block 0 and must find its own count again
                 Expect.equal (torch.get_num_threads()) 2 "torch threads after a forward and backward pass in two blocks"
@@ -120,8 +121,8 @@ let tests =
                 let single = new CtRnn(options, 11L, dtype = torch.ScalarType.Float32)
                 let double = new CtRnn(options, 11L)
                 let w32 = w.to_type(torch.ScalarType.Float32)
-                let fast = gradientsOf single ((single.PredictNext(w32) - target w32).square().mean())
-                let reference = gradientsOf double ((double.PredictNext(w) - target w).square().mean())
+                let fast = gradientsOf single ((squared (single.PredictNext(w32) - target w32)).mean())
+                let reference = gradientsOf double ((squared (double.PredictNext(w) - target w)).mean())
                 for g, r in List.zip fast reference do
                     // float32 weights (rounded by 6e-8 relative) and ~30 float32 operations per gradient entry: ~1e-6 relative; 1e-5 leaves room
                     let scale = 1.0 + r.abs().max().item<double>()
@@ -134,8 +135,8 @@ let tests =
             let w = windows 40 5
             for solver in [ OdeMethod.Euler; OdeMethod.Midpoint; OdeMethod.Rk4 ] do
                 let model = new CtRnn(CtRnnOptions(Hidden = 9, StepsPerSample = 3, Solver = solver, Tau = 0.7, Adjoint = true), 11L)
-                let fast = gradientsOf model ((model.PredictNext(w) - target w).square().mean())
-                let reference = gradientsOf model ((predictWithOdeintAdjoint model w - target w).square().mean())
+                let fast = gradientsOf model ((squared (model.PredictNext(w) - target w)).mean())
+                let reference = gradientsOf model ((squared (predictWithOdeintAdjoint model w - target w)).mean())
                 // the same reversed-time solve of the same augmented system in float64, its sums in another order: rounding only
                 for g, r in List.zip fast reference do Expect.isLessThan (maxDiff g r) 1e-12 $"{solver} adjoint gradient"
         }
@@ -143,7 +144,7 @@ let tests =
         test "adjoint and dopri5 training paths agree with the fused rk4 path" {
             TorchRuntime.Initialize() |> ignore
             let w = windows 2 5
-            let loss (m: CtRnn) = (m.PredictNext(w) - target w).square().mean()
+            let loss (m: CtRnn) = (squared (m.PredictNext(w) - target w)).mean()
             let fused = new CtRnn(CtRnnOptions(Hidden = 7, StepsPerSample = 10, Solver = OdeMethod.Rk4), 9L)
             let adjoint = new CtRnn(CtRnnOptions(Hidden = 7, StepsPerSample = 10, Solver = OdeMethod.Rk4, Adjoint = true), 9L)
             let dopri = new CtRnn(CtRnnOptions(Hidden = 7, Solver = OdeMethod.Dopri5, Rtol = 1e-10, Atol = 1e-12), 9L)
@@ -204,7 +205,7 @@ let tests =
             let w = windows 3 7
             use _ = torch.no_grad()
             // the same seed gives the same weights, so the hidden states agree bit for bit; only one addition rounds differently
-            Expect.isLessThan (maxDiff (increment.PredictNext(w)) (w.select(1, -1L) + 0.3 * plain.PredictNext(w))) 1e-14 "x_last + s r"
+            Expect.isLessThan (maxDiff (increment.PredictNext(w)) (plus (w.select(1, -1L)) (scale 0.3 (plain.PredictNext(w))))) 1e-14 "x_last + s r"
             expectRolloutMatchesOneStep increment w 4
         }
 

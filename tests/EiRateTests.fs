@@ -10,6 +10,7 @@ open NeuroDyn.Data
 open NeuroDyn.Models
 open NeuroDyn.Training
 open NeuroDyn.Solvers
+open NeuroDyn.Tests.ExplicitScalars
 
 type private Tensor = torch.Tensor
 
@@ -28,7 +29,7 @@ let private lorenz (duration: float) =
 /// The rate field with recurrent weight W and a held drive z, written with autograd-visible tensor operations: dr/dt = γ ⊙ (φ(r Wᵀ + z) − r).
 let private fieldOf (model: EiRateNetwork) (weight: Tensor) (drive: Tensor) =
     let gamma = torch.tensor(model.TimeConstants |> Array.map (fun t -> 1.0 / t), dtype = f64)
-    Func<Tensor, Tensor, Tensor>(fun _ r -> (model.Options.Activation.Apply(torch.nn.functional.linear(r, weight) + drive) - r) * gamma)
+    Func<Tensor, Tensor, Tensor>(fun _ r -> (model.Options.Activation.Apply(plus (torch.nn.functional.linear(r, weight)) drive) - r) * gamma)
 
 /// The drive z = x W_inᵀ + b of inputs x.
 let private driveOf (model: EiRateNetwork) (x: Tensor) = torch.nn.functional.linear(x, model.InputWeight, model.Bias)
@@ -156,8 +157,8 @@ let tests =
             for activation in [ RateActivation.RectifiedTanh; RateActivation.Softplus ] do
                 for solver in [ OdeMethod.Euler; OdeMethod.Midpoint; OdeMethod.Rk4 ] do
                     let model = new EiRateNetwork(EiRateNetworkOptions(Hidden = 10, StepsPerSample = 2, Solver = solver, Activation = activation, TauE = 0.9, TauI = 0.4), 11L)
-                    let fast = gradientsOf model ((model.PredictNext(w) - target w).square().mean())
-                    let reference = gradientsOf model ((predictWithOdeint model w - target w).square().mean())
+                    let fast = gradientsOf model ((squared (model.PredictNext(w) - target w)).mean())
+                    let reference = gradientsOf model ((squared (predictWithOdeint model w - target w)).mean())
                     // both are the exact gradient of the same discrete map in float64: rounding only
                     for g, r in List.zip fast reference do Expect.isLessThan (maxDiff g r) 1e-12 $"{activation} {solver} gradient"
                     use _ = torch.no_grad()
@@ -170,7 +171,7 @@ let tests =
             for activation in [ RateActivation.RectifiedTanh; RateActivation.Softplus ] do
                 let options solver adjoint =
                     EiRateNetworkOptions(Hidden = 10, StepsPerSample = 4, Solver = solver, Activation = activation, TauE = 0.9, TauI = 0.4, Adjoint = adjoint)
-                let loss (model: EiRateNetwork) (prediction: Tensor) = gradientsOf model ((prediction - target w).square().mean())
+                let loss (model: EiRateNetwork) (prediction: Tensor) = gradientsOf model ((squared (prediction - target w)).mean())
                 for solver in [ OdeMethod.Euler; OdeMethod.Midpoint; OdeMethod.Rk4 ] do
                     let model = new EiRateNetwork(options solver true, 11L)
                     let fast = loss model (model.PredictNext(w))
@@ -237,7 +238,7 @@ let tests =
             let lastRates = model.RateTrajectory(w).select(1, 5L)
             let lastInput = w.select(1, 5L)
             // the same operations in the same order: rounding only
-            Expect.isLessThan (maxDiff (lastInput + model.Readout(lastRates)) (model.PredictNext(w))) 1e-13 "x_last + W_out r_E + b_out"
+            Expect.isLessThan (maxDiff (plus lastInput (model.Readout(lastRates))) (model.PredictNext(w))) 1e-13 "x_last + W_out r_E + b_out"
             expectRolloutMatchesOneStep model w 3
             // the field's ẋ is the step of one sample interval divided by Δ, at the state ClosedLoopState gives after the window
             let state = model.ClosedLoopState(toArray2D (w.select(0, 0L)))

@@ -9,6 +9,7 @@ open TorchSharp
 open NeuroDyn.Torch
 open NeuroDyn.Models
 open NeuroDyn.Solvers
+open NeuroDyn.Tests.ExplicitScalars
 
 type private Tensor = torch.Tensor
 
@@ -30,7 +31,7 @@ let private excitable generic =
     model.RecurrentWeight.mul_(torch.tensor(8.0, dtype = f64)) |> ignore
     model
 
-let private loss (model: CtRnn) (w: Tensor) = (model.PredictNext(w) - target (w.to_type(model.InputWeight.dtype))).square().mean()
+let private loss (model: CtRnn) (w: Tensor) = (squared (model.PredictNext(w) - target (w.to_type(model.InputWeight.dtype)))).mean()
 
 /// Relative difference of two gradient lists: max |a − b| / max |b| over each parameter, the largest.
 let private relativeDiff (a: Tensor list) (b: Tensor list) =
@@ -49,7 +50,7 @@ let private genericStepCounts (model: CtRnn) (w: Tensor) =
     for k in 0L .. w.shape[1] - 1L do
         let times = ResizeArray<float>()
         let z = drive.select(1, k)
-        let field = Func<Tensor, Tensor, Tensor>(fun t y -> times.Add(t.item<double>()); (torch.tanh(torch.nn.functional.linear(y, weight) + z) - y) / o.Tau)
+        let field = Func<Tensor, Tensor, Tensor>(fun t y -> times.Add(t.item<double>()); divide o.Tau (torch.tanh(plus (torch.nn.functional.linear(y, weight)) z) - y))
         h <- TorchOde.Odeint(field, h, [| 0.0; o.SampleInterval |], options).[1]
         let attempts = [ for a in 0 .. (times.Count - 2) / 6 - 1 -> times[2 + 6 * a], times[2 + 6 * a + 4] ]
         let starts = attempts |> List.map (fun (t1, t5) -> t1 - (t5 - t1) / 4.0, (t5 - t1) / 0.8)
@@ -68,9 +69,9 @@ let private expectCentralDifferences (model: CtRnn) (w: Tensor) =
     let eps = 1e-5
     let shifted sign =
         use _ = torch.no_grad()
-        for p, v in Seq.zip ps directions do p.add_(v * (sign * eps)) |> ignore
+        for p, v in Seq.zip ps directions do addInPlace p (scale (sign * eps) v) |> ignore
         let value = (loss model w).item<double>()
-        for p, v in Seq.zip ps directions do p.sub_(v * (sign * eps)) |> ignore
+        for p, v in Seq.zip ps directions do p.sub_(scale (sign * eps) v) |> ignore
         value
     let numeric = (shifted 1.0 - shifted -1.0) / (2.0 * eps)
     Expect.isLessThan (abs (analytic - numeric) / abs numeric) 1e-6 $"directional derivative: analytic {analytic}, central difference {numeric}"
@@ -144,7 +145,7 @@ let tests =
             let w = windows 40 5
             let options = EiRateNetworkOptions(Hidden = 20, Solver = OdeMethod.Dopri5)
             let fused, generic = new EiRateNetwork(options, 4L), new EiRateNetwork(options, 4L) |> onPath true
-            let lossOf (m: EiRateNetwork) = (m.PredictNext(w) - target w).square().mean()
+            let lossOf (m: EiRateNetwork) = (squared (m.PredictNext(w) - target w)).mean()
             Expect.isLessThan (maxDiff (fused.PredictNext(w)) (generic.PredictNext(w))) 1e-12 "predictions"
             let reference = gradientsOf generic (lossOf generic)
             Expect.isLessThan (relativeDiff (gradientsOf fused (lossOf fused)) reference) 1e-10 "gradients"

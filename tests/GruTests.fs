@@ -12,6 +12,7 @@ open NeuroDyn.Data
 open NeuroDyn.Training
 open NeuroDyn.Evaluation
 open NeuroDyn.Artifacts
+open NeuroDyn.Tests.ExplicitScalars
 
 type private Tensor = torch.Tensor
 
@@ -114,7 +115,7 @@ let tests =
             let increment = new GruNetwork(GruOptions(Hidden = 6, Readout = ReadoutTarget.Increment, IncrementScale = 0.3), 3L)
             let latest = window.select(1, -1L)
             let readout = torch.nn.functional.linear(model.WarmUp(window).Hidden, model.OutputWeight, model.OutputBias)
-            Array.iter2 (fun a b -> Expect.floatClose tolerance a b "increment readout: x_last + s (W_out h + b_out)") (values (increment.PredictNext window)) (values (latest + 0.3 * readout))
+            Array.iter2 (fun a b -> Expect.floatClose tolerance a b "increment readout: x_last + s (W_out h + b_out)") (values (increment.PredictNext window)) (values (plus latest (scale 0.3 readout)))
             Expect.sequenceEqual (values (model.PredictNext window)) (values readout) "state readout: W_out h + b_out"
         }
 
@@ -122,7 +123,7 @@ let tests =
             TorchRuntime.Initialize() |> ignore
             let model = new GruNetwork(GruOptions(Hidden = 4, Readout = ReadoutTarget.Increment, IncrementScale = 0.5), 9L)
             let window = windows 2 5 3 11
-            let loss () = model.Rollout(window, 3).square().sum()
+            let loss () = (squared (model.Rollout(window, 3))).sum()
             model.zero_grad()
             loss().backward()
             let eps = 1e-6

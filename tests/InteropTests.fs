@@ -41,7 +41,7 @@ let private expectSamePredictions (scriptName: string) (model: ISequenceModel) =
         use ours = model.PredictNext windows
         for i in 0 .. batch - 1 do
             for j in 0 .. 2 do
-                Expect.floatClose { absolute = 1e-12; relative = 0.0 } fromPyTorch.[i, j] (ours.[int64 i, int64 j].ToDouble()) $"window {i}, component {j}"
+                Expect.floatClose { absolute = 1e-12; relative = 0.0 } fromPyTorch.[i, j] (ours.[int64 i, int64 j].item<float>()) $"window {i}, component {j}"
     finally
         Directory.Delete(folder, true)
 

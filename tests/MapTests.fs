@@ -10,6 +10,7 @@ open NeuroDyn.Models
 open NeuroDyn.Models.Reservoir
 open NeuroDyn.Analysis
 open NeuroDyn.Analysis.Maps
+open NeuroDyn.Tests.ExplicitScalars
 
 
 type private Tensor = torch.Tensor
@@ -135,8 +136,9 @@ type private TinyRnn(seed: int64, coupling: float) =
         use _ = torch.no_grad()
         let generator = new torch.Generator(uint64 seed)
         for p in [ input.weight; input.bias; recurrent.weight; output.weight; output.bias ] do
-            p.copy_((torch.rand(p.shape, dtype = f64, generator = generator) * 2.0 - 1.0) * 0.6) |> ignore
-    let step (h: Tensor) (x: Tensor) = torch.tanh(recurrent.forward(h) + input.forward(x)) + (h.mean([| 0L |], keepdim = true) - h) * coupling
+            let uniform = torch.rand(p.shape, dtype = f64, generator = generator)
+            p.copy_(scale 0.6 (shift -1.0 (scale 2.0 uniform))) |> ignore   // U(−0.6, 0.6)
+    let step (h: Tensor) (x: Tensor) = plus (torch.tanh(plus (recurrent.forward(h)) (input.forward(x)))) (scale coupling (h.mean([| 0L |], keepdim = true) - h))
     interface ISequenceModel with
         member _.Module = input :> torch.nn.Module
         member this.PredictNext(windows) = SequenceModels.PredictNext(this :> IRecurrentSequenceModel<Tensor>, windows)

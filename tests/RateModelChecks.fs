@@ -5,12 +5,13 @@ open System
 open TorchSharp
 open NeuroDyn.Torch
 open NeuroDyn.Solvers
+open NeuroDyn.Tests.ExplicitScalars
 
 type private Tensor = torch.Tensor
 
 /// Deterministic windows [batch, length, 3] of order one, like z-scored Lorenz data.
 let windows batch length =
-    torch.sin(torch.arange(float (batch * length * 3), dtype = torch.ScalarType.Float64) * 0.37).reshape(int64 batch, int64 length, 3L) * 1.5
+    scale 1.5 (torch.sin(scale 0.37 (arange (float (batch * length * 3)) torch.ScalarType.Float64)).reshape(int64 batch, int64 length, 3L))
 
 /// Largest absolute difference between two tensors.
 let maxDiff (a: Tensor) (b: Tensor) = (a - b).abs().max().item<double>()

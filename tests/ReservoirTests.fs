@@ -9,6 +9,7 @@ open NeuroDyn.Evaluation
 open NeuroDyn.Training
 open NeuroDyn.Models.Spiking
 open NeuroDyn.Models.Reservoir
+open NeuroDyn.Tests.ExplicitScalars
 
 let private f64 = torch.ScalarType.Float64
 
@@ -251,7 +252,7 @@ let tests =
             let data = lorenz.Force()
             let model = new SurrogateLifNetwork(SurrogateLifOptions(Hidden = 32), 1L)
             let windows = torch.tensor(Series.Rows(data.Train, 0, 20), dtype = f64).unsqueeze(0)
-            let loss = (model.PredictNext(windows) - torch.tensor(Series.Row(data.Train, 20), dtype = f64)).square().sum()
+            let loss = (squared (model.PredictNext(windows) - torch.tensor(Series.Row(data.Train, 20), dtype = f64))).sum()
             loss.backward()
             Expect.isGreaterThan (model.InputWeight.grad.abs().sum().item<float>()) 0.0 "the surrogate path carries gradient to W_in"
             model.zero_grad()
@@ -275,7 +276,7 @@ let tests =
             let plain = state.PredictNext(w)
             Expect.isGreaterThan (plain.abs().max().item<float>()) 0.0 "30 samples of 4 steps make the neurons spike"
             // the readout target does not enter the initialisation: the same weights and spikes, then one (commutative) addition
-            Expect.equal (NeuroDyn.Tests.RateModelChecks.maxDiff (increment.PredictNext(w)) (w.select(1, -1L) + plain)) 0.0 "x_last + readout"
+            Expect.equal (NeuroDyn.Tests.RateModelChecks.maxDiff (increment.PredictNext(w)) (plus (w.select(1, -1L)) plain)) 0.0 "x_last + readout"
             NeuroDyn.Tests.RateModelChecks.expectRolloutMatchesOneStep increment w 3
         }
 
@@ -323,7 +324,7 @@ let tests =
             Throws.withMessage<ArgumentException> [ "Hidden" ] (fun () -> new SurrogateLifNetwork(SurrogateLifOptions(Hidden = 0), 1L) |> ignore)
             Throws.withMessage<ArgumentException> [ "TauMem" ] (fun () -> new SurrogateLifNetwork(SurrogateLifOptions(TauMem = 0.0), 1L) |> ignore)
             use net = new SurrogateLifNetwork(SurrogateLifOptions(Hidden = 4), 1L)
-            Throws.withMessage<ArgumentException> [ "NaN" ] (fun () -> net.PredictNext(torch.zeros([| 1L; 3L; 3L |], dtype = f64) + nan) |> ignore)
+            Throws.withMessage<ArgumentException> [ "NaN" ] (fun () -> net.PredictNext(shift nan (torch.zeros([| 1L; 3L; 3L |], dtype = f64))) |> ignore)
             Throws.withMessage<ArgumentException> [ "[batch, length, 3]" ] (fun () -> net.PredictNext(torch.zeros([| 1L; 3L; 2L |], dtype = f64)) |> ignore)
             Throws.withMessage<ArgumentOutOfRangeException> [ "steepness" ] (fun () -> SurrogateSpike.Apply(torch.zeros(3), -1.0) |> ignore)
         }

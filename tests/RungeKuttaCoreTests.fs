@@ -7,6 +7,7 @@ open NeuroDyn.Systems
 open NeuroDyn.Solvers
 open NeuroDyn.Analysis
 open NeuroDyn.Torch
+open NeuroDyn.Tests.ExplicitScalars
 
 type private Tensor = torch.Tensor
 
@@ -25,7 +26,7 @@ let private vanDerPolTensor (evaluationTimes: ResizeArray<float>) =
     Func<Tensor, Tensor, Tensor>(fun t s ->
         evaluationTimes.Add(t.item<float>())
         let x, y = s[0], s[1]
-        torch.stack([| y; 5.0 * (1.0 - x * x) * y - x |]))
+        torch.stack([| y; scale 5.0 (shift 1.0 ((x * x).neg())) * y - x |]))
 
 /// The tensor Dopri5 solver's tries, recovered from the times at which it evaluated f: f(t₀), the initial step's probe, then six
 /// stages per try at t + cᵢh (c = 1/5, 3/10, 4/5, 8/9, 1, 1; the first stage is the previous try's last, first same as last).

@@ -14,6 +14,7 @@ open NeuroDyn.Data
 open NeuroDyn.Training
 open NeuroDyn.IO
 open NeuroDyn.Evaluation
+open NeuroDyn.Tests.ExplicitScalars
 
 /// Linear autoregressive test model x̂_{t+1} = W x_t + b on the last state of the window; weights drawn from a seeded generator.
 type LinearAR(dim: int, seed: int) =
@@ -73,7 +74,7 @@ type GrowingErrorOracle(omegaDt: float, e0: float, lambda: float, dt: float) =
             let states = ResizeArray()
             for k in 1 .. steps do
                 x <- x.matmul(r.t())
-                states.Add(x + direction * (e0 * exp (lambda * float k * dt)))
+                states.Add(plus x (scale (e0 * exp (lambda * float k * dt)) direction))
             torch.stack(states, 1L)
         member _.ParameterCount = 0
 

@@ -5,6 +5,7 @@ open Expecto
 open TorchSharp
 open NeuroDyn.Torch
 open NeuroDyn.Solvers
+open NeuroDyn.Tests.ExplicitScalars
 
 type private Tensor = torch.Tensor
 
@@ -16,7 +17,7 @@ let private growth = Func<Tensor, Tensor, Tensor>(fun t y -> torch.cos(t) * y)
 let private growthY0 () = torch.tensor([| 1.0; -0.5; 2.0; 0.25; 3.0; -1.5 |], dtype = f64).reshape(2L, 3L)
 
 let private maxError (solution: Tensor) (y0: Tensor) (times: double[]) =
-    let exact = torch.stack([| for t in times -> y0 * Math.Exp(Math.Sin t) |])
+    let exact = torch.stack([| for t in times -> scale (Math.Exp(Math.Sin t)) y0 |])
     (solution - exact).abs().max().item<double>()
 
 let private solveGrowth methodName step =
@@ -31,11 +32,12 @@ let private makeParameters () =
     let b = torch.tensor([| 0.1; -0.2; 0.3 |], dtype = f64).requires_grad_(true)
     w, b
 
-/// The constants are 0-d tensors, not doubles: a double becomes a TorchSharp Scalar whose finalizer can free it while libtorch
-/// still reads it when another test's thread triggers a collection mid-call (seen as libtorch's toDouble error under parallel tests).
+/// The constants are 0-d tensors, not doubles, and the sums are ExplicitScalars.plus: a double, or the α = 1 of TorchSharp's +, becomes a
+/// TorchSharp Scalar whose finalizer can free it while libtorch still reads it when another test's thread triggers a collection mid-call
+/// (seen as libtorch's toDouble error under parallel tests).
 let private field (w: Tensor) (b: Tensor) =
     let half, tenth = torch.tensor(0.5, dtype = f64), torch.tensor(0.1, dtype = f64)
-    Func<Tensor, Tensor, Tensor>(fun t y -> torch.tanh(y.matmul(w.t()) + b) - half * y + tenth * torch.sin(t))
+    Func<Tensor, Tensor, Tensor>(fun t y -> plus (torch.tanh(plus (y.matmul(w.t())) b) - half * y) (tenth * torch.sin(t)))
 
 let private times = [| 0.0; 0.4; 1.0 |]
 let private lossWeights () = torch.linspace(-1.0, 1.0, 18L, dtype = f64).reshape(3L, 2L, 3L)
@@ -170,7 +172,7 @@ let tests =
             let theta = torch.ones(1L, dtype = f64).requires_grad_(true)
             let mutable poisoned = false
             // the field turns NaN after the forward solve, so the backward adaptive solve must underflow
-            let f = Func<Tensor, Tensor, Tensor>(fun _ y -> if poisoned then y * nan else -theta * y)
+            let f = Func<Tensor, Tensor, Tensor>(fun _ y -> if poisoned then scale nan y else -theta * y)
             let options = TorchOdeOptions(Method = OdeMethod.Dopri5, MinStep = 1e-6)
             let solution = TorchOde.OdeintAdjoint(f, torch.ones(2L, dtype = f64), [| 0.0; 1.0 |], [| theta |], options)
             poisoned <- true

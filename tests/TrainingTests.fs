@@ -14,6 +14,7 @@ open NeuroDyn.IO
 open NeuroDyn.Evaluation
 
 open NeuroDyn.Tests.TestFixtures
+open NeuroDyn.Tests.ExplicitScalars
 
 [<Tests>]
 let tests =
@@ -258,7 +259,7 @@ let tests =
                 use temp = new TempFolder()
                 let folder = temp.Path
                 let path = Path.Combine(folder, "t.safetensors")
-                let a = torch.arange(6.0, dtype = torch.float64).reshape(2L, 3L)
+                let a = (arange 6.0 torch.float64).reshape(2L, 3L)
                 let b = torch.tensor([| 1.5f; -2.0f; 3.25f; 0.0f |])
                 let c = torch.tensor(42L)
                 SafeTensors.Write(path, dict [ "a", a; "b.weight", b; "c", c ], readOnlyDict [ "note", "hello" ])

@@ -116,10 +116,13 @@ public sealed class WindowBatches : IDisposable
             if (s < 0 || s >= Count)
                 throw new ArgumentOutOfRangeException(nameof(starts), s, $"Window start must lie in 0 .. {Count - 1}.");
         using var scope = torch.NewDisposeScope();
+        // explicit Scalars disposed after use (arange's shorter overloads and Tensor + Tensor convert 0 and 1 implicitly): an implicit one
+        // may be finalized while libtorch still reads it
+        using Scalar zero = 0.ToScalar(), one = 1.ToScalar(), windowEnd = SeqLength.ToScalar(), targetEnd = (SeqLength + Horizon).ToScalar();
         var first = torch.tensor(starts.Select(s => (long)s).ToArray(), device: series.device).unsqueeze(1);
-        var windowRows = first + torch.arange(SeqLength, device: series.device).unsqueeze(0);
+        var windowRows = first.add(torch.arange(zero, windowEnd, one, device: series.device).unsqueeze(0), alpha: one);
         var windows = series.index_select(0, windowRows.flatten()).view(starts.Length, SeqLength, Dimension);
-        var targetRows = first + torch.arange(SeqLength, SeqLength + Horizon, device: series.device).unsqueeze(0);
+        var targetRows = first.add(torch.arange(windowEnd, targetEnd, one, device: series.device).unsqueeze(0), alpha: one);
         var targets = series.index_select(0, targetRows.flatten()).view(starts.Length, Horizon, Dimension);
         if (OneStepTargets) targets = targets.squeeze(1);
         return new WindowBatch(windows.MoveToOuterDisposeScope(), targets.MoveToOuterDisposeScope(), starts);

@@ -48,12 +48,13 @@ public static partial class Evaluate
         {
             double sum = 0;
             long count = 0;
+            using var two = 2.ToScalar();   // explicit and disposed after use (Tensor.square() converts 2 implicitly): an implicit one may be finalized mid-call
             foreach (var starts in windows.OrderedBatches(batchSize))
             {
                 using var scope = torch.NewDisposeScope();
                 var batch = windows.Batch(starts);
                 var error = Prediction(model, batch, steps, windows.OneStepTargets) - Targets(batch, steps, windows.OneStepTargets);
-                var squares = error.square().to_type(ScalarType.Float64).cpu().contiguous();
+                var squares = error.pow(two).to_type(ScalarType.Float64).cpu().contiguous();
                 foreach (double square in squares.data<double>()) sum += square;
                 count += squares.numel();
             }

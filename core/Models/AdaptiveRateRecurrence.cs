@@ -275,8 +275,9 @@ internal sealed partial class AdaptiveRateRecurrence : autograd.MultiTensorFunct
             };
         }));
         if (chunks.Length == 1) return [null!, .. parts[0]];
+        using var one = 1.ToScalar();   // explicit and disposed after use (add_(Tensor) converts α = 1 implicitly): an implicit one may be finalized mid-call
         return [null!, torch.cat(parts.Select(p => p[0]).ToArray(), 0), torch.cat(parts.Select(p => p[1]).ToArray(), 1),
-            parts.Select(p => p[2]).Aggregate((a, b) => a.add_(b))];
+            parts.Select(p => p[2]).Aggregate((a, b) => a.add_(b, alpha: one))];
     }
 
     /// <summary>The pair's weights times the step h in the element type (a_ij h, b_i h, and the error weights (b_i − b̂_i) h), each

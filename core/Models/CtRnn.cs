@@ -26,7 +26,7 @@ public sealed class CtRnn : RateNetwork<CtRnnOptions>
     /// <param name="dtype">Floating-point type of the parameters (default float64).</param>
     public CtRnn(CtRnnOptions options, long seed, Device? device = null, ScalarType dtype = ScalarType.Float64)
         : this(options, InitialWeights.Draw(Validated(options), seed, device, dtype, options.Hidden, biasMean: 0,
-            generator => InitialWeights.Uniform(generator, [options.Hidden, options.Hidden], options.Hidden)))
+            generator => UniformInit.Draw(generator, [options.Hidden, options.Hidden], options.Hidden)))
     {
     }
 

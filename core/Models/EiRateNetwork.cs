@@ -50,7 +50,7 @@ public sealed class EiRateNetwork : RateNetwork<EiRateNetworkOptions>, ITraining
     /// <param name="dtype">Floating-point type of the parameters (default float64).</param>
     public EiRateNetwork(EiRateNetworkOptions options, long seed, Device? device = null, ScalarType dtype = ScalarType.Float64)
         : this(options, InitialWeights.Draw(Validated(options), seed, device, dtype, ReadoutUnits(options), options.ExternalDrive,
-            generator => BalancedMagnitudes(options, torch.rand([options.Hidden, options.Hidden], dtype: ScalarType.Float64, generator: generator).mul_(2))))
+            generator => BalancedMagnitudes(options, torch.rand([options.Hidden, options.Hidden], dtype: ScalarType.Float64, generator: generator))))
     {
     }
 
@@ -86,9 +86,10 @@ public sealed class EiRateNetwork : RateNetwork<EiRateNetworkOptions>, ITraining
     {
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
+        using var zero = 0.ToScalar();   // explicit and disposed after use: an implicit Scalar may be finalized while libtorch reads it
         var w = RecurrentWeight;
-        long wrongE = w.narrow(1, 0, ExcitatoryCount).lt(0).sum().item<long>();
-        long wrongI = w.narrow(1, ExcitatoryCount, InhibitoryCount).gt(0).sum().item<long>();
+        long wrongE = w.narrow(1, 0, ExcitatoryCount).lt(zero).sum().item<long>();
+        long wrongI = w.narrow(1, ExcitatoryCount, InhibitoryCount).gt(zero).sum().item<long>();
         return (int)(wrongE + wrongI);
     }
 
@@ -154,7 +155,9 @@ public sealed class EiRateNetwork : RateNetwork<EiRateNetworkOptions>, ITraining
         Guard.Finite(targetRatio, nameof(targetRatio));
         if (!(strength >= 0 && double.IsFinite(strength)))
             throw new ArgumentOutOfRangeException(nameof(strength), strength, "the balance penalty's strength must be a finite number ≥ 0 (0 switches it off).");
-        return InputRatio(windows).sub(targetRatio).square().mul(strength);
+        // explicit and disposed after use (square() would convert its exponent 2 implicitly): see DaleViolations
+        using Scalar target = targetRatio.ToScalar(), two = 2.ToScalar(), lambda = strength.ToScalar();
+        return InputRatio(windows).sub(target).pow(two).mul(lambda);
     }
 
     /// <summary>The balance penalty of <see cref="EiRateNetworkOptions.BalancePenalty"/> for a training batch, null when its strength is 0:
@@ -171,14 +174,17 @@ public sealed class EiRateNetwork : RateNetwork<EiRateNetworkOptions>, ITraining
     /// <summary>Number of units read out: n_E, or n when reading from all units.</summary>
     static int ReadoutUnits(EiRateNetworkOptions options) => options.ReadoutFromExcitatory ? options.ExcitatoryCount : options.Hidden;
 
-    /// <summary>Magnitudes |W| [n, n] from U(0, 2) draws: columns scaled by 1/√n_E (E) and (n_E/n_I)/√n_E (I), each row's inhibition
+    /// <summary>Magnitudes |W| [n, n] from U(0, 1) draws doubled to U(0, 2): columns scaled by 1/√n_E (E) and (n_E/n_I)/√n_E (I), each row's inhibition
     /// rescaled to equal its excitation, then the signed matrix scaled to the spectral radius asked for.</summary>
-    static Tensor BalancedMagnitudes(EiRateNetworkOptions options, Tensor draws)
+    static Tensor BalancedMagnitudes(EiRateNetworkOptions options, Tensor unitDraws)
     {
         int n = options.Hidden, ne = options.ExcitatoryCount, ni = options.InhibitoryCount;
         double scaleE = 1.0 / Math.Sqrt(ne);
-        var e = draws.narrow(1, 0, ne).mul(scaleE);
-        var i = draws.narrow(1, ne, ni).mul(scaleE * ne / ni);
+        // explicit Scalars disposed after use: see DaleViolations
+        using Scalar two = 2.ToScalar(), excitatoryScale = scaleE.ToScalar(), inhibitoryScale = (scaleE * ne / ni).ToScalar();
+        var draws = unitDraws.mul_(two);
+        var e = draws.narrow(1, 0, ne).mul(excitatoryScale);
+        var i = draws.narrow(1, ne, ni).mul(inhibitoryScale);
         i = i.mul(e.sum(1, keepdim: true).div(i.sum(1, keepdim: true)));
         var magnitude = torch.cat([e, i], 1);
         var signed = torch.cat([e, i.neg()], 1).contiguous();
@@ -186,7 +192,8 @@ public sealed class EiRateNetwork : RateNetwork<EiRateNetworkOptions>, ITraining
         double radius = matrix.Evd().EigenValues.Max(z => z.Magnitude);
         if (!(radius > 0))
             throw new InvalidOperationException($"the balanced initial matrix has spectral radius {radius}; use a larger network (Hidden = {n}).");
-        return magnitude.mul(options.SpectralRadius / radius);
+        using var radiusScale = (options.SpectralRadius / radius).ToScalar();
+        return magnitude.mul(radiusScale);
     }
 
     /// <summary>γ = 1/τ of each unit as a tensor [n].</summary>

@@ -36,8 +36,7 @@ public sealed class GruNetwork : nn.Module<Tensor, Tensor>, IRecurrentSequenceMo
         device ??= torch.CPU;
         gru = nn.GRU(options.InputSize, n, batchFirst: true, device: device, dtype: dtype);
         using var generator = new Generator((ulong)seed);
-        double bound = 1.0 / Math.Sqrt(n);
-        Tensor Uniform(long[] shape) => torch.rand(shape, dtype: ScalarType.Float64, generator: generator).mul_(2 * bound).sub_(bound).to(dtype, device);
+        Tensor Uniform(long[] shape) => UniformInit.Draw(generator, shape, n).to(dtype, device);
         using (torch.no_grad())
             foreach (var (_, parameter) in gru.named_parameters())
                 parameter.copy_(Uniform(parameter.shape));

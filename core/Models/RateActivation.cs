@@ -26,10 +26,18 @@ public static class RateActivations
     public static Tensor Apply(this RateActivation activation, Tensor u) => activation switch
     {
         RateActivation.Tanh => u.tanh(),
-        RateActivation.Softplus => u.clamp_min(0) + u.abs().neg().exp().log1p(),
+        RateActivation.Softplus => Softplus(u),
         RateActivation.RectifiedTanh => u.tanh().relu(),
         _ => throw Unknown(activation),
     };
+
+    /// <summary>Softplus φ(u) = max(u, 0) + log(1 + e^−|u|) on a tensor (no overflow for large u).</summary>
+    static Tensor Softplus(Tensor u)
+    {
+        // explicit and disposed after the calls (Tensor + Tensor converts α = 1 implicitly): an implicit one may be finalized while libtorch reads it
+        using Scalar zero = 0.ToScalar(), one = 1.ToScalar();
+        return u.clamp_min(zero).add(u.abs().neg().exp().log1p(), alpha: one);
+    }
 
     /// <summary>φ(u) into <paramref name="u"/> and φ'(u) into <paramref name="slope"/>, elementwise on spans (SIMD), for a hand-written backward pass.</summary>
     internal static void ApplyWithSlope<T>(this RateActivation activation, Span<T> u, Span<T> slope) where T : unmanaged, IFloatingPointIeee754<T>

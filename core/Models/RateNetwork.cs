@@ -153,10 +153,11 @@ public abstract class RateNetwork<TOptions> : nn.Module<Tensor, Tensor>, IRecurr
         var hidden = state.narrow(-1, 0, Options.Hidden);
         var fedBack = IncrementReadout ? state.narrow(-1, Options.Hidden, Options.InputSize) : Readout(hidden);
         var weight = RecurrentWeight;
-        var u = torch.nn.functional.linear(hidden, weight) + torch.nn.functional.linear(fedBack, InputWeight, Bias);
+        // explicit and disposed after the calls (Tensor + Tensor converts α = 1 implicitly): an implicit one may be finalized mid-call
+        using Scalar one = 1.ToScalar(), rate = (Options.IncrementScale / Options.SampleInterval).ToScalar();
+        var u = torch.nn.functional.linear(hidden, weight).add(torch.nn.functional.linear(fedBack, InputWeight, Bias), alpha: one);
         var dh = activation.Apply(u).sub(hidden).mul(InverseTau(weight));
         if (!IncrementReadout) return dh;
-        using var rate = (Options.IncrementScale / Options.SampleInterval).ToScalar();   // explicit and disposed after the call: an implicit one may be finalized mid-call
         return torch.cat([dh, Readout(hidden).mul(rate)], -1);
     }
 
@@ -227,19 +228,14 @@ public abstract class RateNetwork<TOptions> : nn.Module<Tensor, Tensor>, IRecurr
             int n = options.Hidden, d = options.InputSize;
             using var generator = new Generator((ulong)seed);
             Parameter Make(Tensor values) => new(values.to(dtype, device ?? torch.CPU));
-            Parameter Uniform(long[] shape, int fanIn) => Make(InitialWeights.Uniform(generator, shape, fanIn));
+            Parameter Uniform(long[] shape, int fanIn) => Make(UniformInit.Draw(generator, shape, fanIn));
             var recurrentWeight = Make(recurrent(generator));
             var inputWeight = Uniform([n, d], d);
             var bias = Uniform([n], d);
-            using (torch.no_grad()) bias.add_(biasMean);
+            using (torch.no_grad())
+            using (Scalar mean = biasMean.ToScalar(), one = 1.ToScalar())   // explicit and disposed after the call (add_(Scalar) converts α = 1 implicitly)
+                bias.add_(mean, alpha: one);
             return new InitialWeights(recurrentWeight, inputWeight, bias, Uniform([options.OutputSize, readoutUnits], readoutUnits), Uniform([options.OutputSize], readoutUnits));
-        }
-
-        /// <summary>U(±1/√fan_in) in float64 from <paramref name="generator"/> (PyTorch's nn.Linear rule).</summary>
-        internal static Tensor Uniform(Generator generator, long[] shape, int fanIn)
-        {
-            double bound = 1.0 / Math.Sqrt(fanIn);
-            return torch.rand(shape, dtype: ScalarType.Float64, generator: generator).mul_(2 * bound).sub_(bound);
         }
     }
 

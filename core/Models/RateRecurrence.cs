@@ -167,8 +167,9 @@ internal sealed partial class RateRecurrence : autograd.MultiTensorFunction<Rate
             };
         });
         if (chunks.Length == 1) return [null!, .. parts[0]];
+        using var one = 1.ToScalar();   // explicit and disposed after use (add_(Tensor) converts α = 1 implicitly): an implicit one may be finalized mid-call
         return [null!, torch.cat(parts.Select(p => p[0]).ToArray(), 0), torch.cat(parts.Select(p => p[1]).ToArray(), 1),
-            parts.Select(p => p[2]).Aggregate((a, b) => a.add_(b))];
+            parts.Select(p => p[2]).Aggregate((a, b) => a.add_(b, alpha: one))];
     }
 
     /// <summary>into = start + Σ_j c_j k_j over the stage buffers k_j (slot j of <paramref name="stages"/>); start may be into itself.</summary>

@@ -126,7 +126,9 @@ public sealed class SequenceModelMap<TState> : IClosedLoopMap
     {
         var hidden = templateRows.reshape(templateRows.shape[0], stateSize)[0].to(ScalarType.Float64);
         var state = FeedsLatest ? torch.cat([hidden, torch.zeros(OutputSize, dtype: ScalarType.Float64, device: device)], 0) : hidden;
-        return state + torch.arange(1, Dimension + 1, dtype: ScalarType.Float64, device: device).sin().mul(0.1);
+        // explicit Scalars disposed after use: an implicitly converted one may be finalized while libtorch still reads it
+        using Scalar one = 1.ToScalar(), end = (Dimension + 1).ToScalar(), amplitude = 0.1.ToScalar();
+        return state.add(torch.arange(one, end, one, dtype: ScalarType.Float64, device: device).sin().mul(amplitude), alpha: one);
     }
 
     /// <summary>Whether the model evaluates the rows of a batch independently at <paramref name="probe"/> [m]: two copies each give the single

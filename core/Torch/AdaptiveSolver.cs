@@ -67,12 +67,17 @@ internal static class AdaptiveSolver
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        using Scalar rtol = options.Rtol.ToScalar(), atol = options.Atol.ToScalar();   // explicit: see RungeKuttaStep.Combine
-        var scale = torch.maximum(y.abs(), next.abs()).mul_(rtol).add_(atol);
+        // explicit: see RungeKuttaStep.Combine (α = 1 too, which add_(Scalar) would convert implicitly)
+        using Scalar rtol = options.Rtol.ToScalar(), atol = options.Atol.ToScalar(), one = 1.ToScalar();
+        var scale = torch.maximum(y.abs(), next.abs()).mul_(rtol).add_(atol, alpha: one);
         return RmsNorm(error.div(scale));
     }
 
-    static double RmsNorm(Tensor x) => x.square().mean().sqrt().to(ScalarType.Float64).item<double>();
+    static double RmsNorm(Tensor x)
+    {
+        using var two = 2.ToScalar();   // explicit: see RungeKuttaStep.Combine (square() would convert 2 implicitly)
+        return x.pow(two).mean().sqrt().to(ScalarType.Float64).item<double>();
+    }
 
     /// <summary>A first step from the sizes of y, f(y) and the change of f over a trial Euler step (Hairer et al. I, II.4;
     /// <see cref="StepSizeController.ProbeStep"/> and <see cref="StepSizeController.InitialStep"/>).</summary>
@@ -80,8 +85,8 @@ internal static class AdaptiveSolver
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        using Scalar rtol = options.Rtol.ToScalar(), atol = options.Atol.ToScalar();   // explicit: see RungeKuttaStep.Combine
-        var scale = y.abs().mul(rtol).add_(atol);
+        using Scalar rtol = options.Rtol.ToScalar(), atol = options.Atol.ToScalar(), one = 1.ToScalar();   // explicit: see ErrorNorm
+        var scale = y.abs().mul(rtol).add_(atol, alpha: one);
         double d1 = RmsNorm(f0.div(scale));
         double h0 = StepSizeController.ProbeStep(RmsNorm(y.div(scale)), d1, span);
         using var step = h0.ToScalar();

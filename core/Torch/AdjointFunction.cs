@@ -43,6 +43,7 @@ internal sealed class AdjointFunction : autograd.MultiTensorFunction<AdjointFunc
         var a = gradSolution[last];
         var g = parameters.Select(p => torch.zeros_like(p)).ToArray();
         Tensor Field(Tensor s, Tensor z) => AugmentedField(problem, shape, n, s, z);
+        using var one = 1.ToScalar();   // explicit and disposed after use (Tensor + Tensor converts α = 1 implicitly): an implicit one may be finalized mid-call
         for (int i = last; i > 0; i--)
         {
             var augmented = torch.cat([y.reshape(-1), a.reshape(-1), .. g.Select(p => p.reshape(-1))]);
@@ -58,7 +59,7 @@ internal sealed class AdjointFunction : autograd.MultiTensorFunction<AdjointFunc
                     -e.Time, e.Steps);
             }
             y = solution[i - 1];
-            a = end.narrow(0, n, n).view(shape) + gradSolution[i - 1];
+            a = end.narrow(0, n, n).view(shape).add(gradSolution[i - 1], alpha: one);
             long offset = 2 * n;
             for (int j = 0; j < g.Length; j++)
             {

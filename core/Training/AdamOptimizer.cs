@@ -66,7 +66,7 @@ public sealed class AdamOptimizer : IDisposable
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
         using Scalar decay1 = beta1.ToScalar(), gain1 = (1 - beta1).ToScalar(), decay2 = beta2.ToScalar(), gain2 = (1 - beta2).ToScalar(),
-            eps = epsilon.ToScalar(), lambda = weightDecay.ToScalar();
+            eps = epsilon.ToScalar(), lambda = weightDecay.ToScalar(), one = 1.ToScalar();
         foreach (var (parameter, state) in entries)
         {
             var grad = parameter.grad;
@@ -78,7 +78,7 @@ public sealed class AdamOptimizer : IDisposable
             state.ExpAvg.mul_(decay1).add_(grad, alpha: gain1);
             state.ExpAvgSq.mul_(decay2).addcmul_(grad, grad.conj(), value: gain2);
             using Scalar rootCorrection2 = Math.Sqrt(biasCorrection2).ToScalar(), negativeStep = (-(learningRate / biasCorrection1)).ToScalar();
-            var denominator = state.ExpAvgSq.sqrt().div(rootCorrection2).add_(eps);
+            var denominator = state.ExpAvgSq.sqrt().div(rootCorrection2).add_(eps, alpha: one);   // α = 1 explicit: add_(Scalar) would convert it implicitly
             parameter.addcdiv_(state.ExpAvg, denominator, value: negativeStep);
         }
     }

@@ -226,6 +226,7 @@ public static class Trainer
             var epochClock = Stopwatch.StartNew();
             var lastReport = TimeSpan.Zero;
             double maxNorm = options.GradientClip ?? double.PositiveInfinity;
+            using var one = 1.ToScalar();   // explicit and disposed after use (Tensor + Tensor converts α = 1 implicitly): an implicit one may be finalized mid-call
             for (int b = 0; b < plan.Length; b++)
             {
                 if (cancellation.IsCancellationRequested) return null;
@@ -235,7 +236,7 @@ public static class Trainer
                     optimizer.ZeroGrad();
                     var prediction = Evaluate.Prediction(model, batch, steps, trainWindows.OneStepTargets);
                     var loss = nn.functional.mse_loss(prediction, Evaluate.Targets(batch, steps, trainWindows.OneStepTargets));
-                    if (model is ITrainingPenalty penalized && penalized.TrainingPenalty(batch.Windows) is { } penalty) loss = loss + Scalar(penalty, model);
+                    if (model is ITrainingPenalty penalized && penalized.TrainingPenalty(batch.Windows) is { } penalty) loss = loss.add(Scalar(penalty, model), alpha: one);
                     double value = loss.item<double>();
                     if (double.IsNaN(state.InitialLoss) && double.IsFinite(value)) state = state with { InitialLoss = value };
                     if (!double.IsFinite(value) || value > options.DivergenceFactor * state.InitialLoss)

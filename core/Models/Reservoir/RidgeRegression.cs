@@ -24,7 +24,9 @@ public static class RidgeRegression
         var scale = Scale(x, standardize);
         x = x / scale;
         var gram = x.t().mm(x);
-        gram.diagonal().add_(lambda);
+        // explicit and disposed after the call (add_(Scalar) converts α = 1 implicitly): an implicit Scalar may be finalized while libtorch reads it
+        using (Scalar ridge = lambda.ToScalar(), one = 1.ToScalar())
+            gram.diagonal().add_(ridge, alpha: one);
         var weights = torch.linalg.solve(gram, x.t().mm(y)) / scale.unsqueeze(1);
         return Readout(weights, xMean, yMean, lambda);
     }
@@ -55,14 +57,19 @@ public static class RidgeRegression
         var validationY = torch.tensor(validationTargets, ScalarType.Float64) - yMean;
         var validationV = validationX.mm(v);
         var mse = new double[lambdas.Count];
+        using Scalar one = 1.ToScalar(), two = 2.ToScalar();   // explicit and disposed after use, as in Fit (square() converts 2 implicitly)
+        Tensor Shrunk(double lambda)   // Vᵀ X_cᵀ Y_c / (s + λ)
+        {
+            using var ridge = lambda.ToScalar();
+            return projected / s.add(ridge, alpha: one).unsqueeze(1);
+        }
         for (int k = 0; k < lambdas.Count; k++)
         {
             using var inner = torch.NewDisposeScope();
-            var shrunk = projected / (s + lambdas[k]).unsqueeze(1);
-            mse[k] = (validationV.mm(shrunk) - validationY).square().mean().item<double>();
+            mse[k] = (validationV.mm(Shrunk(lambdas[k])) - validationY).pow(two).mean().item<double>();
         }
         int best = Array.IndexOf(mse, mse.Min());
-        var weights = v.mm(projected / (s + lambdas[best]).unsqueeze(1)) / scale.unsqueeze(1);
+        var weights = v.mm(Shrunk(lambdas[best])) / scale.unsqueeze(1);
         return new RidgeSelection(Readout(weights, xMean, yMean, lambdas[best]), lambdas.ToArray(), mse, best);
     }
 
@@ -92,9 +99,11 @@ public static class RidgeRegression
     static Tensor Scale(Tensor centred, bool standardize)
     {
         if (!standardize) return torch.ones(centred.shape[1], ScalarType.Float64);
-        var sd = centred.square().mean([0]).sqrt();
+        using var two = 2.ToScalar();   // explicit and disposed after the calls, as in Fit
+        var sd = centred.pow(two).mean([0]).sqrt();
         double floor = 0.01 * sd.median().item<double>();
-        return torch.clamp_min(sd, floor > 0 ? floor : 1.0);
+        using var least = (floor > 0 ? floor : 1.0).ToScalar();
+        return torch.clamp_min(sd, least);
     }
 
     static RidgeReadout Readout(Tensor weights, Tensor xMean, Tensor yMean, double lambda)

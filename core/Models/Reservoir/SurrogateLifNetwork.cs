@@ -36,10 +36,13 @@ public sealed class SurrogateLifNetwork : nn.Module<Tensor, Tensor>, IRecurrentS
         alpha = Math.Exp(-step / options.TauFilter);
         using var generator = new Generator((ulong)seed);
         Parameter Make(Tensor values) => new(values.to(dtype, device ?? torch.CPU));
-        w_in = Make(torch.randn([n, d], dtype: ScalarType.Float64, generator: generator).div_(Math.Sqrt(d)));
-        w_rec = Make(torch.randn([n, n], dtype: ScalarType.Float64, generator: generator).div_(2 * Math.Sqrt(n)));
-        b = Make(torch.rand([n], dtype: ScalarType.Float64, generator: generator).add_(0.5));
-        w_out = Make(torch.rand([d, n], dtype: ScalarType.Float64, generator: generator).mul_(0.2 / Math.Sqrt(n)).sub_(0.1 / Math.Sqrt(n)));
+        // explicit Scalars disposed after use: see Drive
+        using Scalar inputScale = Math.Sqrt(d).ToScalar(), recurrentScale = (2 * Math.Sqrt(n)).ToScalar(), biasShift = 0.5.ToScalar(), one = 1.ToScalar(),
+            readoutWidth = (0.2 / Math.Sqrt(n)).ToScalar(), readoutShift = (0.1 / Math.Sqrt(n)).ToScalar();
+        w_in = Make(torch.randn([n, d], dtype: ScalarType.Float64, generator: generator).div_(inputScale));
+        w_rec = Make(torch.randn([n, n], dtype: ScalarType.Float64, generator: generator).div_(recurrentScale));
+        b = Make(torch.rand([n], dtype: ScalarType.Float64, generator: generator).add_(biasShift, alpha: one));
+        w_out = Make(torch.rand([d, n], dtype: ScalarType.Float64, generator: generator).mul_(readoutWidth).sub_(readoutShift));
         b_out = Make(torch.zeros([d], dtype: ScalarType.Float64));
         RegisterComponents();
     }
@@ -106,7 +109,8 @@ public sealed class SurrogateLifNetwork : nn.Module<Tensor, Tensor>, IRecurrentS
 
     /// <summary>Runs the LIF dynamics over the samples of inputs [B, L, D], each held for StepsPerSample steps.</summary>
     /// <remarks>The constants are explicit Scalars disposed when the method returns: an implicitly converted one is referenced by
-    /// nothing once its handle is passed, so the garbage collector may finalize (free) it while libtorch still reads it.</remarks>
+    /// nothing once its handle is passed, so the garbage collector may finalize (free) it while libtorch still reads it. The sums pass
+    /// α = 1 explicitly too: TorchSharp's add without α converts it implicitly.</remarks>
     SurrogateLifState Drive(SurrogateLifState state, Tensor inputs, List<Tensor>? recorded = null)
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -118,10 +122,10 @@ public sealed class SurrogateLifNetwork : nn.Module<Tensor, Tensor>, IRecurrentS
             var current = drive.select(1, k);
             for (int m = 0; m < Options.StepsPerSample; m++)
             {
-                var reset = s.detach().negative().add(one);   // 1 − s
-                v = v.mul(reset).mul(decay).add(current.add(s.matmul(w_rec.t())).mul(inputGain));
+                var reset = s.detach().negative().add(one, alpha: one);   // 1 − s
+                v = v.mul(reset).mul(decay).add(current.add(s.matmul(w_rec.t()), alpha: one).mul(inputGain), alpha: one);
                 s = SurrogateSpike.Apply(v.sub(one), Options.Steepness);
-                r = r.mul(filterDecay).add(s);
+                r = r.mul(filterDecay).add(s, alpha: one);
                 recorded?.Add(s);
             }
         }

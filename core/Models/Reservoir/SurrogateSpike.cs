@@ -29,7 +29,7 @@ public sealed class SurrogateSpike : autograd.MultiTensorFunction<SurrogateSpike
     public static Tensor Derivative(Tensor x, double steepness = 100.0)
     {
         using Scalar slope = steepness.ToScalar(), one = 1.ToScalar(), exponent = (-2).ToScalar();
-        return x.abs().mul(slope).add(one).pow(exponent);
+        return x.abs().mul(slope).add(one, alpha: one).pow(exponent);   // α = 1 explicit too: add(Scalar) would convert it implicitly
     }
 
     /// <inheritdoc/>
