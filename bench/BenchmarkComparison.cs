@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using NeuroDyn.Evaluation;
 
 namespace NeuroDyn.Bench;
 
@@ -36,9 +37,10 @@ public static class BenchmarkComparison
                 bool higherIsBetter = HigherIsBetter(figure);
                 double Slowdown(double b, double a) => higherIsBetter ? b / a - 1 : a / b - 1;
                 var (b, a) = (before[key], after[key]);
-                double slowdown = Slowdown(Median(b.Values), Median(a.Values));
+                var (beforeMedian, afterMedian) = (Median(b.Values), Median(a.Values));
+                double slowdown = Slowdown(beforeMedian, afterMedian);
                 var paired = b.Keys.Intersect(a.Keys).Select(run => Slowdown(b[run], a[run])).ToList();
-                return new ComparedFigure(benchmark, figure, higherIsBetter ? "higher" : "lower", Median(b.Values), Median(a.Values), slowdown,
+                return new ComparedFigure(benchmark, figure, higherIsBetter ? "higher" : "lower", beforeMedian, afterMedian, slowdown,
                     paired.Count > 0 ? Median(paired) : double.NaN, Spread(b.Values), Spread(a.Values), slowdown <= tolerance);
             })
             .ToArray();
@@ -112,16 +114,11 @@ public static class BenchmarkComparison
 
     private static bool IsMeasurement(string name) =>
         !IdentityFields.Contains(name) && !ForeignMarkers.Any(name.Contains) && !name.StartsWith("speedup")
-        && (HigherIsBetter(name) || name.EndsWith("seconds") || name.EndsWith("_second") || name.EndsWith("_per_step") || name.EndsWith("megabytes") || name.EndsWith("bytes"));
+        && (HigherIsBetter(name) || name.EndsWith("seconds") || name.EndsWith("_second") || name.EndsWith("_per_step") || name.EndsWith("bytes"));
 
     private static bool HigherIsBetter(string figure) => figure.EndsWith("per_second") && !figure.EndsWith("seconds_per_bio_second");
 
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        int m = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
-    }
+    private static double Median(IEnumerable<double> values) => Evaluate.Percentile(values.ToArray(), 0.5);
 }
 
 /// <summary>The comparison of two builds' benchmark runs.</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using NeuroDyn.Analysis.Spiking;
+using NeuroDyn.Evaluation;
 using NeuroDyn.Models.Spiking;
 
 namespace NeuroDyn.Bench;
@@ -82,12 +83,7 @@ public sealed class BrunelBenchmark : IBenchmark
         }
     }
 
-    private static double Median(double[] values)
-    {
-        var sorted = values.Order().ToArray();
-        int m = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
-    }
+    private static double Median(double[] values) => Evaluate.Percentile(values, 0.5);
 
     private static BrunelFigures Measure(double g, double eta, double brian2Seconds)
     {
